@@ -1,0 +1,3 @@
+from sovereign_ai.cli import main
+
+raise SystemExit(main())

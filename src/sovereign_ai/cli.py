@@ -1,0 +1,89 @@
+"""Command line: `python -m sovereign_ai build | params | validate | refresh-notebooks`."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sovereign_ai import paths
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sovereign_ai",
+                                     description="Build and inspect the project's figures.")
+    parser.add_argument("--root", type=Path, help="repository to work on (default: this checkout)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="run the notebooks listed in figures.yaml and write the figures")
+    build.add_argument("--only", nargs="+", metavar="FIGURE", help="build only these figures (names in figures.yaml)")
+    build.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                       help="set a notebook parameter for every run, e.g. -p width_mm 89 (repeatable)")
+    build.add_argument("--output-dir", type=Path, help="where to write the files (default: figures/)")
+
+    params = commands.add_parser("params", help="list a notebook's parameters, defaults and help")
+    params.add_argument("notebook", type=Path, help="e.g. notebooks/four_reasons.ipynb")
+
+    commands.add_parser("validate", help="check every table in data/ against data/datapackage.json")
+
+    refresh = commands.add_parser("refresh-notebooks", help="re-execute notebooks in place (stored outputs)")
+    refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
+    return parser
+
+
+def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
+    """Command-line values converted by each parameter's rule (so '89' is a number, 'svg,pdf' a list)."""
+    from sovereign_ai.parameters import ParameterError, declared_parameters, rule_for
+
+    declared = {}
+    for notebook in notebooks:
+        declared |= declared_parameters(notebook)
+    values = {}
+    for name, raw in pairs:
+        if name not in declared:
+            raise ParameterError(f"parameter {name!r} is unknown; the notebooks' parameters are: {', '.join(declared)}")
+        values[name] = rule_for(name).parse(name, raw)
+    return values
+
+
+def _print_params(notebook: Path) -> None:
+    from sovereign_ai.parameters import RULES, declared_parameters
+
+    declared = declared_parameters(notebook)
+    width = max(len(n) for n in declared)
+    print(f"Parameters of {notebook}:")
+    for name, d in declared.items():
+        allowed = RULES[name].allowed if name in RULES else "?"
+        print(f"  {name:<{width}}  default {d.default!r}\n  {'':<{width}}  {d.help}\n  {'':<{width}}  allowed: {allowed}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.root:
+        os.environ["SOVEREIGN_AI_ROOT"] = str(args.root.resolve())
+
+    from sovereign_ai.build import BuildError
+    from sovereign_ai.data import DataError
+    from sovereign_ai.parameters import ParameterError
+
+    try:
+        if args.command == "build":
+            from sovereign_ai.build import build, load_registry
+
+            runs = load_registry()
+            overrides = _overrides(args.parameter, sorted({r.notebook for r in runs}))
+            build(overrides, args.only, args.output_dir)
+        elif args.command == "params":
+            _print_params(args.notebook)
+        elif args.command == "validate":
+            from sovereign_ai.data import table_names, validate_all
+
+            validate_all()
+            print(f"data/: {len(table_names())} tables valid")
+        elif args.command == "refresh-notebooks":
+            from sovereign_ai.refresh import refresh_all
+
+            refresh_all(args.names, out=sys.stdout)
+    except (BuildError, DataError, ParameterError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2 if isinstance(error, ParameterError) else 1
+    return 0

@@ -1,0 +1,247 @@
+"""Load the tables in data/, validated against data/datapackage.json.
+
+The descriptor is a standard Frictionless Data Package (the tests check that
+`frictionless validate` accepts it). Loading checks each table here, in plain
+Python: frictionless itself costs over a second to import in every kernel,
+and the checks the tables need are few (types, required cells, allowed values,
+ranges, keys). A bad row raises DataError naming file, row, column, the value
+and what was expected.
+"""
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from sovereign_ai import paths
+
+MAX_ERRORS_SHOWN = 10
+
+
+class DataError(ValueError):
+    """A data file does not match its schema."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None  # data row, counting from 1 (the header is not a row)
+    line: int | None  # line of the file, for editors
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row} (line {self.line})")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return ", ".join(where) + ": " + self.message
+
+
+def descriptor() -> dict:
+    """The parsed data/datapackage.json."""
+    return _read_descriptor(paths.data_dir() / "datapackage.json")
+
+
+@lru_cache(maxsize=4)
+def _read_descriptor(path: Path) -> dict:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def table_names() -> list[str]:
+    return [r["name"] for r in descriptor()["resources"]]
+
+
+def resource(name: str) -> dict:
+    for r in descriptor()["resources"]:
+        if r["name"] == name:
+            return r
+    raise DataError(f"no table named {name!r} in data/datapackage.json; the tables are: {', '.join(table_names())}")
+
+
+def table_path(name: str) -> Path:
+    return paths.data_dir() / resource(name)["path"]
+
+
+_TYPE_HINTS = {
+    "integer": "a whole number such as 3",
+    "number": "a number such as 97.0",
+    "date": "a date written YYYY-MM-DD",
+    "boolean": "true or false",
+    "string": "text",
+}
+
+
+def _convert(value: str, field_type: str):
+    """The cell as a Python value; ValueError when it is not of the field's type."""
+    if field_type == "string":
+        return value
+    if field_type == "integer":
+        return int(value)
+    if field_type == "number":
+        return float(value)
+    if field_type == "date":
+        return dt.date.fromisoformat(value)
+    if field_type == "boolean":
+        lowered = value.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        raise ValueError(value)
+    raise DataError(f"field type {field_type!r} is not supported by the loader")
+
+
+def _check_constraints(value, constraints: dict) -> str | None:
+    if "enum" in constraints and value not in constraints["enum"]:
+        allowed = ", ".join(repr(v) for v in constraints["enum"])
+        return f"{value!r} is not allowed; expected one of {allowed}"
+    if "minimum" in constraints and value < constraints["minimum"]:
+        return f"{value!r} is below the minimum {constraints['minimum']!r}"
+    if "maximum" in constraints and value > constraints["maximum"]:
+        return f"{value!r} is above the maximum {constraints['maximum']!r}"
+    return None
+
+
+def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
+    """The rows of a table as typed dicts, and every problem found in them."""
+    res = resource(name)
+    path = table_path(name)
+    shown = paths.relative(path)
+    fields = res["schema"]["fields"]
+    expected_header = [f["name"] for f in fields]
+    problems: list[Problem] = []
+    rows: list[dict] = []
+    try:
+        handle = open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise DataError(f"{shown}: file not found (listed in data/datapackage.json as table {name!r})") from None
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header != expected_header:
+            raise DataError(
+                f"{shown}, header: the columns are {header!r}; expected {expected_header!r} "
+                "(as listed in data/datapackage.json)"
+            )
+        for row_number, cells in enumerate(reader, start=1):
+            line = reader.line_num
+            if len(cells) != len(header):
+                problems.append(Problem(shown, row_number, line, None,
+                                        f"has {len(cells)} cells; the header has {len(header)} ({', '.join(header)})"))
+                continue
+            record = {}
+            for field, cell in zip(fields, cells):
+                constraints = field.get("constraints", {})
+                if cell == "":
+                    if constraints.get("required"):
+                        problems.append(Problem(shown, row_number, line, field["name"],
+                                                f"is empty; expected {_TYPE_HINTS[field['type']]} (the column is required)"))
+                    record[field["name"]] = None
+                    continue
+                try:
+                    value = _convert(cell, field["type"])
+                except ValueError:
+                    problems.append(Problem(shown, row_number, line, field["name"],
+                                            f"{cell!r} is not of type {field['type']}; expected {_TYPE_HINTS[field['type']]}"))
+                    record[field["name"]] = None
+                    continue
+                complaint = _check_constraints(value, constraints)
+                if complaint:
+                    problems.append(Problem(shown, row_number, line, field["name"], complaint))
+                record[field["name"]] = value
+            rows.append(record | {"__row__": row_number, "__line__": line})
+    problems.extend(_key_problems(res, rows, shown))
+    return rows, problems
+
+
+def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
+    problems = []
+    schema = res["schema"]
+    keys = [schema["primaryKey"]] if "primaryKey" in schema else []
+    keys += [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
+    for key in keys:
+        key = [key] if isinstance(key, str) else key
+        seen: dict[tuple, int] = {}
+        for r in rows:
+            value = tuple(r[k] for k in key)
+            if value in seen:
+                problems.append(Problem(shown, r["__row__"], r["__line__"], ", ".join(key),
+                                        f"{value if len(value) > 1 else value[0]!r} repeats row {seen[value]}; "
+                                        "expected a unique key"))
+            else:
+                seen[value] = r["__row__"]
+    return problems
+
+
+def _foreign_key_problems(name: str, rows: list[dict]) -> list[Problem]:
+    problems = []
+    shown = paths.relative(table_path(name))
+    for fk in resource(name)["schema"].get("foreignKeys", []):
+        column = fk["fields"]
+        target, target_column = fk["reference"]["resource"], fk["reference"]["fields"]
+        target_rows, _ = read_rows(target)
+        known = {r[target_column] for r in target_rows}
+        for r in rows:
+            if r[column] is not None and r[column] not in known:
+                problems.append(Problem(shown, r["__row__"], r["__line__"], column,
+                                        f"{r[column]!r} is not a {target_column} in {target}.csv"))
+    return problems
+
+
+def _raise_if(problems: list) -> None:
+    if not problems:
+        return
+    lines = [str(p) for p in problems[:MAX_ERRORS_SHOWN]]
+    if len(problems) > MAX_ERRORS_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_ERRORS_SHOWN} more problems")
+    raise DataError("invalid data:\n  " + "\n  ".join(lines))
+
+
+def validate_table(name: str) -> list[dict]:
+    """Rows of the table, typed, after checking the table and its foreign keys."""
+    rows, problems = read_rows(name)
+    problems += _foreign_key_problems(name, rows)
+    _raise_if(problems)
+    return rows
+
+
+def validate_all() -> None:
+    """Check every table in the data package; raise DataError listing all problems."""
+    problems: list = []
+    for name in table_names():
+        try:
+            rows, found = read_rows(name)
+            problems += found + _foreign_key_problems(name, rows)
+        except DataError as error:  # a whole file is unreadable: its header, or missing
+            problems.append(str(error))
+    _raise_if(problems)
+
+
+_PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "string": "string", "boolean": "boolean"}
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """A table of data/ as a DataFrame, validated, with columns typed from the schema."""
+    rows = validate_table(name)
+    fields = resource(name)["schema"]["fields"]
+    frame = pd.DataFrame([{f["name"]: r[f["name"]] for f in fields} for r in rows],
+                         columns=[f["name"] for f in fields])
+    for f in fields:
+        if f["type"] == "date":
+            frame[f["name"]] = pd.to_datetime(frame[f["name"]])
+        else:
+            frame[f["name"]] = frame[f["name"]].astype(_PANDAS_TYPES[f["type"]])
+    return frame
+
+
+def source(source_id: str) -> dict:
+    """One row of sources.csv."""
+    for r in validate_table("sources"):
+        if r["source_id"] == source_id:
+            return r
+    raise DataError(f"no source {source_id!r} in data/sources.csv")

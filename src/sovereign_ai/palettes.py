@@ -1,0 +1,79 @@
+"""Colour palettes for the figures, by the role each colour plays.
+
+Kept free of matplotlib so that parameter checks can list the palettes
+without paying for the plotting import.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Palette:
+    name: str
+    description: str
+    header_fill: str  # panel title band
+    header_text: str
+    card_fill: str  # panel body
+    card_edge: str
+    body_text: str
+    accent: str  # arrows and markers of consequences and risks
+    response_fill: str  # box of the response
+    response_edge: str
+    label_text: str  # small headings inside a panel
+    muted_text: str  # source line
+
+
+# Okabe & Ito (2008) colours, distinguishable with every common colour-vision
+# deficiency; text stays near-black or white so contrast does not depend on hue.
+OKABE_ITO = Palette(
+    name="okabe_ito",
+    description="colour-blind-safe (Okabe-Ito)",
+    header_fill="#0072B2",
+    header_text="#FFFFFF",
+    card_fill="#F2F7FB",
+    card_edge="#0072B2",
+    body_text="#1A1A1A",
+    accent="#D55E00",
+    response_fill="#E0F2EC",
+    response_edge="#009E73",
+    label_text="#005A8C",
+    muted_text="#4D4D4D",
+)
+
+# For greyscale print: roles differ by lightness alone.
+GREYSCALE = Palette(
+    name="greyscale",
+    description="greyscale, for black-and-white print",
+    header_fill="#3A3A3A",
+    header_text="#FFFFFF",
+    card_fill="#F5F5F5",
+    card_edge="#3A3A3A",
+    body_text="#000000",
+    accent="#000000",
+    response_fill="#DCDCDC",
+    response_edge="#6E6E6E",
+    label_text="#3A3A3A",
+    muted_text="#4D4D4D",
+)
+
+PALETTES = {p.name: p for p in (OKABE_ITO, GREYSCALE)}
+DEFAULT_PALETTE = OKABE_ITO.name
+
+
+def get_palette(name: str) -> Palette:
+    try:
+        return PALETTES[name]
+    except KeyError:
+        raise ValueError(f"palette {name!r} is unknown; choose one of {', '.join(PALETTES)}") from None
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio between two '#RRGGBB' colours (1 to 21)."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

@@ -1,0 +1,48 @@
+"""Where things live in the repository.
+
+Every path is built from the repository root, never from the current folder:
+papermill runs kernels in the caller's folder and nbval in the notebook's.
+Set SOVEREIGN_AI_ROOT to work on another copy of the repository (the tests do).
+"""
+
+import os
+from pathlib import Path
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def repo_root() -> Path:
+    """The repository root: $SOVEREIGN_AI_ROOT if set, else the checkout holding this package."""
+    override = os.environ.get("SOVEREIGN_AI_ROOT")
+    return Path(override).resolve() if override else _PACKAGE_ROOT
+
+
+def data_dir() -> Path:
+    return repo_root() / "data"
+
+
+def notebooks_dir() -> Path:
+    return repo_root() / "notebooks"
+
+
+def figures_dir() -> Path:
+    return repo_root() / "figures"
+
+
+def build_dir() -> Path:
+    """Git-ignored working folder: executed notebooks and staged outputs."""
+    return repo_root() / "build"
+
+
+def registry_file() -> Path:
+    """The list of figure runs that `make figures` builds."""
+    return repo_root() / "figures.yaml"
+
+
+def relative(path: Path) -> str:
+    """A path as the user should read it: relative to the repository when inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(repo_root()))
+    except ValueError:
+        return str(path)

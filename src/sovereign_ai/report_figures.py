@@ -1,0 +1,111 @@
+"""The report's Figures 1 and 2 as card diagrams, built from the tables in data/."""
+
+import datetime as dt
+
+from matplotlib.figure import Figure
+
+from sovereign_ai import data, style, text
+from sovereign_ai.diagrams import Boxed, Card, FlowArrow, Paragraph, draw_card_figure
+from sovereign_ai.palettes import get_palette
+
+REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def figure_record(figure_id: str) -> dict:
+    """The row of report_figures.csv for this figure."""
+    for row in data.validate_table("report_figures"):
+        if row["figure_id"] == figure_id:
+            return row
+    raise ValueError(f"figure {figure_id!r} is unknown; choose one of {', '.join(REPORT_FIGURES)}")
+
+
+def figure_title(figure_id: str, lang: str) -> str:
+    return figure_record(figure_id)[f"title_{lang}"]
+
+
+def _short_title(source: dict, lang: str) -> str:
+    """The main title without its subtitle (after ' ― ' in Japanese, ':' in English)."""
+    if lang == "ja":
+        return source["title"].split(" ― ")[0]
+    return source["title_en"].split(":")[0]
+
+
+def _date(iso: str, lang: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    if lang == "ja":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def source_line(figure_id: str, lang: str) -> str:
+    """The line under the figure, built from sources.csv and report_figures.csv."""
+    text.check_language(lang)
+    fig = figure_record(figure_id)
+    report = data.source(fig["source_id"])
+    original = data.source(fig["original_source_id"]) if fig["original_source_id"] else None
+    if lang == "ja":
+        line = (f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher']} "
+                f"({_date(report['pub_date'], 'ja')}) {fig['figure_label_ja']} ({fig['page']}頁) より作成")
+        if original:
+            line += f"。原典は{original['publisher']}「{original['title']}」pp. {fig['original_pages']}"
+        return line
+    line = (f"Source: {report['author_en']}, \"{_short_title(report, 'en')}\", {report['publisher_en']}, "
+            f"{_date(report['pub_date'], 'en')}, {fig['figure_label_en']} (p. {fig['page']})")
+    if original:
+        line += f", drawn from {original['publisher_en']}, \"{original['title_en']}\", pp. {fig['original_pages']}"
+    return line + ". English translation by the sovereign-ai project."
+
+
+def four_reasons_cards(lang: str) -> list[Card]:
+    """Figure 1's panels: situation, arrow to consequence or risk, and response."""
+    text.check_language(lang)
+    size = style.FONT_SIZES.body
+    statements = data.validate_table("four_reasons_statements")
+    cards = []
+    for panel in data.validate_table("four_reasons_panels"):
+        mine = sorted((s for s in statements if s["panel_no"] == panel["panel_no"]),
+                      key=lambda s: s["line_no"])
+        by_role = {role: [s[f"text_{lang}"] for s in mine if s["role"] == role]
+                   for role in ("situation", "consequence", "response")}
+        blocks = [Paragraph(t, size) for t in by_role["situation"]]
+        arrow_gutter = text.text_width_pt(panel["arrow"], size) * style.MM_PER_PT + 0.8
+        blocks += [Paragraph(t, size, marker=panel["arrow"] if i == 0 else "", gutter_mm=arrow_gutter, tight=i > 0)
+                   for i, t in enumerate(by_role["consequence"])]
+        footer = [FlowArrow(), Boxed([Paragraph(t, size) for t in by_role["response"]])] if by_role["response"] else []
+        cards.append(Card(panel[f"title_{lang}"], blocks, footer))
+    return cards
+
+
+def basic_plan_cards(lang: str) -> list[Card]:
+    """Figure 2's panels: policy name and motto, aim, and examples of concrete measures."""
+    text.check_language(lang)
+    size = style.FONT_SIZES.body
+    examples = data.validate_table("basic_plan_examples")
+    cards = []
+    for policy in data.validate_table("basic_plan_policies"):
+        name, motto = policy[f"name_{lang}"], policy[f"motto_{lang}"]
+        heading = f"{name}({motto})" if lang == "ja" else f"{name} ({motto})"
+        items = sorted((e for e in examples if e["policy_no"] == policy["policy_no"]),
+                       key=lambda e: e["example_no"])
+        blocks = [Paragraph(policy[f"aim_{lang}"], size),
+                  Paragraph(text.label("examples_heading", lang), style.FONT_SIZES.label, role="label_text")]
+        blocks += [Paragraph(e[f"text_{lang}"], size, marker=text.label("bullet", lang), marker_role="body_text",
+                             tight=True)
+                   for e in items]
+        cards.append(Card(heading, blocks))
+    return cards
+
+
+_CARDS = {"four_reasons": four_reasons_cards, "basic_plan_policies": basic_plan_cards}
+
+
+def draw_report_figure(figure_id: str, *, lang: str, width_mm: float, palette: str,
+                       columns: int = 0, show_title: bool = True) -> Figure:
+    """Figure 1 ('four_reasons') or Figure 2 ('basic_plan_policies') as a matplotlib Figure."""
+    if figure_id not in _CARDS:
+        raise ValueError(f"figure {figure_id!r} is unknown; choose one of {', '.join(_CARDS)}")
+    title = figure_title(figure_id, lang) if show_title else ""
+    return draw_card_figure(title, _CARDS[figure_id](lang), source_line(figure_id, lang),
+                            lang=lang, width_mm=width_mm, palette=get_palette(palette), columns=columns)

@@ -1,0 +1,123 @@
+"""Figure style: sizes in millimetres, fonts, and deterministic saving.
+
+Everything that makes the figures publication-ready lives here once:
+TrueType fonts embedded in PDFs (journals reject Type 3), Japanese in a real
+Japanese font, and files that are byte-identical from one build to the next.
+"""
+
+import base64
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import matplotlib_fontja  # noqa: F401  (registers the bundled IPAexGothic font)
+from matplotlib.figure import Figure
+
+MM_PER_INCH = 25.4
+PT_PER_INCH = 72.0
+MM_PER_PT = MM_PER_INCH / PT_PER_INCH
+
+# IPAexGothic covers Japanese and Latin text; DejaVu Sans (shipped with
+# matplotlib) supplies the few symbols it lacks, such as ➡.
+FONT_FAMILY = ("IPAexGothic", "DejaVu Sans")
+
+FORMATS = ("svg", "pdf", "png")
+WIDTH_MM_RANGE = (60.0, 250.0)
+DPI_RANGE = (72, 1200)
+
+# Journal column widths, for reference in notebooks and docs.
+COLUMN_WIDTHS_MM = {"single": 89.0, "one-and-a-half": 120.0, "double": 183.0}
+
+# No dates or tool versions in the files, so that rebuilds are byte-identical.
+_METADATA = {
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+    "png": {"Software": None},
+}
+
+
+@dataclass(frozen=True)
+class FontSizes:
+    """Font sizes in points: they stay the same at every width so text stays legible."""
+
+    title: float = 9.0
+    heading: float = 7.5
+    body: float = 6.5
+    label: float = 6.0
+    source: float = 5.5
+
+
+FONT_SIZES = FontSizes()
+
+HOUSE_RC = {
+    "font.family": list(FONT_FAMILY),
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "sovereign-ai",
+    "figure.dpi": 100,
+    "savefig.dpi": 300,
+    "savefig.facecolor": "white",
+    "axes.unicode_minus": False,
+}
+
+
+def use_house_style() -> None:
+    """Apply the house rcParams (fonts, embedding, stable SVG ids) for this process."""
+    matplotlib.rcParams.update(HOUSE_RC)
+
+
+def mm_to_inches(mm: float) -> float:
+    return mm / MM_PER_INCH
+
+
+def new_figure(width_mm: float, height_mm: float) -> Figure:
+    """A figure of exactly this size, not tied to pyplot's global state."""
+    use_house_style()
+    return Figure(figsize=(mm_to_inches(width_mm), mm_to_inches(height_mm)))
+
+
+def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, dpi: int) -> list[Path]:
+    """Write fig as output_dir/stem.<format> for each format; return the paths written.
+
+    Each file is written beside its target and then renamed, so a failure never
+    leaves a half-written figure behind.
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"format {fmt!r} is not supported; choose from {', '.join(FORMATS)}")
+        target = output_dir / f"{stem}.{fmt}"
+        handle, temporary = tempfile.mkstemp(dir=output_dir, prefix=f".{stem}.", suffix=f".{fmt}")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                fig.savefig(f, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
+
+
+def png_bytes(fig: Figure, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=_METADATA["png"])
+    return buffer.getvalue()
+
+
+def show_figure(fig: Figure, dpi: int = 110) -> None:
+    """Display the figure in a notebook as a PNG only.
+
+    No text/plain repr is sent: reprs such as '<Figure size ...>' vary between
+    versions, and nbval skips PNG outputs but would compare text.
+    """
+    from IPython.display import display
+
+    encoded = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
+    display({"image/png": encoded}, raw=True)

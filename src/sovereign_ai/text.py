@@ -1,0 +1,104 @@
+"""Text in two languages: fixed labels, and line breaking to a width.
+
+Japanese breaks at phrase boundaries found by BudouX, and never leaves a
+closing mark (、。」…) at the start of a line or an opening one at the end
+(kinsoku shori). English breaks at spaces. Widths are measured with the same
+fonts matplotlib draws with, so a line that fits here fits in the figure.
+"""
+
+from functools import lru_cache
+
+LANGUAGES = ("ja", "en")
+
+LABELS = {
+    "examples_heading": {"ja": "【具体的な取り組み例】", "en": "Examples of concrete measures"},
+    "bullet": {"ja": "・", "en": "•"},
+    "source_prefix": {"ja": "(出所)", "en": "Source:"},
+    "made_from": {"ja": "より作成", "en": ""},
+    "original_source": {"ja": "原典", "en": "original source"},
+    "translation_note": {"ja": "", "en": "English translation by the sovereign-ai project."},
+}
+
+# Marks that may not begin a line, and marks that may not end one.
+NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ),.:;!?%")
+NO_LINE_END = set("（「『【〔〈《“‘(")
+
+
+def label(key: str, lang: str) -> str:
+    """A fixed label of the figures in the given language."""
+    check_language(lang)
+    return LABELS[key][lang]
+
+
+def check_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang {lang!r} is not supported; choose one of {', '.join(LANGUAGES)}")
+
+
+@lru_cache(maxsize=1)
+def _japanese_parser():
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+def phrases(text: str, lang: str) -> list[str]:
+    """The units a line may break between: BudouX phrases for Japanese, words (with their space) for English."""
+    check_language(lang)
+    if lang == "en":
+        words = text.split(" ")
+        return [w + " " for w in words[:-1]] + [words[-1]]
+    return _glue_kinsoku(_japanese_parser().parse(text))
+
+
+def _glue_kinsoku(parts: list[str]) -> list[str]:
+    """Merge parts so that none starts with a no-line-start mark or ends with a no-line-end mark."""
+    glued: list[str] = []
+    for part in parts:
+        if glued and (part[0] in NO_LINE_START or glued[-1][-1] in NO_LINE_END):
+            glued[-1] += part
+        else:
+            glued.append(part)
+    return glued
+
+
+@lru_cache(maxsize=8192)
+def text_width_pt(text: str, size_pt: float) -> float:
+    """Width of text in points at the given size, in the house fonts."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    from sovereign_ai.style import FONT_FAMILY
+
+    prop = FontProperties(family=list(FONT_FAMILY), size=size_pt)
+    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    return width
+
+
+def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
+    """Break text into lines no wider than width_pt (a phrase wider than a line is split by character)."""
+    lines: list[str] = []
+    current = ""
+    for unit in phrases(text, lang):
+        candidate = current + unit
+        if current and text_width_pt(candidate.rstrip(), size_pt) > width_pt:
+            lines.append(current.rstrip())
+            current = unit
+        else:
+            current = candidate
+        while text_width_pt(current.rstrip(), size_pt) > width_pt and len(current.rstrip()) > 1:
+            head, current = _split_overlong(current, width_pt, size_pt)
+            lines.append(head)
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def _split_overlong(text: str, width_pt: float, size_pt: float) -> tuple[str, str]:
+    """The longest head of text that fits, respecting kinsoku, and the rest."""
+    cut = 1
+    while cut < len(text) and text_width_pt(text[: cut + 1], size_pt) <= width_pt:
+        cut += 1
+    while 1 < cut < len(text) and (text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END):
+        cut -= 1
+    return text[:cut], text[cut:]
