@@ -48,7 +48,27 @@ def phrases(text: str, lang: str) -> list[str]:
     if lang == "en":
         words = text.split(" ")
         return [w + " " for w in words[:-1]] + [words[-1]]
-    return _glue_kinsoku(_japanese_parser().parse(text))
+    # Spaces separate segments that BudouX would otherwise cut inside (dates, numbers);
+    # each segment keeps its trailing space, and no phrase breaks inside a run of Latin letters or digits.
+    parts: list[str] = []
+    segments = text.split(" ")
+    for i, segment in enumerate(segments):
+        pieces = _join_latin_runs(_japanese_parser().parse(segment)) if segment else [""]
+        if i < len(segments) - 1:
+            pieces[-1] += " "
+        parts += [p for p in pieces if p]
+    return _glue_kinsoku(parts)
+
+
+def _join_latin_runs(pieces: list[str]) -> list[str]:
+    """Merge pieces that BudouX split between two Latin letters or digits (e.g. '(202' + '5年')."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and joined[-1][-1].isascii() and joined[-1][-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            joined[-1] += piece
+        else:
+            joined.append(piece)
+    return joined
 
 
 def _glue_kinsoku(parts: list[str]) -> list[str]:

@@ -1,0 +1,56 @@
+"""Shared fixtures. Nothing here writes inside the repository: builds go to
+temporary folders, and tests that break data work on a temporary copy."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sovereign_ai import paths
+
+REPO = paths.repo_root()
+PYTHON = sys.executable
+
+# What a working copy needs for a build: everything else is code or docs.
+COPIED = ("data", "notebooks", "figures", "figures.yaml")
+
+
+def run_cli(*args: str, root: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """`python -m sovereign_ai ARGS` in a fresh process, as a user would run it."""
+    env = dict(os.environ)
+    if root is not None:
+        env["SOVEREIGN_AI_ROOT"] = str(root)
+    return subprocess.run([PYTHON, "-m", "sovereign_ai", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout, cwd=root or REPO)
+
+
+@pytest.fixture
+def repo_copy(tmp_path, monkeypatch) -> Path:
+    """A temporary copy of the repository's data, notebooks and figures, made the package's root."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints"))
+        else:
+            shutil.copy2(source, root / name)
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def fresh_build(tmp_path_factory) -> Path:
+    """Every registered figure, built once per test session into a temporary folder."""
+    output = tmp_path_factory.mktemp("fresh_build")
+    result = run_cli("build", "--output-dir", str(output))
+    assert result.returncode == 0, result.stderr + result.stdout
+    return output
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below folder with its bytes, to show a folder did not change."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,106 @@
+"""The build command: what it refuses before any kernel starts, and what a failure leaves behind."""
+
+import csv
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from sovereign_ai.build import BuildError, load_registry, plan
+
+from conftest import run_cli, snapshot
+
+
+def _no_kernel_started(root):
+    executed = root / "build" / "executed"
+    return not executed.exists() or not any(executed.iterdir())
+
+
+def test_registry_lists_both_figures_in_both_languages():
+    runs = load_registry()
+    assert {(r.figure, r.parameters["lang"]) for r in runs} == {
+        ("four_reasons", "ja"), ("four_reasons", "en"), ("basic_plan_policies", "ja"), ("basic_plan_policies", "en")}
+
+
+def test_overrides_that_make_two_runs_write_the_same_file_are_refused():
+    with pytest.raises(BuildError, match="would both write four_reasons.en.svg"):
+        plan(load_registry(), {"lang": "en"})
+
+
+def test_unknown_figure_is_named():
+    with pytest.raises(BuildError, match="figure 'four_reason' is not in figures.yaml; the figures are: "):
+        plan(load_registry(), {}, only=["four_reason"])
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["-p", "langauge", "en"], "parameter 'langauge' is unknown; the notebooks' parameters are: lang, formats"),
+    (["-p", "lang", "fr"], """parameter 'lang': 'fr' is not allowed; expected "ja" or "en\""""),
+    (["-p", "width_mm", "narrow"], "parameter 'width_mm': 'narrow' is not a number"),
+    (["-p", "output_dir", "x"], "parameter 'output_dir' is set by the build"),
+])
+def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expected):
+    before = snapshot(repo_copy / "figures")
+    result = run_cli("build", *args, root=repo_copy)
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert snapshot(repo_copy / "figures") == before
+    assert _no_kernel_started(repo_copy)
+
+
+def _break(root, table, row, column, value=None, drop_cells=0):
+    path = root / "data" / f"{table}.csv"
+    rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
+    if column:
+        rows[row][rows[0].index(column)] = value
+    if drop_cells:
+        rows[row] = rows[row][:-drop_cells]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+@pytest.mark.parametrize("breakage, expected", [
+    (("four_reasons_panels", 3, "title_en", ""), "data/four_reasons_panels.csv, row 3 (line 4), column 'title_en': is empty"),
+    (("basic_plan_examples", 2, None, None, 1), "data/basic_plan_examples.csv, row 2 (line 3): has 4 cells; the header has 5"),
+    (("report_figures", 1, "page", "four"), "data/report_figures.csv, row 1 (line 2), column 'page': 'four' is not of type integer"),
+])
+def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expected):
+    _break(repo_copy, *breakage)
+    before = snapshot(repo_copy / "figures")
+    result = run_cli("build", root=repo_copy)
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "figures/ is unchanged" in result.stderr
+    assert snapshot(repo_copy / "figures") == before
+    assert _no_kernel_started(repo_copy)
+
+
+def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_copy):
+    notebook = new_notebook(cells=[
+        new_code_cell('lang = "ja"  # language\nformats = ["png"]  # formats\noutput_dir = ""  # folder\n'
+                      'name = "broken"  # stem', metadata={"tags": ["parameters"]}),
+        new_code_cell('raise RuntimeError("this notebook is broken on purpose")'),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(notebook, repo_copy / "notebooks" / "broken.ipynb")
+    with open(repo_copy / "figures.yaml", "a", encoding="utf-8") as f:
+        f.write("\nbroken:\n  notebook: notebooks/broken.ipynb\n  runs:\n    - lang: ja\n")
+    before = snapshot(repo_copy / "figures")
+    result = run_cli("build", "--only", "broken", root=repo_copy)
+    assert result.returncode != 0
+    assert "broken.ja failed: RuntimeError: this notebook is broken on purpose" in result.stderr
+    assert "The executed notebook is build/executed/broken.ja.ipynb; figures/ is unchanged." in result.stderr
+    assert (repo_copy / "build" / "executed" / "broken.ja.ipynb").exists()
+    assert snapshot(repo_copy / "figures") == before
+
+
+def test_params_lists_defaults_help_and_allowed_values():
+    result = run_cli("params", "notebooks/four_reasons.ipynb")
+    assert result.returncode == 0
+    assert "lang" in result.stdout and "default 'ja'" in result.stdout
+    assert 'allowed: "ja" or "en"' in result.stdout
+    assert "figure width in millimetres" in result.stdout
+
+
+def test_validate_reports_the_tables():
+    result = run_cli("validate")
+    assert result.returncode == 0
+    assert "tables valid" in result.stdout

@@ -1,0 +1,145 @@
+"""The data package: tables load, the descriptor is standard, bad rows are named."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sovereign_ai import data
+from sovereign_ai.data import DataError
+
+from conftest import REPO
+
+
+def test_every_table_loads_and_validates():
+    data.validate_all()
+    assert set(data.table_names()) >= {"sources", "report_figures", "four_reasons_panels",
+                                       "four_reasons_statements", "basic_plan_policies", "basic_plan_examples"}
+
+
+def test_frictionless_accepts_the_descriptor():
+    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+                            capture_output=True, text=True, cwd=REPO / "data")
+    report = json.loads(result.stdout)
+    assert report["valid"], result.stdout[:2000]
+    assert result.returncode == 0
+
+
+def test_panel_titles_are_the_reports_words():
+    titles = data.load_table("four_reasons_panels")["title_ja"].tolist()
+    assert titles == ["データ主権および安全保障の確保", "技術的自立性の確保", "国内産業の強化", "文化・社会的適合性の確保"]
+
+
+def test_policy_names_are_the_reports_words():
+    policies = data.load_table("basic_plan_policies")
+    assert policies["name_ja"].tolist() == ["AI利活用の加速的推進", "AI開発力の戦略的強化",
+                                            "AIガバナンスの主導", "AI社会に向けた継続的変革"]
+    assert policies["motto_ja"].tolist() == ["AIを使う", "AIを創る", "AIの信頼性を高める", "AIと協働する"]
+    examples = data.load_table("basic_plan_examples")
+    assert examples.groupby("policy_no").size().tolist() == [4, 4, 2, 4]
+
+
+def test_no_pdf_extraction_artefacts_in_japanese_text():
+    """Stray spaces inside Japanese text and the PDF's 'ー層' for '一層' are not carried over."""
+    for name in ("four_reasons_panels", "four_reasons_statements", "basic_plan_policies", "basic_plan_examples"):
+        frame = data.load_table(name)
+        for column in [c for c in frame.columns if c.endswith("_ja")]:
+            for value in frame[column]:
+                assert " " not in value and "\u3000" not in value, (name, column, value)
+                assert "ー層" not in value, (name, column, value)
+
+
+def test_the_arrows_are_the_reports_glyphs():
+    assert data.load_table("four_reasons_panels")["arrow"].tolist() == ["→", "➡", "⇒", "⇒"]
+
+
+def test_every_row_points_to_a_recorded_source():
+    known = {s["source_id"] for s in data.validate_table("sources")}
+    for name in data.table_names():
+        frame = data.load_table(name)
+        if "source_id" in frame.columns:
+            assert set(frame["source_id"]) <= known, name
+
+
+def test_columns_are_typed_from_the_schema():
+    panels = data.load_table("four_reasons_panels")
+    assert str(panels["panel_no"].dtype) == "Int64"
+    assert panels["panel_no"].tolist() == [1, 2, 3, 4]
+
+
+def _edit_row(root, table, row_number, column, value=None, drop_cells=0):
+    path = root / "data" / f"{table}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    if column is not None:
+        rows[row_number][header.index(column)] = value
+    if drop_cells:
+        rows[row_number] = rows[row_number][:-drop_cells]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def test_a_missing_required_value_names_file_row_and_column(repo_copy):
+    _edit_row(repo_copy, "four_reasons_panels", 2, "title_ja", "")
+    with pytest.raises(DataError) as error:
+        data.load_table("four_reasons_panels")
+    assert "data/four_reasons_panels.csv, row 2 (line 3), column 'title_ja': is empty" in str(error.value)
+
+
+def test_a_short_row_names_file_and_row(repo_copy):
+    _edit_row(repo_copy, "basic_plan_examples", 5, None, drop_cells=2)
+    with pytest.raises(DataError) as error:
+        data.load_table("basic_plan_examples")
+    assert "data/basic_plan_examples.csv, row 5 (line 6): has 3 cells; the header has 5" in str(error.value)
+
+
+def test_a_value_of_the_wrong_type_names_the_value_and_the_type(repo_copy):
+    _edit_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
+    with pytest.raises(DataError) as error:
+        data.load_table("basic_plan_policies")
+    message = str(error.value)
+    assert "data/basic_plan_policies.csv, row 3 (line 4), column 'policy_no'" in message
+    assert "'three' is not of type integer; expected a whole number" in message
+
+
+def test_a_value_outside_its_enum_lists_the_allowed_values(repo_copy):
+    _edit_row(repo_copy, "four_reasons_statements", 1, "role", "situaton")
+    with pytest.raises(DataError) as error:
+        data.load_table("four_reasons_statements")
+    assert "column 'role': 'situaton' is not allowed; expected one of 'situation', 'consequence', 'response'" \
+        in str(error.value)
+
+
+def test_a_dangling_foreign_key_is_named(repo_copy):
+    _edit_row(repo_copy, "basic_plan_examples", 1, "source_id", "no_such_source")
+    with pytest.raises(DataError) as error:
+        data.validate_all()
+    assert "column 'source_id': 'no_such_source' is not a source_id in sources.csv" in str(error.value)
+
+
+def test_a_repeated_key_is_named(repo_copy):
+    _edit_row(repo_copy, "four_reasons_panels", 2, "panel_no", "1")
+    with pytest.raises(DataError) as error:
+        data.load_table("four_reasons_panels")
+    assert "row 2 (line 3), column 'panel_no': 1 repeats row 1" in str(error.value)
+
+
+def test_frictionless_rejects_what_the_loader_rejects(repo_copy):
+    """The loader and the reference validator agree on a broken table."""
+    _edit_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
+    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+                            capture_output=True, text=True, cwd=repo_copy / "data")
+    report = json.loads(result.stdout)
+    assert not report["valid"]
+    errors = [e for task in report["tasks"] for e in task["errors"]]
+    assert any(e["type"] == "type-error" and e["fieldName"] == "policy_no" and e["rowNumber"] == 4 for e in errors)
+
+
+def test_a_wrong_header_is_named(repo_copy):
+    path = repo_copy / "data" / "sources.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("source_id,", "source,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"data/sources.csv, header: the columns are"):
+        data.load_table("sources")

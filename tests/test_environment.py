@@ -1,0 +1,44 @@
+"""The pinned environment: pyproject.toml, environment.yml and constraints.txt agree."""
+
+import re
+import tomllib
+
+import yaml
+
+from conftest import REPO
+
+
+def _pins(requirements):
+    pins = {}
+    for line in requirements:
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([^\s;]+)", line.strip())
+        if match:
+            pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return pins
+
+
+def pyproject_pins():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    assert all("==" in r for r in requirements), "every direct dependency is pinned exactly"
+    return _pins(requirements)
+
+
+def test_environment_yml_lists_the_same_packages_and_versions_as_pyproject():
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert _pins(pip_section) == pyproject_pins()
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_constraints_pin_the_direct_dependencies_at_the_same_versions():
+    constraints = _pins((REPO / "constraints.txt").read_text().splitlines())
+    for name, version in pyproject_pins().items():
+        assert constraints.get(name) == version, name
+
+
+def test_installed_versions_are_the_pinned_ones():
+    from importlib.metadata import version
+
+    for name, pinned in pyproject_pins().items():
+        assert version(name) == pinned, name

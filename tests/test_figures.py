@@ -1,0 +1,83 @@
+"""The committed figures: complete, current, and publication-ready."""
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from sovereign_ai import paths
+from sovereign_ai.build import load_registry
+
+from conftest import snapshot
+
+FIGURES = paths.figures_dir()
+EXPECTED = sorted(f"{figure}.{lang}.{ext}" for figure in ("four_reasons", "basic_plan_policies")
+                  for lang in ("ja", "en") for ext in ("svg", "pdf", "png"))
+
+FIGURE_1_TITLES = {
+    "ja": ["データ主権および安全保障の確保", "技術的自立性の確保", "国内産業の強化", "文化・社会的適合性の確保"],
+    "en": ["Securing data sovereignty and security", "Securing technological autonomy",
+           "Strengthening domestic industry", "Securing cultural and social fit"],
+}
+FIGURE_2_TITLES = {
+    "ja": ["AI利活用の加速的推進", "AI開発力の戦略的強化", "AIガバナンスの主導", "AI社会に向けた継続的変革"],
+    "en": ["Accelerating the use of AI", "Strategically strengthening AI development", "Leading AI governance",
+           "Continuous transformation towards an AI society"],
+}
+
+
+def test_figures_folder_holds_every_registered_figure():
+    names = sorted(p.name for p in FIGURES.iterdir() if p.is_file())
+    assert names == EXPECTED
+    assert {r.run_id for r in load_registry()} == {n.rsplit(".", 1)[0] for n in names}
+
+
+def test_committed_figures_equal_a_fresh_build(fresh_build):
+    """A rebuild in another process gives byte-identical files: the figures are current and reproducible."""
+    built, committed = snapshot(fresh_build), snapshot(FIGURES)
+    assert sorted(built) == sorted(committed)
+    stale = [name for name in built if built[name] != committed[name]]
+    assert not stale, f"out of date (run `make figures`): {stale}"
+
+
+def _fonts(pdf):
+    """Every font dictionary used on the PDF's pages, descendants included."""
+    found = []
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            found.append(font)
+            found += [d.get_object() for d in font.get("/DescendantFonts", [])]
+    return found
+
+
+@pytest.mark.parametrize("pdf", [n for n in EXPECTED if n.endswith(".pdf")])
+def test_pdfs_embed_truetype_fonts_and_no_type3(pdf):
+    fonts = _fonts(FIGURES / pdf)
+    assert fonts
+    assert all(f["/Subtype"] != "/Type3" for f in fonts)
+    descriptors = [f["/FontDescriptor"].get_object() for f in fonts if "/FontDescriptor" in f]
+    assert descriptors and all("/FontFile2" in d for d in descriptors), "every font embedded as TrueType"
+    assert any("IPAexGothic" in str(d["/FontName"]) for d in descriptors)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_pdf_text_holds_every_panel_title(lang):
+    for figure, titles in (("four_reasons", FIGURE_1_TITLES), ("basic_plan_policies", FIGURE_2_TITLES)):
+        text = "".join(p.extract_text() for p in PdfReader(FIGURES / f"{figure}.{lang}.pdf").pages)
+        flat = re.sub(r"\s+", "", text) if lang == "ja" else re.sub(r"\s+", " ", text)
+        for title in titles[lang]:
+            assert (title if lang == "en" else re.sub(r"\s+", "", title)) in flat, (figure, title)
+
+
+def test_pdfs_are_183_mm_wide():
+    for name in (n for n in EXPECTED if n.endswith(".pdf")):
+        width_pt = float(PdfReader(FIGURES / name).pages[0].mediabox.width)
+        assert width_pt == pytest.approx(183 * 72 / 25.4, abs=0.01), name
+
+
+def test_source_lines_are_in_the_figures():
+    text = "".join(p.extract_text() for p in PdfReader(FIGURES / "basic_plan_policies.ja.pdf").pages)
+    assert "(出所)" in text and "大和総研" in text and "人工知能基本計画骨子(案)" in re.sub(r"\s+", "", text)
+    english = "".join(p.extract_text() for p in PdfReader(FIGURES / "four_reasons.en.pdf").pages)
+    assert "Source: Tanabe Miho" in english and "Daiwa Institute of Research" in english

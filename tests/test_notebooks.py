@@ -1,0 +1,59 @@
+"""Each notebook run through papermill with non-default parameters, as an author would vary it."""
+
+import papermill
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
+
+from conftest import REPO
+
+MM_TO_PT = 72 / 25.4
+
+
+def run_notebook(notebook, tmp_path, **parameters):
+    output_dir = tmp_path / "out"
+    executed = tmp_path / f"{notebook}.executed.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks" / f"{notebook}.ipynb"), str(executed),
+                               parameters=parameters | {"output_dir": str(output_dir)},
+                               kernel_name=KERNEL_NAME, cwd=str(REPO / "notebooks"), progress_bar=False,
+                               kernel_manager_class=ipc_kernel_manager_class())
+    return output_dir
+
+
+def pdf_text(path):
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_four_reasons_in_english_single_column_greyscale(tmp_path):
+    out = run_notebook("four_reasons", tmp_path, lang="en", width_mm=89, palette="greyscale",
+                       formats=["pdf", "png"], dpi=200)
+    assert sorted(p.name for p in out.iterdir()) == ["four_reasons.en.pdf", "four_reasons.en.png"]
+    page = PdfReader(out / "four_reasons.en.pdf").pages[0]
+    assert float(page.mediabox.width) == pytest.approx(89 * MM_TO_PT, abs=0.01)  # 252.3 pt
+    text = pdf_text(out / "four_reasons.en.pdf")
+    for title in ("Securing data sovereignty and security", "Securing technological autonomy",
+                  "Strengthening domestic industry", "Securing cultural and social fit"):
+        assert title in text
+    assert Image.open(out / "four_reasons.en.png").size[0] == int(89 / 25.4 * 200)  # matplotlib truncates to whole pixels
+
+
+def test_basic_plan_policies_double_column_in_japanese(tmp_path):
+    out = run_notebook("basic_plan_policies", tmp_path, lang="ja", width_mm=183, formats=["pdf"], columns=4,
+                       show_title=False, name="policies_wide")
+    assert [p.name for p in out.iterdir()] == ["policies_wide.ja.pdf"]
+    pdf = out / "policies_wide.ja.pdf"
+    assert float(PdfReader(pdf).pages[0].mediabox.width) == pytest.approx(183 * MM_TO_PT, abs=0.01)
+    text = pdf_text(pdf).replace("\n", "")
+    for name in ("AI利活用の加速的推進", "AI開発力の戦略的強化", "AIガバナンスの主導", "AI社会に向けた継続的変革"):
+        assert name in text
+    assert "AI基本計画(骨子)の4つの基本方針" not in text, "show_title=False leaves the title out"
+
+
+def test_a_bad_parameter_stops_a_direct_papermill_run_with_a_clear_message(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        run_notebook("four_reasons", tmp_path, lang="fr")
+    assert error.value.ename == "ParameterError"
+    assert """parameter 'lang': 'fr' is not allowed; expected "ja" or "en\"""" in error.value.evalue
+    assert not (tmp_path / "out").exists()
