@@ -55,3 +55,15 @@ def test_values_are_normalised():
                                               ("lang", "en", "en"), ("columns", "2", 2), ("show_title", "False", False)])
 def test_command_line_values_are_parsed_by_type(name, raw, value):
     assert RULES[name].parse(name, raw) == value
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])
+def test_papermill_reads_the_same_parameters_with_types_and_help(notebook):
+    import papermill
+
+    inferred = papermill.inspect_notebook(str(notebook))
+    declared = declared_parameters(notebook)
+    assert list(inferred) == list(declared)
+    for name, info in inferred.items():
+        assert info["inferred_type_name"] != "None", f"{name} has no type annotation"
+        assert info["help"] == declared[name].help

@@ -118,9 +118,14 @@ def declared_parameters(notebook: Path) -> dict[str, Declared]:
     comments = {i + 1: line.split("#", 1)[1].strip() for i, line in enumerate(source.splitlines()) if "#" in line}
     declared = {}
     for node in ast.parse(source).body:
+        # `name = value` or `name: type = value` (papermill reads the annotation as the type)
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
-            declared[name] = Declared(name, ast.literal_eval(node.value), comments.get(node.lineno, ""))
+            target = node.targets[0]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target = node.target
+        else:
+            continue
+        declared[target.id] = Declared(target.id, ast.literal_eval(node.value), comments.get(node.lineno, ""))
     return declared
 
 
