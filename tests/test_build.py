@@ -16,14 +16,14 @@ def _no_kernel_started(root):
     return not executed.exists() or not any(executed.iterdir())
 
 
-def test_registry_lists_both_figures_in_both_languages():
+def test_registry_lists_every_figure_in_both_languages():
     runs = load_registry()
     assert {(r.figure, r.parameters["lang"]) for r in runs} == {
-        ("four_reasons", "ja"), ("four_reasons", "en"), ("basic_plan_policies", "ja"), ("basic_plan_policies", "en")}
+        (figure, lang) for figure in ("four_reasons", "basic_plan_policies", "cloud_dependence") for lang in ("ja", "en")}
 
 
 def test_overrides_that_make_two_runs_write_the_same_file_are_refused():
-    with pytest.raises(BuildError, match="would both write four_reasons.en.svg"):
+    with pytest.raises(BuildError, match=r"two runs of four_reasons would both write four_reasons\.en\.\*"):
         plan(load_registry(), {"lang": "en"})
 
 
@@ -37,6 +37,9 @@ def test_unknown_figure_is_named():
     (["-p", "lang", "fr"], """parameter 'lang': 'fr' is not allowed; expected "ja" or "en\""""),
     (["-p", "width_mm", "narrow"], "parameter 'width_mm': 'narrow' is not a number"),
     (["-p", "output_dir", "x"], "parameter 'output_dir' is set by the build"),
+    (["-p", "as_of", "last-year"], "parameter 'as_of': 'last-year' is not allowed; expected a date written YYYY-MM-DD"),
+    (["-p", "shift_to_domestic", "0.5,1.5"], "parameter 'shift_to_domestic': [0.5, 1.5] is not allowed; "
+                                            "expected a non-empty list of fractions, each from 0 to 1"),
 ])
 def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expected):
     before = snapshot(repo_copy / "figures")
@@ -104,3 +107,12 @@ def test_validate_reports_the_tables():
     result = run_cli("validate")
     assert result.returncode == 0
     assert "tables valid" in result.stdout
+
+
+def test_an_override_applies_only_to_notebooks_that_declare_it():
+    runs = plan(load_registry(), {"as_of": "2022-01-01"})
+    cloud = [r for r in runs if r.figure == "cloud_dependence"]
+    assert cloud and all(r.parameters["as_of"] == "2022-01-01" for r in cloud)
+    assert all("as_of" not in r.parameters for r in runs if r.figure != "cloud_dependence")
+    with pytest.raises(BuildError, match="parameter 'as_off' is unknown"):
+        plan(load_registry(), {"as_off": "2022-01-01"})

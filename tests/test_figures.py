@@ -11,8 +11,10 @@ from sovereign_ai.build import load_registry
 from conftest import snapshot
 
 FIGURES = paths.figures_dir()
-EXPECTED = sorted(f"{figure}.{lang}.{ext}" for figure in ("four_reasons", "basic_plan_policies")
-                  for lang in ("ja", "en") for ext in ("svg", "pdf", "png"))
+CLOUD_CHARTS = ("roster", "concentration", "market", "deficit", "scenarios")
+FIGURE_STEMS = ("four_reasons", "basic_plan_policies", *(f"cloud_dependence_{c}" for c in CLOUD_CHARTS))
+EXPECTED = sorted([f"{stem}.{lang}.{ext}" for stem in FIGURE_STEMS for lang in ("ja", "en") for ext in ("svg", "pdf", "png")]
+                  + ["cloud_dependence_metrics.csv"])
 
 FIGURE_1_TITLES = {
     "ja": ["データ主権および安全保障の確保", "技術的自立性の確保", "国内産業の強化", "文化・社会的適合性の確保"],
@@ -29,7 +31,7 @@ FIGURE_2_TITLES = {
 def test_figures_folder_holds_every_registered_figure():
     names = sorted(p.name for p in FIGURES.iterdir() if p.is_file())
     assert names == EXPECTED
-    assert {r.run_id for r in load_registry()} == {n.rsplit(".", 1)[0] for n in names}
+    assert {r.figure for r in load_registry()} == {"four_reasons", "basic_plan_policies", "cloud_dependence"}
 
 
 def test_committed_figures_equal_a_fresh_build(fresh_build):

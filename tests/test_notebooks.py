@@ -57,3 +57,47 @@ def test_a_bad_parameter_stops_a_direct_papermill_run_with_a_clear_message(tmp_p
     assert error.value.ename == "ParameterError"
     assert """parameter 'lang': 'fr' is not allowed; expected "ja" or "en\"""" in error.value.evalue
     assert not (tmp_path / "out").exists()
+
+
+def read_metrics(out):
+    import csv
+
+    with open(out / "cloud_dependence_metrics.csv", encoding="utf-8") as f:
+        return {r["metric"]: r for r in csv.DictReader(f)}
+
+
+def test_cloud_dependence_as_of_2022_with_other_fractions(tmp_path):
+    out = run_notebook("cloud_dependence", tmp_path, as_of="2022-01-01", shift_to_domestic=[0.1, 0.5],
+                       formats=["png"], dpi=100, lang="en")
+    metrics = read_metrics(out)
+    assert metrics["providers_selected"]["value"] == "2"
+    assert metrics["providers_domestic"]["value"] == "0"
+    assert metrics["providers_selected"]["as_of"] == "2022-01-01"
+    for fraction in (0.1, 0.5):
+        expected = round(100 * fraction * 1452 / 1497, 1)
+        assert float(metrics[f"scenario_shift_{fraction:g}_domestic_share"]["value"]) == expected
+    assert "scenario_shift_0.25_domestic_share" not in metrics
+    charts = sorted(p.name for p in out.glob("*.png"))
+    assert charts == [f"cloud_dependence_{c}.en.png" for c in ("concentration", "deficit", "market", "roster", "scenarios")]
+    executed = (tmp_path / "cloud_dependence.executed.ipynb").read_text(encoding="utf-8")
+    assert "On 2022-01-01: 2 providers selected, 0 of them Japanese" in executed
+
+
+def test_cloud_dependence_as_of_2024_has_five_one_domestic_and_conditional(tmp_path):
+    out = run_notebook("cloud_dependence", tmp_path, as_of="2024-01-01", formats=["svg"])
+    metrics = read_metrics(out)
+    assert metrics["providers_selected"]["value"] == "5"
+    assert metrics["providers_domestic"]["value"] == "1"
+    assert metrics["providers_conditional"]["value"] == "1"
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"as_of": "not a date"}, "parameter 'as_of': 'not a date' is not allowed; expected a date written YYYY-MM-DD"),
+    ({"shift_to_domestic": [0.2, 1.5]}, "parameter 'shift_to_domestic': [0.2, 1.5] is not allowed; "
+                                        "expected a non-empty list of fractions, each from 0 to 1"),
+])
+def test_bad_cloud_parameters_stop_the_run_with_a_clear_message(tmp_path, parameters, message):
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        run_notebook("cloud_dependence", tmp_path, **parameters)
+    assert error.value.ename == "ParameterError"
+    assert message in error.value.evalue

@@ -37,10 +37,24 @@ class Run:
         lang = self.parameters.get("lang")
         return f"{self.figure}.{lang}" if lang else self.figure
 
-    def expected_files(self, defaults: dict) -> list[str]:
-        """The figure files the run must write: <figure>.<lang>.<format>."""
-        formats = self.parameters.get("formats", defaults.get("formats", []))
-        return [f"{self.run_id}.{fmt}" for fmt in formats]
+    def formats(self) -> list[str]:
+        """The formats the run writes: its own, or the notebook's default."""
+        if "formats" in self.parameters:
+            return list(self.parameters["formats"])
+        declared = declared_parameters(self.notebook)
+        return list(declared["formats"].default) if "formats" in declared else []
+
+    def check_outputs(self, files: list[str]) -> str | None:
+        """What is wrong with the files a run wrote, or None: every file is named after the figure,
+        and each requested format has at least one figure in the run's language."""
+        strays = [f for f in files if not f.startswith(self.figure)]
+        if strays:
+            return f"wrote files not named after the figure {self.figure!r}: {', '.join(strays)}"
+        suffix = f".{self.parameters['lang']}" if "lang" in self.parameters else ""
+        missing = [fmt for fmt in self.formats() if not any(f.endswith(f"{suffix}.{fmt}") for f in files)]
+        if missing:
+            return f"wrote no {', '.join(missing)} file"
+        return None
 
 
 def load_registry(registry: Path | None = None) -> list[Run]:
@@ -75,19 +89,25 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     for name in BUILD_SETS:
         if name in overrides:
             raise BuildError(f"parameter {name!r} is set by the build; use --output-dir or figures.yaml instead")
+    known = set().union(*(declared_parameters(n) for n in {r.notebook for r in runs})) if runs else set()
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise BuildError(f"parameter {unknown[0]!r} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}")
     planned, owners = [], {}
     for run in runs:
-        parameters = run.parameters | overrides
+        # an override applies to the runs whose notebook declares it (-p as_of only touches the
+        # cloud notebook); the command line has already refused names no notebook declares
+        declared = declared_parameters(run.notebook)
+        parameters = run.parameters | {k: v for k, v in overrides.items() if k in declared}
         try:
             checked = check_given(run.notebook, parameters)
         except ParameterError as error:
             raise BuildError(f"{run.figure} (figures.yaml run {run.parameters}): {error}") from None
         final = Run(run.figure, run.notebook, checked)
-        defaults = {k: d.default for k, d in declared_parameters(run.notebook).items()}
-        for file in final.expected_files(defaults):
-            if file in owners:
-                raise BuildError(f"runs {owners[file]} and {final.run_id} would both write {file}")
-            owners[file] = final.run_id
+        if final.run_id in owners:
+            raise BuildError(f"two runs of {final.figure} would both write {final.run_id}.*: "
+                             f"{owners[final.run_id]} and {final.parameters}")
+        owners[final.run_id] = final.parameters
         planned.append(final)
     return planned
 
@@ -143,19 +163,30 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
 
 
 def _move_outputs(runs: list[Run], staging_root: Path, output_dir: Path) -> list[Path]:
+    """Move every staged file into output_dir, after checking them all.
+
+    A file that several runs write (such as a language-independent metrics
+    table) must be byte-identical in each; it is written once.
+    """
+    chosen: dict[str, Path] = {}
+    problems = []
     for run in runs:
-        defaults = {k: d.default for k, d in declared_parameters(run.notebook).items()}
-        missing = [f for f in run.expected_files(defaults) if not (staging_root / run.run_id / f).exists()]
-        if missing:
-            shutil.rmtree(staging_root, ignore_errors=True)
-            raise BuildError(f"{run.run_id} ran but did not write {', '.join(missing)}; "
-                             f"{paths.relative(output_dir)}/ is unchanged.")
+        staged = sorted(p for p in (staging_root / run.run_id).iterdir() if not p.name.startswith("."))
+        problem = run.check_outputs([p.name for p in staged])
+        if problem:
+            problems.append(f"{run.run_id} {problem}")
+        for path in staged:
+            if path.name in chosen and chosen[path.name].read_bytes() != path.read_bytes():
+                problems.append(f"{path.name} differs between runs {chosen[path.name].parent.name} and {run.run_id}")
+            chosen.setdefault(path.name, path)
+    if problems:
+        shutil.rmtree(staging_root, ignore_errors=True)
+        raise BuildError("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for run in runs:
-        for staged in sorted((staging_root / run.run_id).iterdir()):
-            target = output_dir / staged.name
-            shutil.move(staged, target)
-            written.append(target)
+    for name, path in sorted(chosen.items()):
+        target = output_dir / name
+        shutil.move(path, target)
+        written.append(target)
     shutil.rmtree(staging_root, ignore_errors=True)
     return written

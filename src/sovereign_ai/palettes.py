@@ -21,6 +21,11 @@ class Palette:
     response_edge: str
     label_text: str  # small headings inside a panel
     muted_text: str  # source line
+    foreign: str  # charts: foreign providers
+    domestic: str  # charts: domestic providers
+    unknown: str  # charts: what no source splits or says
+    bands: tuple[str, str, str]  # charts: low, middle and high concentration bands, light to dark
+    series: tuple[str, ...]  # charts: one colour per series (markers differ too)
 
 
 # Okabe & Ito (2008) colours, distinguishable with every common colour-vision
@@ -38,6 +43,11 @@ OKABE_ITO = Palette(
     response_edge="#009E73",
     label_text="#005A8C",
     muted_text="#4D4D4D",
+    foreign="#0072B2",
+    domestic="#D55E00",
+    unknown="#BBBBBB",
+    bands=("#EEF5EA", "#FBF1DC", "#F8E1D6"),
+    series=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"),
 )
 
 # For greyscale print: roles differ by lightness alone.
@@ -54,6 +64,11 @@ GREYSCALE = Palette(
     response_edge="#6E6E6E",
     label_text="#3A3A3A",
     muted_text="#4D4D4D",
+    foreign="#8C8C8C",
+    domestic="#000000",
+    unknown="#D9D9D9",
+    bands=("#F7F7F7", "#E6E6E6", "#D0D0D0"),
+    series=("#000000", "#3A3A3A", "#5E5E5E", "#7A7A7A", "#969696", "#B0B0B0", "#000000"),
 )
 
 PALETTES = {p.name: p for p in (OKABE_ITO, GREYSCALE)}

@@ -8,6 +8,7 @@ in its first cell so a direct papermill run gets the same messages.
 """
 
 import ast
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
-    """What one parameter accepts. kind: choice, subset, number, integer, boolean, text, name."""
+    """What one parameter accepts. kind: choice, subset, number, integer, boolean, text, name, date, fractions."""
 
     kind: str
     allowed: str  # said to the user when a value is refused
@@ -59,12 +60,30 @@ class Rule:
             return value if isinstance(value, bool) else _INVALID
         if self.kind == "text":
             return value if isinstance(value, str) else _INVALID
+        if self.kind == "date":
+            try:
+                day = dt.date.fromisoformat(str(value))
+            except ValueError:
+                return _INVALID
+            return day.isoformat() if self.minimum <= day <= self.maximum else _INVALID
+        if self.kind == "fractions":
+            items = [value] if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+            if not isinstance(items, (list, tuple)) or not items:
+                return _INVALID
+            if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1 for v in items):
+                return _INVALID
+            return [float(v) for v in items]
         if self.kind == "name":
             return value if isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value) else _INVALID
         raise AssertionError(f"unknown rule kind {self.kind}")
 
     def parse(self, name: str, raw: str):
         """A value typed on the command line, converted by what the parameter expects."""
+        if self.kind == "fractions":
+            try:
+                return [float(part) for part in raw.strip("[]").split(",") if part.strip()]
+            except ValueError:
+                raise ParameterError(f"parameter {name!r}: {raw!r} is not a list of numbers; expected {self.allowed}") from None
         if self.kind == "subset":
             return [part.strip() for part in raw.strip("[]").replace('"', "").replace("'", "").split(",") if part.strip()]
         if self.kind in ("number", "integer"):
@@ -97,6 +116,9 @@ RULES: dict[str, Rule] = {
     "show_title": Rule("boolean", "True or False"),
     "output_dir": Rule("text", "a folder path, or an empty string to only display"),
     "name": Rule("name", "a file-name stem of lower-case letters, digits, '_' and '-'"),
+    "as_of": Rule("date", "a date written YYYY-MM-DD, from 2020-01-01 to 2030-12-31",
+                  minimum=dt.date(2020, 1, 1), maximum=dt.date(2030, 12, 31)),
+    "shift_to_domestic": Rule("fractions", "a non-empty list of fractions, each from 0 to 1 (e.g. [0.1, 0.5])"),
 }
 
 

@@ -105,6 +105,17 @@ def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, 
     return written
 
 
+def save_as_asked(fig: Figure, settings: dict, part: str = "") -> list[Path]:
+    """Save fig as a notebook's checked parameters ask: <name>[_<part>].<lang>.<format> in output_dir.
+
+    Writes nothing when output_dir is empty (the notebook only displays).
+    """
+    if not settings["output_dir"]:
+        return []
+    stem = f'{settings["name"]}_{part}' if part else settings["name"]
+    return save_figure(fig, settings["output_dir"], f'{stem}.{settings["lang"]}', settings["formats"], settings["dpi"])
+
+
 def png_bytes(fig: Figure, dpi: int) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata=_METADATA["png"])

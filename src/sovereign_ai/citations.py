@@ -1,0 +1,32 @@
+"""Source lines under charts, built from the rows of data/sources.csv."""
+
+from sovereign_ai import data, text
+
+_SECONDARY = {"ja": "［二次資料］", "en": " [secondary source]"}
+_COPY = {"ja": "［写しで閲覧］", "en": " [read through a copy]"}
+
+
+def cite(source_id: str, lang: str) -> str:
+    """One source, briefly: publisher, title, date, and whether it is secondary or was read through a copy."""
+    text.check_language(lang)
+    s = data.source(source_id)
+    publisher = s["publisher"] if lang == "ja" else (s["publisher_en"] or s["publisher"])
+    title = s["title"] if lang == "ja" or not s["title_en"] else s["title_en"]
+    date = s["pub_date"]
+    line = f"{publisher}「{title}」({date})" if lang == "ja" else f"{publisher}, \"{title}\" ({date})"
+    if "secondary" in s["confidence"]:
+        line += _SECONDARY[lang]
+    if s["read_via"]:
+        line += _COPY[lang]
+    return line
+
+
+def source_line(source_ids, lang: str, computed: bool = True) -> str:
+    """'Sources: A; B.' for the given source ids, each cited once, in the order given."""
+    unique = list(dict.fromkeys(source_ids))
+    cited = list(dict.fromkeys(cite(s, lang) for s in unique))
+    if lang == "ja":
+        tail = "。数値の計算と作図は sovereign-ai" if computed else ""
+        return "(出所) " + "；".join(cited) + tail
+    tail = ". Calculations and chart by the sovereign-ai project." if computed else "."
+    return "Sources: " + "; ".join(cited) + tail
