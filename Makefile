@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures test lab notebooks clean
+.PHONY: help setup figures check test bench lab notebooks clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -19,11 +19,18 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP) ## create .venv with the pinned packages (done for you by the others)
 
-figures: $(STAMP) ## build every figure listed in figures.yaml into figures/
+figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what changed)
 	@$(PY) -m sovereign_ai build
 
-test: $(STAMP) ## run the whole test suite (unit, data, nbval, papermill runs)
+check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
+	@$(PY) -m sovereign_ai check
+
+test: $(STAMP) ## the whole test suite (unit, data, nbval, papermill runs), then `check`
 	@$(PY) -m pytest
+	@$(PY) -m sovereign_ai check
+
+bench: $(STAMP) ## time full, no-op and one-data-file rebuilds against a plain-Python baseline
+	@$(PY) -m sovereign_ai.bench
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	@$(VENV)/bin/jupyter lab notebooks/

@@ -15,7 +15,7 @@ REPO = paths.repo_root()
 PYTHON = sys.executable
 
 # What a working copy needs for a build: everything else is code or docs.
-COPIED = ("data", "notebooks", "figures", "figures.yaml")
+COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt")
 
 
 def run_cli(*args: str, root: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -40,15 +40,6 @@ def repo_copy(tmp_path, monkeypatch) -> Path:
             shutil.copy2(source, root / name)
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
-
-
-@pytest.fixture(scope="session")
-def fresh_build(tmp_path_factory) -> Path:
-    """Every registered figure, built once per test session into a temporary folder."""
-    output = tmp_path_factory.mktemp("fresh_build")
-    result = run_cli("build", "--output-dir", str(output))
-    assert result.returncode == 0, result.stderr + result.stdout
-    return output
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

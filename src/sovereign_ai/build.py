@@ -1,20 +1,37 @@
-"""The build: run every notebook listed in figures.yaml with papermill.
+"""The build: run notebooks with papermill, only as often as their inputs require.
 
 Everything that can be checked is checked before the first kernel starts: the
-registry, every run's parameters, and the data. Outputs are staged and moved
-into place only when every run has succeeded, so a failed build leaves the
-existing figures untouched.
+registry, every run's parameters, and the data. A run is skipped when the
+output folder's manifest shows it was built from the same notebook,
+parameters, data, package source and environment, and its files are there
+unchanged. Runs that do execute work side by side in separate processes, each
+into a staging folder; their files are moved into the output folder only when
+every run has succeeded, so a failed build leaves the existing figures
+untouched.
+
+Why not a task runner such as doit: a run's data dependencies are only known
+once it has run (the kernel logs the tables it reads), the record of what was
+built must be the committed, byte-stable MANIFEST.json rather than a
+machine-local database, and "current" must also mean "the published files
+are still there, unchanged". With the manifest as the state, the rest is a
+process pool.
 """
 
+import csv
+import itertools
+import os
 import shutil
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, paths
+from sovereign_ai import data, manifest, paths
 from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
@@ -28,21 +45,31 @@ class BuildError(RuntimeError):
 
 @dataclass(frozen=True)
 class Run:
-    figure: str
+    """One execution of a notebook: its parameters, and where its files go."""
+
+    figure: str  # the notebook's `name` parameter: the stem of the files it writes
     notebook: Path
     parameters: dict = field(default_factory=dict)
+    label: str = ""  # a run id other than <figure>.<lang> (sweeps)
+    subdir: str = ""  # folder below the output folder (sweeps)
 
     @property
     def run_id(self) -> str:
+        if self.label:
+            return self.label
         lang = self.parameters.get("lang")
         return f"{self.figure}.{lang}" if lang else self.figure
 
+    def effective_parameters(self) -> dict:
+        """Every parameter the notebook runs with (defaults, then the run's own), except output_dir."""
+        values = {name: d.default for name, d in declared_parameters(self.notebook).items()}
+        values.update(self.parameters)
+        values["name"] = self.figure
+        values.pop("output_dir", None)
+        return values
+
     def formats(self) -> list[str]:
-        """The formats the run writes: its own, or the notebook's default."""
-        if "formats" in self.parameters:
-            return list(self.parameters["formats"])
-        declared = declared_parameters(self.notebook)
-        return list(declared["formats"].default) if "formats" in declared else []
+        return list(self.effective_parameters().get("formats", []))
 
     def check_outputs(self, files: list[str]) -> str | None:
         """What is wrong with the files a run wrote, or None: every file is named after the figure,
@@ -50,11 +77,15 @@ class Run:
         strays = [f for f in files if not f.startswith(self.figure)]
         if strays:
             return f"wrote files not named after the figure {self.figure!r}: {', '.join(strays)}"
-        suffix = f".{self.parameters['lang']}" if "lang" in self.parameters else ""
+        lang = self.effective_parameters().get("lang")
+        suffix = f".{lang}" if lang else ""
         missing = [fmt for fmt in self.formats() if not any(f.endswith(f"{suffix}.{fmt}") for f in files)]
         if missing:
             return f"wrote no {', '.join(missing)} file"
         return None
+
+
+# ---- Registry and plan -------------------------------------------------------------
 
 
 def load_registry(registry: Path | None = None) -> list[Run]:
@@ -79,7 +110,7 @@ def load_registry(registry: Path | None = None) -> list[Run]:
 
 
 def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> list[Run]:
-    """The runs to execute, with overrides applied and every parameter checked; no kernel is started."""
+    """The runs to consider, with overrides applied and every parameter checked; no kernel is started."""
     if only:
         known = {r.figure for r in runs}
         unknown = [name for name in only if name not in known]
@@ -96,14 +127,14 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     planned, owners = [], {}
     for run in runs:
         # an override applies to the runs whose notebook declares it (-p as_of only touches the
-        # cloud notebook); the command line has already refused names no notebook declares
+        # cloud notebook); names no notebook declares were refused above
         declared = declared_parameters(run.notebook)
         parameters = run.parameters | {k: v for k, v in overrides.items() if k in declared}
         try:
             checked = check_given(run.notebook, parameters)
         except ParameterError as error:
-            raise BuildError(f"{run.figure} (figures.yaml run {run.parameters}): {error}") from None
-        final = Run(run.figure, run.notebook, checked)
+            raise BuildError(f"{run.run_id} ({run.parameters}): {error}") from None
+        final = Run(run.figure, run.notebook, checked, run.label, run.subdir)
         if final.run_id in owners:
             raise BuildError(f"two runs of {final.figure} would both write {final.run_id}.*: "
                              f"{owners[final.run_id]} and {final.parameters}")
@@ -112,81 +143,330 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     return planned
 
 
-def execute(run: Run, staging: Path, executed: Path) -> None:
-    """Run one notebook with papermill into staging; the executed notebook is kept in executed."""
-    import papermill  # about 2 s to import: only on the path that runs notebooks
-
-    staging.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(run.notebook), str(executed),
-        parameters=run.parameters | {"name": run.figure, "output_dir": str(staging)},
-        kernel_name=KERNEL_NAME, cwd=str(run.notebook.parent), progress_bar=False,
-        execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=ipc_kernel_manager_class(),
-    )
+# ---- What a run depends on, and whether it is current ---------------------------------
 
 
-def build(overrides: dict | None = None, only: list[str] | None = None, output_dir: Path | None = None,
-          out=sys.stdout) -> list[Path]:
-    """Check everything, run every planned notebook, then move the outputs into output_dir."""
+def inputs_record(run: Run, data_files) -> dict:
+    """Everything a run's outputs depend on, as stored in the manifest."""
+    return {
+        "notebook": paths.relative(run.notebook),
+        "notebook_sha256": manifest.sha256_file(run.notebook),
+        "parameters": run.effective_parameters(),
+        "data_sha256": {f: _sha256_or_missing(paths.repo_root() / f) for f in sorted(set(data_files))},
+        "package": manifest.package_record(),
+        "environment": manifest.environment_record(),
+    }
+
+
+def _sha256_or_missing(path: Path) -> str:
+    return manifest.sha256_file(path) if path.exists() else "missing"
+
+
+def _recorded(run: Run, files: dict) -> tuple[dict | None, dict]:
+    """The inputs recorded for a run in a manifest, and the files it produced."""
+    inputs, produced = None, {}
+    for name, entry in files.items():
+        for producer in entry["produced_by"]:
+            if producer["run"] == run.run_id:
+                inputs = producer["inputs"]
+                produced[name] = entry["sha256"]
+    return inputs, produced
+
+
+def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
+    """Why a run must execute again; empty when its files in output_dir are current."""
+    recorded, produced = _recorded(run, files)
+    if recorded is None:
+        return [f"not built yet in {paths.relative(output_dir)}/"]
+    current = inputs_record(run, recorded["data_sha256"])
+    reasons = []
+    if current["notebook_sha256"] != recorded["notebook_sha256"]:
+        reasons.append(f"notebook {current['notebook']} changed")
+    if current["parameters"] != recorded["parameters"]:
+        changed = sorted(k for k in set(current["parameters"]) | set(recorded["parameters"])
+                         if current["parameters"].get(k) != recorded["parameters"].get(k))
+        reasons.append(f"parameters changed: {', '.join(changed)}")
+    changed_data = [f for f, sha in current["data_sha256"].items() if sha != recorded["data_sha256"].get(f)]
+    if changed_data:
+        reasons.append(f"data changed: {', '.join(changed_data)}")
+    if current["package"] != recorded["package"]:
+        reasons.append("package source changed")
+    if current["environment"] != recorded["environment"]:
+        reasons.append("environment changed")
+    for name, sha in sorted(produced.items()):
+        path = output_dir / name
+        if not path.exists():
+            reasons.append(f"output {name} is missing")
+        elif manifest.sha256_file(path) != sha:
+            reasons.append(f"output {name} was modified")
+    return reasons
+
+
+# ---- Executing runs ------------------------------------------------------------------------
+
+
+def _execute(job: dict) -> dict:
+    """Run one notebook with papermill (in this process or a worker); never raises."""
+    started = time.perf_counter()
+    os.environ[data.READS_LOG_VARIABLE] = job["reads_log"]  # inherited by the kernel
+    try:
+        import papermill  # about 2 s to import: only in processes that run notebooks
+
+        Path(job["staging"]).mkdir(parents=True, exist_ok=True)
+        papermill.execute_notebook(
+            job["notebook"], job["executed"], parameters=job["parameters"], kernel_name=KERNEL_NAME,
+            cwd=job["cwd"], progress_bar=False, execution_timeout=CELL_TIMEOUT_S,
+            kernel_manager_class=ipc_kernel_manager_class(),
+        )
+        error = None
+    except Exception as exc:  # papermill raises its own types; all end the build
+        reason = getattr(exc, "evalue", None) or str(exc)
+        error = f"{getattr(exc, 'ename', type(exc).__name__)}: {reason}"
+    finally:
+        os.environ.pop(data.READS_LOG_VARIABLE, None)
+    return {"run_id": job["run_id"], "error": error, "seconds": time.perf_counter() - started}
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+@dataclass
+class Outcome:
+    """What a build did."""
+
+    executed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+def build(overrides: dict | None = None, only: list[str] | None = None, output_dir: Path | None = None, *,
+          force: bool = False, dry_run: bool = False, jobs: int | None = None, runs: list[Run] | None = None,
+          out=sys.stdout) -> Outcome:
+    """Check everything, run the runs whose inputs changed, then move their outputs into output_dir."""
+    started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
-    runs = plan(load_registry(), overrides or {}, only)
+    shown = paths.relative(output_dir) + "/"
+    runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
+    files = manifest.read(output_dir)["files"]
+    reasons = {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
+    todo = [r for r in runs if reasons[r.run_id]]
+    outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
+
+    if dry_run:
+        for run in runs:
+            why = "; ".join(reasons[run.run_id]) or "up to date"
+            print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
+        print(f"{len(todo)} of {len(runs)} runs would execute into {shown}", file=out)
+        return outcome
+    if not todo:
+        print(f"All {len(runs)} runs are up to date in {shown} (nothing to do; --force rebuilds).", file=out)
+        return outcome
+
     try:
         data.validate_all()
     except data.DataError as error:
-        raise BuildError(f"{error}\nNo notebook was run and {paths.relative(output_dir)}/ is unchanged.") from None
+        raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
 
     work = paths.build_dir()
-    staging_root = work / "staging"
-    shutil.rmtree(staging_root, ignore_errors=True)
-    (work / "executed").mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    for i, run in enumerate(runs, start=1):
-        executed = work / "executed" / f"{run.run_id}.ipynb"
-        print(f"[{i}/{len(runs)}] {run.run_id:<28}", end=" ", file=out, flush=True)
-        t0 = time.perf_counter()
-        try:
-            execute(run, staging_root / run.run_id, executed)
-        except Exception as error:  # papermill raises its own error types; all end the build
-            print("FAILED", file=out, flush=True)
-            shutil.rmtree(staging_root, ignore_errors=True)
-            reason = getattr(error, "evalue", None) or str(error)
-            raise BuildError(
-                f"{run.run_id} failed: {getattr(error, 'ename', type(error).__name__)}: {reason}\n"
-                f"The executed notebook is {paths.relative(executed)}; "
-                f"{paths.relative(output_dir)}/ is unchanged.") from None
-        print(f"done in {time.perf_counter() - t0:.1f} s", file=out, flush=True)
-
-    written = _move_outputs(runs, staging_root, output_dir)
-    print(f"{len(written)} files written to {paths.relative(output_dir)}/ "
-          f"in {time.perf_counter() - started:.1f} s", file=out, flush=True)
-    return written
+    staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=_ensure(work)))
+    workers = max(1, min(jobs or default_jobs(), len(todo)))
+    print(f"Running {len(todo)} of {len(runs)} runs ({len(outcome.skipped)} up to date) "
+          f"on {workers} worker{'s' if workers > 1 else ''}:", file=out, flush=True)
+    job_list = [_job(run, staging_root, work) for run in todo]
+    try:
+        results = _run_jobs(job_list, workers, out)
+        failures = [r for r in results if r["error"]]
+        if failures:
+            lines = [f"{f['run_id']} failed: {f['error']}\n  The executed notebook is "
+                     f"{paths.relative(work / 'executed' / (f['run_id'] + '.ipynb'))}." for f in failures]
+            raise BuildError("\n".join(lines) + f"\n{shown} is unchanged.")
+        _publish(todo, staging_root, output_dir, files, outcome)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+    outcome.executed = [r.run_id for r in todo]
+    print(f"{len(outcome.written)} files written to {shown} ({len(outcome.changed)} changed), "
+          f"{len(outcome.skipped)} runs up to date, in {time.perf_counter() - started:.1f} s", file=out, flush=True)
+    return outcome
 
 
-def _move_outputs(runs: list[Run], staging_root: Path, output_dir: Path) -> list[Path]:
-    """Move every staged file into output_dir, after checking them all.
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
-    A file that several runs write (such as a language-independent metrics
-    table) must be byte-identical in each; it is written once.
-    """
-    chosen: dict[str, Path] = {}
+
+def _job(run: Run, staging_root: Path, work: Path) -> dict:
+    reads_log = _ensure(staging_root / ".reads") / f"{run.run_id}.txt"
+    staging = staging_root / run.run_id
+    return {
+        "run_id": run.run_id, "notebook": str(run.notebook), "cwd": str(run.notebook.parent),
+        "executed": str(_ensure(work / "executed") / f"{run.run_id}.ipynb"),
+        "staging": str(staging), "reads_log": str(reads_log),
+        "parameters": run.parameters | {"name": run.figure, "output_dir": str(staging)},
+    }
+
+
+def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
+    """Execute the jobs, printing one line as each finishes."""
+    results = []
+
+    def report(result):
+        results.append(result)
+        status = "FAILED" if result["error"] else f"done in {result['seconds']:.1f} s"
+        print(f"  [{len(results)}/{len(jobs)}] {result['run_id']:<28} {status}", file=out, flush=True)
+
+    if workers == 1:
+        for job in jobs:
+            report(_execute(job))
+        return results
+    # Separate processes (spawned, so no state is shared) each pay papermill's import once.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(_execute, job) for job in jobs]
+        for future in as_completed(futures):
+            report(future.result())
+    return results
+
+
+def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome) -> None:
+    """Check every staged file, then move them into output_dir and update its manifest."""
+    chosen: dict[str, tuple[Path, list[Run]]] = {}
     problems = []
     for run in runs:
-        staged = sorted(p for p in (staging_root / run.run_id).iterdir() if not p.name.startswith("."))
+        staging = staging_root / run.run_id
+        staged = sorted(p for p in staging.iterdir() if not p.name.startswith(".")) if staging.exists() else []
         problem = run.check_outputs([p.name for p in staged])
         if problem:
             problems.append(f"{run.run_id} {problem}")
         for path in staged:
-            if path.name in chosen and chosen[path.name].read_bytes() != path.read_bytes():
-                problems.append(f"{path.name} differs between runs {chosen[path.name].parent.name} and {run.run_id}")
-            chosen.setdefault(path.name, path)
+            name = f"{run.subdir}/{path.name}" if run.subdir else path.name
+            if name in chosen and chosen[name][0].read_bytes() != path.read_bytes():
+                problems.append(f"{name} differs between runs {chosen[name][1][0].run_id} and {run.run_id}")
+            chosen.setdefault(name, (path, []))[1].append(run)
     if problems:
-        shutil.rmtree(staging_root, ignore_errors=True)
         raise BuildError("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
-    output_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, path in sorted(chosen.items()):
+
+    rerun = {r.run_id for r in runs}
+    inputs = {r.run_id: inputs_record(r, _data_read(staging_root, r)) for r in runs}
+    # Files the rerun runs made before but not now are removed with their entries.
+    for name in list(files):
+        producers = [p for p in files[name]["produced_by"] if p["run"] not in rerun]
+        if producers:
+            files[name]["produced_by"] = producers
+        else:
+            del files[name]
+            if name not in chosen:
+                (output_dir / name).unlink(missing_ok=True)
+    for name, (path, producers) in sorted(chosen.items()):
         target = output_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sha = manifest.sha256_file(path)
+        if not target.exists() or manifest.sha256_file(target) != sha:
+            outcome.changed.append(name)
         shutil.move(path, target)
-        written.append(target)
-    shutil.rmtree(staging_root, ignore_errors=True)
-    return written
+        outcome.written.append(target)
+        entry = files.setdefault(name, {"sha256": sha, "produced_by": []})
+        entry["sha256"] = sha
+        entry["produced_by"] = sorted(entry["produced_by"] + [{"run": r.run_id, "inputs": inputs[r.run_id]}
+                                                              for r in producers], key=lambda p: p["run"])
+    manifest.write(output_dir, files)
+
+
+def _data_read(staging_root: Path, run: Run) -> list[str]:
+    """The data files a run read, from the log its kernel wrote."""
+    log = staging_root / ".reads" / f"{run.run_id}.txt"
+    if not log.exists():
+        return []
+    return sorted({line.strip() for line in log.read_text(encoding="utf-8").splitlines() if line.strip()})
+
+
+# ---- Checking committed figures -------------------------------------------------------------
+
+
+def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | None = None, out=sys.stdout) -> list[str]:
+    """Problems that make figures/ not what the build produces now; empty when it is current.
+
+    Never writes into figures/: the rebuild goes to a temporary folder.
+    """
+    figures = paths.figures_dir()
+    runs = plan(load_registry(), {}, only)
+    files = manifest.read(figures)["files"]
+    problems = []
+    for run in runs:
+        for reason in stale_reasons(run, files, figures):
+            problems.append(f"stale: {run.run_id}: {reason}")
+    if not only:
+        on_disk = {p.name for p in figures.iterdir() if p.is_file() and p.name != manifest.MANIFEST_NAME}
+        problems += [f"extra: {name} (no run in figures.yaml writes it)" for name in sorted(on_disk - set(files))]
+        problems += [f"missing: {name} (listed in {manifest.MANIFEST_NAME})" for name in sorted(set(files) - on_disk)]
+    if quick:
+        return problems
+
+    with tempfile.TemporaryDirectory(prefix="check-", dir=_ensure(paths.build_dir())) as temporary:
+        fresh = Path(temporary)
+        print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
+        build(only=only, output_dir=fresh, force=True, jobs=jobs, out=out)
+        built = {p.name: p for p in fresh.iterdir() if p.is_file()}
+        wanted = set(built) if only else set(built) | {p.name for p in figures.iterdir() if p.is_file()}
+        if only:
+            built.pop(manifest.MANIFEST_NAME, None)
+            wanted.discard(manifest.MANIFEST_NAME)
+        for name in sorted(wanted):
+            committed = figures / name
+            if name not in built:
+                problems.append(f"extra: {name} (a fresh build does not write it)")
+            elif not committed.exists():
+                problems.append(f"missing: {name} (a fresh build writes it)")
+            elif committed.read_bytes() != built[name].read_bytes():
+                problems.append(f"stale: {name} differs from a fresh build")
+    return list(dict.fromkeys(problems))
+
+
+# ---- Sweeps --------------------------------------------------------------------------------
+
+
+def load_sweep(path: Path) -> tuple[list[Run], Path]:
+    """The runs of a sweep file (a notebook, fixed parameters, a grid) and its output folder."""
+    shown = paths.relative(path)
+    with open(path, encoding="utf-8") as f:
+        spec = yaml.safe_load(f) or {}
+    for key in ("notebook", "grid"):
+        if key not in spec:
+            raise BuildError(f"{shown}: missing '{key}:'")
+    notebook = paths.repo_root() / spec["notebook"]
+    if not notebook.exists():
+        raise BuildError(f"{shown}: notebook {spec['notebook']} does not exist")
+    grid = spec["grid"]
+    if not isinstance(grid, dict) or not grid or not all(isinstance(v, list) and v for v in grid.values()):
+        raise BuildError(f"{shown}: 'grid:' must map each parameter to a non-empty list of values")
+    fixed = dict(spec.get("fixed") or {})
+    output_dir = paths.repo_root() / spec.get("output_dir", f"build/sweeps/{path.stem}")
+    names = list(grid)
+    runs = []
+    for i, values in enumerate(itertools.product(*(grid[n] for n in names)), start=1):
+        parameters = fixed | {n: _plain(v) for n, v in zip(names, values)}
+        label = f"run-{i:03d}"
+        runs.append(Run(notebook.stem, notebook, parameters, label=label, subdir=label))
+    return runs, output_dir
+
+
+def _plain(value):
+    """YAML dates become ISO strings, as the notebooks take them."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.stdout) -> Path:
+    """Run a sweep, then write index.csv: which parameters produced which files."""
+    runs, output_dir = load_sweep(path)
+    planned = plan(runs, {})
+    build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
+    files = manifest.read(output_dir)["files"]
+    index = output_dir / "index.csv"
+    with open(index, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["run", "parameters", "files"])
+        for run in planned:
+            produced = sorted(n for n, e in files.items() if any(p["run"] == run.run_id for p in e["produced_by"]))
+            writer.writerow([run.run_id, manifest.canonical_json(run.parameters), " ".join(produced)])
+    print(f"index of {len(planned)} runs: {paths.relative(index)}", file=out)
+    return index

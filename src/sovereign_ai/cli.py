@@ -1,4 +1,4 @@
-"""Command line: `python -m sovereign_ai build | params | validate | refresh-notebooks`."""
+"""Command line: `python -m sovereign_ai build | check | sweep | params | validate | refresh-notebooks`."""
 
 import argparse
 import os
@@ -19,6 +19,19 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                        help="set a notebook parameter for every run, e.g. -p width_mm 89 (repeatable)")
     build.add_argument("--output-dir", type=Path, help="where to write the files (default: figures/)")
+    build.add_argument("--force", action="store_true", help="run everything, even what is up to date")
+    build.add_argument("--dry-run", action="store_true", help="list what would run and why; run nothing")
+    build.add_argument("-j", "--jobs", type=int, metavar="N", help="runs side by side (default: the number of CPUs)")
+
+    check = commands.add_parser("check", help="rebuild into a temporary folder and compare with figures/")
+    check.add_argument("--only", nargs="+", metavar="FIGURE", help="check only these figures")
+    check.add_argument("--quick", action="store_true", help="compare recorded inputs only; start no kernel")
+    check.add_argument("-j", "--jobs", type=int, metavar="N", help="runs side by side (default: the number of CPUs)")
+
+    sweep = commands.add_parser("sweep", help="run one notebook over a grid of parameters from a YAML file")
+    sweep.add_argument("file", type=Path, help="e.g. sweeps/as_of.yaml")
+    sweep.add_argument("--force", action="store_true", help="run everything, even what is up to date")
+    sweep.add_argument("-j", "--jobs", type=int, metavar="N", help="runs side by side (default: the number of CPUs)")
 
     params = commands.add_parser("params", help="list a notebook's parameters, defaults and help")
     params.add_argument("notebook", type=Path, help="e.g. notebooks/four_reasons.ipynb")
@@ -71,7 +84,21 @@ def main(argv: list[str] | None = None) -> int:
 
             runs = load_registry()
             overrides = _overrides(args.parameter, sorted({r.notebook for r in runs}))
-            build(overrides, args.only, args.output_dir)
+            build(overrides, args.only, args.output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
+        elif args.command == "check":
+            from sovereign_ai.build import check
+
+            problems = check(args.only, quick=args.quick, jobs=args.jobs)
+            if problems:
+                print("figures/ is not what the build produces now:\n  " + "\n  ".join(problems)
+                      + "\nRun `make figures` and commit the result.", file=sys.stderr)
+                return 1
+            print("figures/ is current: it equals a fresh build." if not args.quick
+                  else "figures/ is current by its manifest (quick check: nothing rebuilt).")
+        elif args.command == "sweep":
+            from sovereign_ai.build import sweep
+
+            sweep(args.file, force=args.force, jobs=args.jobs)
         elif args.command == "params":
             _print_params(args.notebook)
         elif args.command == "validate":

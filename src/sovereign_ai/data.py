@@ -11,13 +11,16 @@ and what was expected.
 import csv
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from sovereign_ai import paths
+
+# The build sets this to a file in which every data file a run reads is listed,
+# so that a rebuild re-runs exactly the runs whose data changed.
+READS_LOG_VARIABLE = "SOVEREIGN_AI_READS_LOG"
 
 MAX_ERRORS_SHOWN = 10
 
@@ -45,7 +48,16 @@ class Problem:
 
 def descriptor() -> dict:
     """The parsed data/datapackage.json."""
-    return _read_descriptor(paths.data_dir() / "datapackage.json")
+    path = paths.data_dir() / "datapackage.json"
+    _record_read(path)
+    return _read_descriptor(path)
+
+
+def _record_read(path: Path) -> None:
+    log = os.environ.get(READS_LOG_VARIABLE)
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(paths.relative(path) + "\n")
 
 
 @lru_cache(maxsize=4)
@@ -116,6 +128,7 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
     expected_header = [f["name"] for f in fields]
     problems: list[Problem] = []
     rows: list[dict] = []
+    _record_read(path)
     try:
         handle = open(path, encoding="utf-8", newline="")
     except FileNotFoundError:
@@ -225,8 +238,10 @@ def validate_all() -> None:
 _PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "string": "string", "boolean": "boolean"}
 
 
-def load_table(name: str) -> pd.DataFrame:
-    """A table of data/ as a DataFrame, validated, with columns typed from the schema."""
+def load_table(name: str):
+    """A table of data/ as a pandas DataFrame, validated, with columns typed from the schema."""
+    import pandas as pd  # here, not at the top: the build checks data without paying for pandas
+
     rows = validate_table(name)
     fields = resource(name)["schema"]["fields"]
     frame = pd.DataFrame([{f["name"]: r[f["name"]] for f in fields} for r in rows],

@@ -1,0 +1,101 @@
+"""The manifest: what produced every file in an output folder, and whether it is still current.
+
+MANIFEST.json lists each output file with its SHA-256, the run that wrote it
+(notebook and exact parameters) and the SHA-256 of everything the run
+depended on: the notebook, every data file it read, the package's source,
+the pinned environment, and the versions of the libraries and fonts that
+shape the output. It holds no timestamps and no absolute paths, and is
+written sorted, so it diffs cleanly and a rebuild leaves it byte-identical.
+It is also the build's memory: a run whose recorded dependencies still
+match, and whose files are still there unchanged, is skipped.
+"""
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import sovereign_ai
+from sovereign_ai import paths
+
+MANIFEST_NAME = "MANIFEST.json"
+FORMAT_VERSION = 1
+SHAPING_LIBRARIES = ("matplotlib", "matplotlib-fontja", "budoux", "pandas", "numpy", "pillow")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@lru_cache(maxsize=1)
+def package_source_sha256() -> str:
+    """One hash over every module of the package (names and contents)."""
+    digest = hashlib.sha256()
+    package_dir = Path(sovereign_ai.__file__).parent
+    for module in sorted(package_dir.rglob("*.py")):
+        digest.update(module.relative_to(package_dir).as_posix().encode() + b"\0")
+        digest.update(module.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def environment_record() -> dict:
+    """The pinned environment and what shapes the output: library versions and the font files."""
+    constraints = paths.repo_root() / "constraints.txt"
+    record = {"constraints_sha256": sha256_file(constraints) if constraints.exists() else "none"}
+    for name in SHAPING_LIBRARIES:
+        try:
+            record[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            record[name] = "not installed"
+    fonts = {}
+    for name in ("matplotlib-fontja", "matplotlib"):
+        try:
+            files = metadata.files(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for f in files:
+            if f.name in ("ipaexg.ttf", "DejaVuSans.ttf"):
+                fonts[f.name] = sha256_file(Path(f.locate()))
+    record["fonts_sha256"] = dict(sorted(fonts.items()))
+    return record
+
+
+def read(output_dir: Path) -> dict:
+    """The manifest of an output folder, or an empty one."""
+    path = Path(output_dir) / MANIFEST_NAME
+    if not path.exists():
+        return {"format_version": FORMAT_VERSION, "files": {}}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def render(files: dict) -> str:
+    """The manifest's text: sorted keys, stable indentation, a final newline."""
+    body = {"format_version": FORMAT_VERSION, "files": dict(sorted(files.items()))}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def write(output_dir: Path, files: dict) -> Path:
+    path = Path(output_dir) / MANIFEST_NAME
+    temporary = path.with_name("." + MANIFEST_NAME + ".tmp")
+    temporary.write_text(render(files), encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def package_record() -> dict:
+    return {"version": sovereign_ai.__version__, "source_sha256": package_source_sha256()}

@@ -1,0 +1,137 @@
+"""The build engine: skips what is current, re-runs what changed, in parallel, with a manifest."""
+
+import csv
+import json
+import re
+import sys
+
+import pytest
+
+from sovereign_ai import manifest, paths
+
+from conftest import REPO, run_cli, snapshot
+
+FIGURES = paths.figures_dir()
+
+
+def _edit(root, table, old, new):
+    path = root / "data" / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_manifest_lists_every_file_with_its_sha256_parameters_and_data():
+    files = manifest.read(FIGURES)["files"]
+    on_disk = {p.name for p in FIGURES.iterdir() if p.is_file() and p.name != "MANIFEST.json"}
+    assert set(files) == on_disk
+    for name, entry in files.items():
+        assert entry["sha256"] == manifest.sha256_file(FIGURES / name), name
+        for producer in entry["produced_by"]:
+            inputs = producer["inputs"]
+            assert inputs["parameters"]["name"] and "output_dir" not in inputs["parameters"]
+            assert inputs["data_sha256"], f"{name}: the data it read are recorded"
+            for data_file, sha in inputs["data_sha256"].items():
+                assert sha == manifest.sha256_file(REPO / data_file)
+            assert inputs["environment"]["matplotlib"] == "3.11.2"
+            assert "ipaexg.ttf" in inputs["environment"]["fonts_sha256"]
+
+
+def test_manifest_records_only_the_data_each_run_read():
+    files = manifest.read(FIGURES)["files"]
+    figure_1 = set(files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["data_sha256"])
+    assert "data/four_reasons_panels.csv" in figure_1
+    assert not any("basic_plan" in f or "gov_cloud" in f for f in figure_1)
+    metrics = files["cloud_dependence_metrics.csv"]["produced_by"]
+    assert [p["run"] for p in metrics] == ["cloud_dependence.en", "cloud_dependence.ja"]
+
+
+def test_manifest_has_no_timestamps_or_absolute_paths_and_is_sorted():
+    text = (FIGURES / "MANIFEST.json").read_text(encoding="utf-8")
+    assert "/work/" not in text and "/tmp/" not in text and str(REPO) not in text
+    assert not re.search(r"\d\d:\d\d:\d\d", text)
+    assert text == manifest.render(json.loads(text)["files"]), "written in its canonical, sorted form"
+
+
+def test_a_second_build_starts_no_kernel(repo_copy):
+    code = ("import sys; from sovereign_ai.build import build; outcome = build(); "
+            "print(outcome.executed, len(outcome.skipped), 'papermill' in sys.modules)")
+    result = __import__("subprocess").run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("[] 6 False"), result.stdout
+    assert "All 6 runs are up to date in figures/" in result.stdout
+
+
+def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
+    _edit(repo_copy, "gov_cloud_systems", "1497,1452", "1497,1451")
+    result = run_cli("build", "--dry-run", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "run  cloud_dependence.ja          data changed: data/gov_cloud_systems.csv" in lines
+    assert "skip four_reasons.ja              up to date" in lines
+    assert lines[-1] == "2 of 6 runs would execute into figures/"
+
+
+def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
+    from sovereign_ai.build import build
+
+    _edit(repo_copy, "basic_plan_examples", "Building a trustworthy AI ecosystem", "Building a trusted AI ecosystem")
+    before = snapshot(repo_copy / "figures")
+    outcome = build(jobs=2)
+    assert sorted(outcome.executed) == ["basic_plan_policies.en", "basic_plan_policies.ja"]
+    after = snapshot(repo_copy / "figures")
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["MANIFEST.json", "basic_plan_policies.en.pdf", "basic_plan_policies.en.png",
+                       "basic_plan_policies.en.svg"], "the Japanese figure does not use the English text"
+    assert build().executed == []
+
+
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path):
+    serial, parallel = tmp_path / "j1", tmp_path / "j2"
+    for folder, jobs in ((serial, "1"), (parallel, "2")):
+        result = run_cli("build", "--only", "four_reasons", "--force", "-j", jobs, "--output-dir", str(folder))
+        assert result.returncode == 0, result.stderr
+    assert snapshot(serial) == snapshot(parallel)
+    assert snapshot(serial)["four_reasons.ja.png"] == (FIGURES / "four_reasons.ja.png").read_bytes()
+
+
+def test_check_fails_after_a_data_edit_and_names_the_affected_figures(repo_copy):
+    _edit(repo_copy, "basic_plan_policies", "AI利活用の加速的推進", "AI利活用の推進")
+    before = snapshot(repo_copy / "figures")
+    quick = run_cli("check", "--quick", root=repo_copy)
+    assert quick.returncode == 1
+    assert "stale: basic_plan_policies.ja: data changed: data/basic_plan_policies.csv" in quick.stderr
+    assert "four_reasons" not in quick.stderr and "cloud_dependence" not in quick.stderr
+    full = run_cli("check", "--only", "basic_plan_policies", root=repo_copy)
+    assert full.returncode == 1
+    assert "stale: basic_plan_policies.ja.pdf differs from a fresh build" in full.stderr
+    assert snapshot(repo_copy / "figures") == before, "check never writes into figures/"
+
+
+def test_check_reports_extra_and_missing_files(repo_copy):
+    (repo_copy / "figures" / "old_figure.ja.png").write_bytes(b"not built by anything")
+    (repo_copy / "figures" / "four_reasons.en.svg").unlink()
+    result = run_cli("check", "--quick", root=repo_copy)
+    assert result.returncode == 1
+    assert "extra: old_figure.ja.png (no run in figures.yaml writes it)" in result.stderr
+    assert "missing: four_reasons.en.svg (listed in MANIFEST.json)" in result.stderr
+    assert "stale: four_reasons.en: output four_reasons.en.svg is missing" in result.stderr
+
+
+def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
+    sweep_file = repo_copy / "as_of.yaml"
+    sweep_file.write_text("notebook: notebooks/cloud_dependence.ipynb\noutput_dir: sweeps/as_of\n"
+                          "fixed: {lang: en, formats: [png], dpi: 72}\n"
+                          "grid:\n  as_of: [2022-01-01, 2024-01-01]\n", encoding="utf-8")
+    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    folder = repo_copy / "sweeps" / "as_of"
+    with open(folder / "index.csv", encoding="utf-8") as f:
+        index = list(csv.DictReader(f))
+    assert [json.loads(r["parameters"])["as_of"] for r in index] == ["2022-01-01", "2024-01-01"]
+    for row, providers in zip(index, ("2", "5")):
+        assert f"{row['run']}/cloud_dependence_metrics.csv" in row["files"].split()
+        with open(folder / row["run"] / "cloud_dependence_metrics.csv", encoding="utf-8") as f:
+            metrics = {r["metric"]: r["value"] for r in csv.DictReader(f)}
+        assert metrics["providers_selected"] == providers
+    assert not (repo_copy / "figures" / "sweeps").exists()
