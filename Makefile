@@ -25,9 +25,9 @@ figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
 	@$(PY) -m sovereign_ai check
 
-test: $(STAMP) ## the whole test suite (unit, data, nbval, papermill runs), then `check`
-	@$(PY) -m pytest
+test: $(STAMP) ## `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
 	@$(PY) -m sovereign_ai check
+	@$(PY) -m pytest
 
 bench: $(STAMP) ## time full, no-op and one-data-file rebuilds against a plain-Python baseline
 	@$(PY) -m sovereign_ai.bench
