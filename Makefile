@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+TOOLS  := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures check test bench lab notebooks clean
+.PHONY: help setup figures check test bench site lab notebooks clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -17,7 +19,13 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create .venv with the pinned packages (done for you by the others)
+# Command-line tools whose dependencies clash with the main environment (cffconvert).
+$(TOOLS_STAMP): tools-constraints.txt
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -c tools-constraints.txt cffconvert
+	@touch $(TOOLS_STAMP)
+
+setup: $(STAMP) $(TOOLS_STAMP) ## create .venv (and .venv-tools) with the pinned packages (done for you by the others)
 
 figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what changed)
 	@$(PY) -m sovereign_ai build
@@ -25,12 +33,15 @@ figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
 	@$(PY) -m sovereign_ai check
 
-test: $(STAMP) ## `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
+test: $(STAMP) $(TOOLS_STAMP) ## `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
 	@$(PY) -m sovereign_ai check
 	@$(PY) -m pytest
 
 bench: $(STAMP) ## time full, no-op and one-data-file rebuilds against a plain-Python baseline
 	@$(PY) -m sovereign_ai.bench
+
+site: $(STAMP) ## write the offline HTML gallery of figures/ and the notebooks into site/
+	@$(PY) -m sovereign_ai site
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	@$(VENV)/bin/jupyter lab notebooks/
@@ -38,5 +49,5 @@ lab: $(STAMP) ## open JupyterLab on notebooks/
 notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs are current
 	@$(PY) -m sovereign_ai refresh-notebooks
 
-clean: ## remove build/ (executed notebooks); keeps .venv and figures/
-	rm -rf build
+clean: ## remove build/ (executed notebooks, sweeps) and site/; keeps .venv and figures/
+	rm -rf build site

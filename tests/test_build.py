@@ -19,7 +19,8 @@ def _no_kernel_started(root):
 def test_registry_lists_every_figure_in_both_languages():
     runs = load_registry()
     assert {(r.figure, r.parameters["lang"]) for r in runs} == {
-        (figure, lang) for figure in ("four_reasons", "basic_plan_policies", "cloud_dependence") for lang in ("ja", "en")}
+        (figure, lang) for figure in ("four_reasons", "basic_plan_policies", "cloud_dependence", "policy_timeline",
+                                      "sovereign_models") for lang in ("ja", "en")}
 
 
 def test_overrides_that_make_two_runs_write_the_same_file_are_refused():

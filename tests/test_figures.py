@@ -12,7 +12,8 @@ from conftest import run_cli
 
 FIGURES = paths.figures_dir()
 CLOUD_CHARTS = ("roster", "concentration", "market", "deficit", "scenarios")
-FIGURE_STEMS = ("four_reasons", "basic_plan_policies", *(f"cloud_dependence_{c}" for c in CLOUD_CHARTS))
+FIGURE_STEMS = ("four_reasons", "basic_plan_policies", *(f"cloud_dependence_{c}" for c in CLOUD_CHARTS),
+                "policy_timeline", "sovereign_models")
 EXPECTED = sorted([f"{stem}.{lang}.{ext}" for stem in FIGURE_STEMS for lang in ("ja", "en") for ext in ("svg", "pdf", "png")]
                   + ["MANIFEST.json", "cloud_dependence_metrics.csv"])
 
@@ -31,7 +32,8 @@ FIGURE_2_TITLES = {
 def test_figures_folder_holds_every_registered_figure():
     names = sorted(p.name for p in FIGURES.iterdir() if p.is_file())
     assert names == EXPECTED
-    assert {r.figure for r in load_registry()} == {"four_reasons", "basic_plan_policies", "cloud_dependence"}
+    assert {r.figure for r in load_registry()} == {"four_reasons", "basic_plan_policies", "cloud_dependence",
+                                                   "policy_timeline", "sovereign_models"}
 
 
 def test_figures_are_current_by_their_manifest():

@@ -152,14 +152,10 @@ def inputs_record(run: Run, data_files) -> dict:
         "notebook": paths.relative(run.notebook),
         "notebook_sha256": manifest.sha256_file(run.notebook),
         "parameters": run.effective_parameters(),
-        "data_sha256": {f: _sha256_or_missing(paths.repo_root() / f) for f in sorted(set(data_files))},
+        "data_sha256": {f: data.input_sha256(f) for f in sorted(set(data_files))},
         "package": manifest.package_record(),
         "environment": manifest.environment_record(),
     }
-
-
-def _sha256_or_missing(path: Path) -> str:
-    return manifest.sha256_file(path) if path.exists() else "missing"
 
 
 def _recorded(run: Run, files: dict) -> tuple[dict | None, dict]:

@@ -38,7 +38,7 @@ def chart_figure(width_mm: float, plot_height_mm: float, title: str, source_line
     title_h = len(title_lines) * line_height_mm(style.FONT_SIZES.title)
     source_h = len(source_lines) * line_height_mm(style.FONT_SIZES.source)
     height = MARGIN_MM + title_h + GAP_MM + top_mm + plot_height_mm + bottom_mm + GAP_MM + source_h + MARGIN_MM
-    fig = style.new_figure(width_mm, height)
+    fig = style.describe(style.new_figure(width_mm, height), title, source_line)
 
     def put_lines(lines, top_mm, size, colour):
         step = line_height_mm(size)

@@ -1,4 +1,4 @@
-"""Command line: `python -m sovereign_ai build | check | sweep | params | validate | refresh-notebooks`."""
+"""Command line: `python -m sovereign_ai build | check | sweep | site | params | validate | refresh-notebooks`."""
 
 import argparse
 import os
@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     params.add_argument("notebook", type=Path, help="e.g. notebooks/four_reasons.ipynb")
 
     commands.add_parser("validate", help="check every table in data/ against data/datapackage.json")
+
+    site = commands.add_parser("site", help="write the offline HTML gallery of figures/ and the notebooks")
+    site.add_argument("--output-dir", type=Path, help="where to write it (default: site/)")
 
     refresh = commands.add_parser("refresh-notebooks", help="re-execute notebooks in place (stored outputs)")
     refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
@@ -106,6 +109,11 @@ def main(argv: list[str] | None = None) -> int:
 
             validate_all()
             print(f"data/: {len(table_names())} tables valid")
+        elif args.command == "site":
+            from sovereign_ai.site import build_site
+
+            index = build_site(args.output_dir)
+            print(f"gallery: {paths.relative(index)}")
         elif args.command == "refresh-notebooks":
             from sovereign_ai.refresh import refresh_all
 

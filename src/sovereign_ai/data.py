@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,22 +47,42 @@ class Problem:
         return ", ".join(where) + ": " + self.message
 
 
+DESCRIPTOR_KEY = "data/datapackage.json#"  # a read of one table's description: "...#<table>"
+
+
 def descriptor() -> dict:
     """The parsed data/datapackage.json."""
     path = paths.data_dir() / "datapackage.json"
-    _record_read(path)
-    return _read_descriptor(path)
+    return _read_descriptor(path, path.stat().st_mtime_ns)  # re-read when the file changes
 
 
-def _record_read(path: Path) -> None:
+def _record_read(entry: str) -> None:
     log = os.environ.get(READS_LOG_VARIABLE)
     if log:
         with open(log, "a", encoding="utf-8") as f:
-            f.write(paths.relative(path) + "\n")
+            f.write(entry + "\n")
+
+
+def input_sha256(entry: str) -> str:
+    """The SHA-256 of a recorded read: a data file's bytes, or one table's description
+    (so that adding a table to the descriptor does not make every run stale)."""
+    import hashlib
+
+    if entry.startswith(DESCRIPTOR_KEY):
+        name = entry[len(DESCRIPTOR_KEY):]
+        found = [r for r in descriptor()["resources"] if r["name"] == name]
+        if not found:
+            return "missing"
+        text = json.dumps(found[0], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    path = paths.repo_root() / entry
+    if not path.exists():
+        return "missing"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=4)
-def _read_descriptor(path: Path) -> dict:
+def _read_descriptor(path: Path, mtime_ns: int) -> dict:
     with open(path, encoding="utf-8") as f:
         return json.load(f)
 
@@ -73,6 +94,7 @@ def table_names() -> list[str]:
 def resource(name: str) -> dict:
     for r in descriptor()["resources"]:
         if r["name"] == name:
+            _record_read(DESCRIPTOR_KEY + name)
             return r
     raise DataError(f"no table named {name!r} in data/datapackage.json; the tables are: {', '.join(table_names())}")
 
@@ -116,6 +138,8 @@ def _check_constraints(value, constraints: dict) -> str | None:
         return f"{value!r} is below the minimum {constraints['minimum']!r}"
     if "maximum" in constraints and value > constraints["maximum"]:
         return f"{value!r} is above the maximum {constraints['maximum']!r}"
+    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], str(value)):
+        return f"{value!r} does not match the pattern {constraints['pattern']}"
     return None
 
 
@@ -128,7 +152,7 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
     expected_header = [f["name"] for f in fields]
     problems: list[Problem] = []
     rows: list[dict] = []
-    _record_read(path)
+    _record_read(paths.relative(path))
     try:
         handle = open(path, encoding="utf-8", newline="")
     except FileNotFoundError:

@@ -119,6 +119,14 @@ RULES: dict[str, Rule] = {
     "as_of": Rule("date", "a date written YYYY-MM-DD, from 2020-01-01 to 2030-12-31",
                   minimum=dt.date(2020, 1, 1), maximum=dt.date(2030, 12, 31)),
     "shift_to_domestic": Rule("fractions", "a non-empty list of fractions, each from 0 to 1 (e.g. [0.1, 0.5])"),
+    "show_solutions": Rule("boolean", "True or False"),
+    "open_only": Rule("boolean", "True or False"),
+    "jurisdictions": Rule("subset", 'a non-empty list of "JP", "EU", "KR", "FR", "UK", "IN", "CA", "SG"',
+                          choices=("JP", "EU", "KR", "FR", "UK", "IN", "CA", "SG")),
+    "start": Rule("date", "a date written YYYY-MM-DD, from 2015-01-01 to 2030-12-31",
+                  minimum=dt.date(2015, 1, 1), maximum=dt.date(2030, 12, 31)),
+    "end": Rule("date", "a date written YYYY-MM-DD, from 2015-01-01 to 2030-12-31, after start",
+                minimum=dt.date(2015, 1, 1), maximum=dt.date(2030, 12, 31)),
 }
 
 
@@ -160,6 +168,8 @@ def check_given(notebook: Path, given: dict) -> dict:
             raise ParameterError(
                 f"parameter {name!r} is unknown to {notebook.name}; its parameters are: {', '.join(declared)}")
         checked[name] = rule_for(name).check(name, value)
+    defaults = {name: d.default for name, d in declared.items()}
+    _check_together({n: rule_for(n).check(n, v) for n, v in (defaults | checked).items() if n in ("start", "end")})
     return checked
 
 
@@ -172,4 +182,13 @@ def rule_for(name: str) -> Rule:
 
 def check_notebook_parameters(**values) -> dict:
     """For a notebook's first cell after the parameters: every value checked, or ParameterError."""
-    return {name: rule_for(name).check(name, value) for name, value in values.items()}
+    checked = {name: rule_for(name).check(name, value) for name, value in values.items()}
+    _check_together(checked)
+    return checked
+
+
+def _check_together(checked: dict) -> None:
+    """Rules between parameters."""
+    if "start" in checked and "end" in checked and checked["start"] >= checked["end"]:
+        raise ParameterError(f"parameter 'end': {checked['end']!r} is not after start {checked['start']!r}; "
+                             "expected a later date")

@@ -106,6 +106,8 @@ def draw_report_figure(figure_id: str, *, lang: str, width_mm: float, palette: s
     """Figure 1 ('four_reasons') or Figure 2 ('basic_plan_policies') as a matplotlib Figure."""
     if figure_id not in _CARDS:
         raise ValueError(f"figure {figure_id!r} is unknown; choose one of {', '.join(_CARDS)}")
-    title = figure_title(figure_id, lang) if show_title else ""
-    return draw_card_figure(title, _CARDS[figure_id](lang), source_line(figure_id, lang),
-                            lang=lang, width_mm=width_mm, palette=get_palette(palette), columns=columns)
+    title = figure_title(figure_id, lang)
+    source = source_line(figure_id, lang)
+    fig = draw_card_figure(title if show_title else "", _CARDS[figure_id](lang), source,
+                           lang=lang, width_mm=width_mm, palette=get_palette(palette), columns=columns)
+    return style.describe(fig, title, source)

@@ -80,6 +80,24 @@ def new_figure(width_mm: float, height_mm: float) -> Figure:
     return Figure(figsize=(mm_to_inches(width_mm), mm_to_inches(height_mm)))
 
 
+def describe(fig: Figure, title: str, source_line: str) -> Figure:
+    """Attach the figure's title and source line; saving writes them into each file's metadata
+    (PDF Title/Subject, SVG dc:title/dc:description, PNG Title/Description)."""
+    fig.sovereign_ai_description = {"title": title, "source": source_line}
+    return fig
+
+
+def _metadata(fig: Figure, fmt: str) -> dict:
+    metadata = dict(_METADATA[fmt])
+    described = getattr(fig, "sovereign_ai_description", None)
+    if described:
+        if fmt == "pdf":
+            metadata.update(Title=described["title"], Subject=described["source"])
+        else:
+            metadata.update(Title=described["title"], Description=described["source"])
+    return metadata
+
+
 def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, dpi: int) -> list[Path]:
     """Write fig as output_dir/stem.<format> for each format; return the paths written.
 
@@ -96,7 +114,7 @@ def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, 
         handle, temporary = tempfile.mkstemp(dir=output_dir, prefix=f".{stem}.", suffix=f".{fmt}")
         try:
             with os.fdopen(handle, "wb") as f:
-                fig.savefig(f, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+                fig.savefig(f, format=fmt, dpi=dpi, metadata=_metadata(fig, fmt))
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -54,6 +54,20 @@ LABELS = {
                    "en": "fraction of the AWS-hosted systems moved"},
     "domestic_share_axis": {"ja": "国内事業者のシェア (%)", "en": "domestic share (%)"},
     "today": {"ja": "現状", "en": "as is"},
+    # landscape charts
+    "timeline_title": {"ja": "ソブリンAIに関わる各国・地域の政策の動き", "en": "Sovereign-AI policy events by jurisdiction"},
+    "in_report": {"ja": "レポートが言及", "en": "named in the report"},
+    "other_event": {"ja": "その他の出来事", "en": "other event"},
+    "month_only": {"ja": "月のみ判明", "en": "month known only"},
+    "japan_sequence": {"ja": "日本: AI法とAI基本計画の流れ", "en": "Japan: AI Act and AI Basic Plan sequence"},
+    "step": {"ja": "手順", "en": "step "},
+    "models_title": {"ja": "各国の国産言語モデル: 初公開と重みの公開度", "en": "National language models: first release and how open their weights are"},
+    "models_title_open": {"ja": "各国の国産言語モデル (重み公開のもの): 初公開",
+                          "en": "National language models with open weights: first release"},
+    "date_unknown": {"ja": "不明", "en": "unknown"},
+    "weights_open_licence": {"ja": "重み公開 (オープンなライセンス)", "en": "open weights, open licence"},
+    "weights_open_non_commercial": {"ja": "重み公開 (非商用)", "en": "open weights, non-commercial"},
+    "weights_closed": {"ja": "非公開", "en": "closed"},
 }
 
 # Marks that may not begin a line, and marks that may not end one.

@@ -1,0 +1,127 @@
+"""`make site`: an offline HTML gallery of figures/ and the notebooks.
+
+site/index.html shows every figure with its caption, source line and the
+parameters that made it (from figures/MANIFEST.json), with links to its SVG,
+PDF and PNG files, and lists every other file in figures/. The notebooks, as
+stored with the outputs of their default run, become HTML pages beside it.
+Nothing is loaded from outside: no script, style sheet or font from a CDN.
+"""
+
+import html
+import re
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+from sovereign_ai import manifest, paths
+from sovereign_ai.build import load_registry
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+STYLE = """
+body { font-family: "IPAexGothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif; margin: 0 auto;
+       max-width: 1100px; padding: 1.5rem; color: #1a1a1a; line-height: 1.5; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; border-bottom: 1px solid #ccc; }
+figure { margin: 1.5rem 0 2.5rem; } figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { font-size: 0.9rem; } .source { color: #4d4d4d; }
+.links a { margin-right: 1rem; } table.params { border-collapse: collapse; font-size: 0.8rem; margin: 0.4rem 0; }
+table.params td { border: 1px solid #ddd; padding: 0.1rem 0.5rem; font-family: monospace; }
+nav a { margin-right: 1rem; }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<link rel="icon" href="data:,">\n<title>{html.escape(title)}</title>\n'
+            f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _svg_description(path: Path) -> tuple[str, str]:
+    """The title and source line written into an SVG's metadata."""
+    text = path.read_text(encoding="utf-8")
+    title = re.search(r"<dc:title>(.*?)</dc:title>", text, flags=re.S)
+    source = re.search(r"<dc:description>(.*?)</dc:description>", text, flags=re.S)
+    return (html.unescape(title.group(1)) if title else path.stem,
+            html.unescape(source.group(1)) if source else "")
+
+
+def _parameters_table(entry: dict | None) -> str:
+    if not entry:
+        return ""
+    producer = entry["produced_by"][0]
+    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(manifest.canonical_json(v))}</td></tr>"
+                   for k, v in sorted(producer["inputs"]["parameters"].items()))
+    notebook = producer["inputs"]["notebook"]
+    return (f'<details><summary>made by <code>{html.escape(notebook)}</code> with these parameters</summary>'
+            f'<table class="params">{rows}</table></details>')
+
+
+def _figure_groups(figures: Path) -> dict[str, dict[str, Path]]:
+    """Figure files grouped by '<stem>.<lang>', each with its formats."""
+    groups: dict[str, dict[str, Path]] = defaultdict(dict)
+    for path in sorted(figures.iterdir()):
+        stem, _, ext = path.name.rpartition(".")
+        if ext in FIGURE_FORMATS:
+            groups[stem][ext] = path
+    return dict(groups)
+
+
+def build_site(site_dir: Path | None = None) -> Path:
+    """Write the gallery and the notebook pages into site_dir (default site/); return index.html."""
+    from nbconvert import HTMLExporter  # 1.5 s to import: only here
+
+    site = Path(site_dir) if site_dir else paths.repo_root() / "site"
+    figures = paths.figures_dir()
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(figures, site / "figures")
+    files = manifest.read(figures)["files"]
+
+    exporter = HTMLExporter(template_name="basic")
+    notebook_links = []
+    for notebook in sorted(paths.notebooks_dir().glob("*.ipynb")):
+        body, _ = exporter.from_filename(str(notebook))
+        page = site / "notebooks" / f"{notebook.stem}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        nav = '<nav><a href="../index.html">← gallery</a></nav>'
+        page.write_text(_page(notebook.stem, nav + body), encoding="utf-8")
+        notebook_links.append(f'<li><a href="notebooks/{notebook.stem}.html">{notebook.stem}</a></li>')
+
+    sections = []
+    groups = _figure_groups(figures)
+    order = list(dict.fromkeys(r.figure for r in load_registry()))
+
+    def position(key: str) -> tuple:
+        stem, _, lang = key.rpartition(".")
+        first = next((i for i, figure in enumerate(order) if stem.startswith(figure)), len(order))
+        return first, stem, 0 if lang == "ja" else 1
+
+    for key, formats in sorted(groups.items(), key=lambda item: position(item[0])):
+        title, source = _svg_description(formats["svg"]) if "svg" in formats else (key, "")
+        shown = formats.get("png") or formats.get("svg") or formats["pdf"]
+        lang = key.rpartition(".")[2]
+        links = " ".join(f'<a href="figures/{p.name}">{ext.upper()}</a>' for ext, p in sorted(formats.items()))
+        sections.append(
+            f'<figure id="{html.escape(key)}">\n'
+            f'<img src="figures/{shown.name}" alt="{html.escape(title)}" loading="lazy">\n'
+            f"<figcaption><strong>{html.escape(title)}</strong> "
+            f"({LANGUAGE_NAMES.get(lang, lang)}, <code>{html.escape(key)}</code>)<br>\n"
+            f'<span class="source">{html.escape(source)}</span>\n'
+            f'<div class="links">{links}</div>\n{_parameters_table(files.get(shown.name))}</figcaption>\n</figure>')
+    in_groups = {p.name for formats in groups.values() for p in formats.values()}
+    others = [p for p in sorted(figures.iterdir()) if p.is_file() and p.name not in in_groups]
+    other_links = "".join(f'<li><a href="figures/{p.name}">{p.name}</a></li>' for p in others)
+    body = (
+        "<h1>Sovereign AI and Japan's dependence on foreign cloud providers</h1>\n"
+        f"<p>Every figure in <code>figures/</code> ({len(groups)} figures in {len(in_groups)} files), "
+        "with its source line and the parameters that made it. Built by <code>make site</code>; "
+        "works offline.</p>\n"
+        '<nav><a href="#figures">Figures</a><a href="#files">Other files</a><a href="#notebooks">Notebooks</a></nav>\n'
+        '<h2 id="figures">Figures</h2>\n' + "\n".join(sections) +
+        f'\n<h2 id="files">Other files</h2>\n<ul>{other_links}</ul>\n'
+        f'<h2 id="notebooks">Notebooks</h2>\n<p>As stored, with the outputs of their default run.</p>\n'
+        f'<ul>{"".join(notebook_links)}</ul>\n')
+    index = site / "index.html"
+    index.write_text(_page("sovereign-ai gallery", body), encoding="utf-8")
+    return index

@@ -1,0 +1,67 @@
+"""Exercises: every notebook ends with them; solutions show only with show_solutions=True."""
+
+import json
+import re
+
+import papermill
+import pytest
+
+from sovereign_ai.exercises import SOLUTIONS
+from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
+
+from conftest import REPO
+
+NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
+
+
+def outputs_text(notebook: dict) -> str:
+    parts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            parts.append(json.dumps(output.get("data", {})) + "".join(output.get("text", "")))
+            if output.get("output_type") == "error":
+                parts.append(output["ename"] + output["evalue"])
+    return "\n".join(parts)
+
+
+SHIPPED = ("basic_plan_policies", "cloud_dependence", "four_reasons", "policy_timeline", "sovereign_models")
+
+
+def test_every_teaching_notebook_has_two_or_three_exercises_with_a_solution_each():
+    assert set(SHIPPED) <= set(NOTEBOOKS) and set(SOLUTIONS) == set(SHIPPED)
+    for name in SHIPPED:
+        notebook = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        try_it = [c for c in notebook["cells"] if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## Try it")]
+        assert len(try_it) == 1, name
+        questions = re.findall(r"^\d+\. ", "".join(try_it[0]["source"]), flags=re.M)
+        assert 2 <= len(questions) <= 3 and len(questions) == len(SOLUTIONS[name]), name
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_stored_notebooks_show_no_solution(name):
+    notebook = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    assert "**Solution" not in outputs_text(notebook)
+
+
+WORKED = {  # what some solutions must find, checked by hand
+    "policy_timeline": "96 days",
+    "cloud_dependence": "fraction 0.5155 -> domestic share 50.0 %",
+    "basic_plan_policies": "14 {1: 4, 2: 4, 3: 2, 4: 4}",
+    "sovereign_models": "Sarashina2-8x70B",
+}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_show_solutions_shows_every_solution(name, tmp_path):
+    executed = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks" / f"{name}.ipynb"), str(executed),
+                               parameters={"show_solutions": True, "formats": ["png"]}, kernel_name=KERNEL_NAME,
+                               cwd=str(REPO / "notebooks"), progress_bar=False,
+                               kernel_manager_class=ipc_kernel_manager_class())
+    text = outputs_text(json.loads(executed.read_text(encoding="utf-8")))
+    for number in range(1, len(SOLUTIONS[name]) + 1):
+        assert f"**Solution {number}.**" in text, (name, number)
+    assert "error" not in [o.get("output_type") for c in json.loads(executed.read_text())["cells"]
+                           for o in c.get("outputs", [])]
+    if name in WORKED:
+        assert WORKED[name] in text, (name, WORKED[name])

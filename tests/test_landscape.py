@@ -1,0 +1,61 @@
+"""Policy events and national models: dates as the facts give them, unknowns kept as unknown."""
+
+import pytest
+
+from sovereign_ai import landscape
+from sovereign_ai.palettes import get_palette
+from sovereign_ai.parameters import ParameterError, check_notebook_parameters
+
+
+def test_japans_sequence_carries_the_dates_in_the_facts():
+    japan = {e["event_id"]: e for e in landscape.events(["JP"])}
+    assert japan["jp_ai_act_enacted"]["date"] == "2025-05-28"
+    assert japan["jp_ai_act_in_force"]["date"] == "2025-09-01"
+    assert japan["jp_basic_plan_cabinet"]["date"] == "2025-12-23"
+    steps = sorted((e["japan_sequence_step"], e["date"]) for e in japan.values() if e["japan_sequence_step"])
+    assert [s for s, _ in steps] == list(range(1, 8))
+    assert [d for _, d in steps] == sorted(d for _, d in steps), "the steps are in date order"
+
+
+def test_events_the_report_names_are_marked():
+    named = {e["event_id"] for e in landscape.events() if e["is_in_report"]}
+    assert {"eu_ai_continent", "kr_ai_committee", "jp_ai_act_in_force", "jp_geniac"} <= named
+    assert "fr_strategy_1" not in named
+
+
+def test_a_month_only_date_stays_month_only():
+    geniac = next(e for e in landscape.events(["JP"]) if e["event_id"] == "jp_geniac")
+    assert (geniac["date"], geniac["date_precision"]) == ("2024-02", "month")
+    assert str(landscape.plotted_date("2024-02")) == "2024-02-15"
+
+
+def test_jurisdictions_and_dates_filter_the_events():
+    rows = landscape.events(["KR", "JP"], "2025-09-01", "2025-09-30")
+    assert [e["jurisdiction"] for e in rows] == ["KR", "JP", "JP", "JP"]
+    assert [e["number"] for e in rows] == [1, 2, 3, 4]
+
+
+def test_a_model_without_a_release_date_is_kept_as_unknown():
+    unknown = [m for m in landscape.models() if m["first_release"] is None]
+    assert [m["model"] for m in unknown] == ["Sarashina2-8x70B"]
+    fig = landscape.models_chart(False, lang="en", width_mm=183, palette=get_palette("okabe_ito"))
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[-1] == "unknown"
+    assert any("Sarashina2-8x70B" in t.get_text() for t in fig.axes[0].get_yticklabels())
+
+
+def test_open_only_leaves_out_closed_models():
+    assert "tsuzumi" in [m["model"] for m in landscape.models()]
+    assert "tsuzumi" not in [m["model"] for m in landscape.models(open_only=True)]
+    assert all(m["weights"] != "closed" for m in landscape.models(open_only=True))
+
+
+def test_end_before_start_is_refused():
+    with pytest.raises(ParameterError, match="parameter 'end': '2024-01-01' is not after start '2025-01-01'"):
+        check_notebook_parameters(start="2025-01-01", end="2024-01-01")
+
+
+def test_jurisdiction_rule_matches_the_module():
+    from sovereign_ai.parameters import RULES
+
+    assert RULES["jurisdictions"].choices == landscape.JURISDICTIONS
