@@ -139,3 +139,16 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
             metrics = {r["metric"]: r["value"] for r in csv.DictReader(f)}
         assert metrics["providers_selected"] == providers
     assert not (repo_copy / "figures" / "sweeps").exists()
+
+
+def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
+    """The baseline (make bench) is only a fair comparison if it makes the very same files."""
+    from sovereign_ai.baseline import draw_run
+
+    for run in load_registry():
+        if run.figure == "sovereign_models" and run.parameters["lang"] == "en":
+            draw_run(run, tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["sovereign_models.en.pdf", "sovereign_models.en.png", "sovereign_models.en.svg"]
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (FIGURES / name).read_bytes(), name

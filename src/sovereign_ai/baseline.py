@@ -10,7 +10,7 @@ lower bound the build is measured against (`make bench`).
 import argparse
 from pathlib import Path
 
-from sovereign_ai import charts, cloud_dependence, style
+from sovereign_ai import charts, cloud_dependence, landscape, style
 from sovereign_ai.build import Run, load_registry
 from sovereign_ai.palettes import get_palette
 from sovereign_ai.parameters import check_notebook_parameters
@@ -39,6 +39,15 @@ def draw_run(run: Run, output_dir: Path) -> None:
             style.save_as_asked(fig, settings, part)
         metrics = cloud_dependence.metrics_table(settings["as_of"], settings["shift_to_domestic"])
         cloud_dependence.write_metrics(metrics, output_dir, settings["name"])
+    elif notebook == "policy_timeline":
+        fig = landscape.timeline_chart(settings["jurisdictions"], settings["start"], settings["end"],
+                                       lang=settings["lang"], width_mm=settings["width_mm"],
+                                       palette=get_palette(settings["palette"]))
+        style.save_as_asked(fig, settings)
+    elif notebook == "sovereign_models":
+        fig = landscape.models_chart(settings["open_only"], lang=settings["lang"], width_mm=settings["width_mm"],
+                                     palette=get_palette(settings["palette"]))
+        style.save_as_asked(fig, settings)
     else:
         raise SystemExit(f"the baseline does not know notebook {run.notebook.name}")
 
