@@ -91,7 +91,7 @@ def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_c
     result = run_cli("build", "--only", "broken", root=repo_copy)
     assert result.returncode != 0
     assert "broken.ja failed: RuntimeError: this notebook is broken on purpose" in result.stderr
-    assert "The executed notebook is build/executed/broken.ja.ipynb." in result.stderr
+    assert "The executed notebook is build/executed/broken.ja.ipynb (kernel log:" in result.stderr
     assert "figures/ is unchanged." in result.stderr
     assert (repo_copy / "build" / "executed" / "broken.ja.ipynb").exists()
     assert snapshot(repo_copy / "figures") == before

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from sovereign_ai import data, manifest, paths
-from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
+from sovereign_ai.kernels import KERNEL_LOG_VARIABLE, KERNEL_NAME, ipc_kernel_manager_class
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
 CELL_TIMEOUT_S = 600
@@ -205,6 +205,8 @@ def _execute(job: dict) -> dict:
     """Run one notebook with papermill (in this process or a worker); never raises."""
     started = time.perf_counter()
     os.environ[data.READS_LOG_VARIABLE] = job["reads_log"]  # inherited by the kernel
+    os.environ[KERNEL_LOG_VARIABLE] = job["kernel_log"]
+    Path(job["kernel_log"]).write_bytes(b"")  # this run's messages only
     try:
         import papermill  # about 2 s to import: only in processes that run notebooks
 
@@ -220,6 +222,7 @@ def _execute(job: dict) -> dict:
         error = f"{getattr(exc, 'ename', type(exc).__name__)}: {reason}"
     finally:
         os.environ.pop(data.READS_LOG_VARIABLE, None)
+        os.environ.pop(KERNEL_LOG_VARIABLE, None)
     return {"run_id": job["run_id"], "error": error, "seconds": time.perf_counter() - started}
 
 
@@ -276,7 +279,8 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
         failures = [r for r in results if r["error"]]
         if failures:
             lines = [f"{f['run_id']} failed: {f['error']}\n  The executed notebook is "
-                     f"{paths.relative(work / 'executed' / (f['run_id'] + '.ipynb'))}." for f in failures]
+                     f"{paths.relative(work / 'executed' / (f['run_id'] + '.ipynb'))} "
+                     f"(kernel log: {f['run_id']}.kernel.log beside it)." for f in failures]
             raise BuildError("\n".join(lines) + f"\n{shown} is unchanged.")
         _publish(todo, staging_root, output_dir, files, outcome)
     finally:
@@ -298,6 +302,7 @@ def _job(run: Run, staging_root: Path, work: Path) -> dict:
     return {
         "run_id": run.run_id, "notebook": str(run.notebook), "cwd": str(run.notebook.parent),
         "executed": str(_ensure(work / "executed") / f"{run.run_id}.ipynb"),
+        "kernel_log": str(work / "executed" / f"{run.run_id}.kernel.log"),
         "staging": str(staging), "reads_log": str(reads_log),
         "parameters": run.parameters | {"name": run.figure, "output_dir": str(staging)},
     }

@@ -97,7 +97,7 @@ def roster_chart(as_of, *, lang: str, width_mm: float, palette: Palette) -> Figu
     title = f'{text.label("roster_title", lang)} ({text.label("as_of", lang)} {as_of}: {count})'
     row_h = 6.0
     fig, (ax,) = chart_figure(width_mm, row_h * len(everyone) + 6, title, citations.source_line(sources, lang), lang,
-                              left_mm=30 if lang == "en" else 26, bottom_mm=18)
+                              left_mm=30 if lang == "en" else 26, bottom_mm=18 if width_mm >= 150 else 26)
     names = everyone[f"short_name_{lang}"].tolist()
     for y, row in enumerate(everyone.itertuples()):
         colour = palette.domestic if row.is_domestic else palette.foreign
@@ -111,7 +111,6 @@ def roster_chart(as_of, *, lang: str, width_mm: float, palette: Palette) -> Figu
             ax.plot([row.condition_deadline], [y], marker="D", markersize=3.5, color=colour, linestyle="none")
     ax.axvline(as_of, color="#000000", linewidth=0.6, linestyle="--")
     ax.set_yticks(range(len(names)), names)
-    ax.invert_yaxis()
     ax.set_xlim(dt.date(2021, 4, 1), dt.date(2026, 7, 1))
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(_year_formatter(lang))
@@ -123,9 +122,10 @@ def roster_chart(as_of, *, lang: str, width_mm: float, palette: Palette) -> Figu
                       label=text.label("deadline", lang)),
                Line2D([], [], color="#000000", linewidth=0.6, linestyle="--",
                       label=f'{text.label("as_of", lang)} {as_of}')]
-    _legend(ax, handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
-    ax.annotate(f'{text.label("last_status", lang)}: {last}', xy=(last, -0.6), fontsize=style.FONT_SIZES.label,
-                ha="right", va="bottom", annotation_clip=False)
+    _legend(ax, handles, loc="upper center", bbox_to_anchor=(0.4, -0.2), ncols=3 if width_mm >= 150 else 2)
+    ax.set_ylim(len(names) - 0.5, -1.1)  # room above the first bar for the note below
+    ax.annotate(f'{text.label("last_status", lang)}: {last}', xy=(last, -0.75), xytext=(-3, 0),
+                textcoords="offset points", fontsize=style.FONT_SIZES.label, ha="right", va="center")
     return fig
 
 
@@ -140,7 +140,8 @@ def concentration_chart(*, lang: str, width_mm: float, palette: Palette) -> Figu
     sources = [base.source_id, "T1-10", "C-01", "C-02"]
     title = f'{text.label("concentration_title", lang)} ({base.as_of})'
     fig, (ax_systems, ax_hhi) = chart_figure(width_mm, 22, title, citations.source_line(sources, lang), lang,
-                                             left_mm=8, columns=2, column_gap_mm=10, bottom_mm=16)
+                                             left_mm=8, columns=2, column_gap_mm=10,
+                                             bottom_mm=16 if width_mm >= 150 else 24)
     aws_label = f"AWS {base.systems_aws:,} ({base.aws_share_pct:.1f}%)"
     other_label = f'{text.label("unsplit", lang)} {base.systems_other}'
     ax_systems.barh(0, base.systems_aws, color=palette.foreign, height=0.5)
@@ -189,32 +190,36 @@ def market_chart(*, lang: str, width_mm: float, palette: Palette) -> Figure:
     shares = shares.sort_values("_order").drop(columns="_order").reset_index(drop=True)
     title = text.label("market_title", lang)
     row_h = 5.0
+    wide = width_mm >= 150
     fig, (ax,) = chart_figure(width_mm, row_h * len(shares) + 4, title,
-                              citations.source_line(shares["source_id"], lang), lang, left_mm=62 if lang == "en" else 58)
+                              citations.source_line(shares["source_id"], lang), lang,
+                              left_mm=min(46.0, 0.4 * width_mm), bottom_mm=20 if wide else 26)
     labels = []
     for y, row in enumerate(shares.itertuples()):
-        market = text.label("jftc_market" if row.market == "iaas_paas_jftc" else "fuji_market", lang)
-        labels.append(f"{_SUBJECTS[row.subject][lang]}, FY{row.fiscal_year}\n{market}")
+        labels.append(f"{_SUBJECTS[row.subject][lang]}\nFY{row.fiscal_year}")
         colour = palette.foreign if row.subject != "ntt_communications" else palette.domestic
         if pd.isna(row.share_low_pct):
             ax.text(1, y, text.label("not_published", lang).format(rank=int(row.rank)), va="center",
                     fontsize=style.FONT_SIZES.label, color="#4D4D4D")
         elif row.share_low_pct == row.share_high_pct:
             ax.plot([row.share_low_pct], [y], marker="D", markersize=4, color=colour)
-            ax.text(row.share_high_pct + 1.5, y, f"{row.share_low_pct:g}%", va="center", fontsize=style.FONT_SIZES.label)
+            ax.text(row.share_high_pct + 2, y, f"{row.share_low_pct:g}%", va="center", fontsize=style.FONT_SIZES.label)
         else:
             ax.barh(y, row.share_high_pct - row.share_low_pct, left=row.share_low_pct, height=0.45, color=colour)
-            ax.text(row.share_high_pct + 1.5, y, f"{row.share_low_pct:g}–{row.share_high_pct:g}%", va="center",
+            ax.text(row.share_high_pct + 2, y, f"{row.share_low_pct:g}–{row.share_high_pct:g}%", va="center",
                     fontsize=style.FONT_SIZES.label)
-    ax.set_yticks(range(len(labels)), labels, fontsize=style.FONT_SIZES.label)
-    ax.invert_yaxis()
+    ax.set_yticks(range(len(labels)), labels, fontsize=style.FONT_SIZES.source, linespacing=1.1)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel(text.label("share_axis", lang))
     ax.grid(axis="x", linewidth=0.3, color="#D0D0D0")
     ax.set_axisbelow(True)
     handles = [Patch(facecolor=palette.foreign, label=text.label("foreign_provider", lang).split(" (")[0]),
-               Patch(facecolor=palette.domestic, label=text.label("domestic_provider", lang))]
-    _legend(ax, handles, loc="upper right")
+               Patch(facecolor=palette.domestic, label=text.label("domestic_provider", lang)),
+               Patch(facecolor="#777777", label=text.label("range_marker", lang) + text.label("jftc_market", lang)),
+               Line2D([], [], marker="D", markersize=4, color="#777777", linestyle="none",
+                      label=text.label("value_marker", lang) + text.label("fuji_market", lang))]
+    _legend(ax, handles, loc="upper left", bbox_to_anchor=(-0.1 if wide else -0.6, -0.16), ncols=2 if wide else 1)
     return fig
 
 
@@ -255,7 +260,7 @@ def deficit_chart(*, lang: str, width_mm: float, palette: Palette) -> Figure:
     ax.set_ylabel(text.label("deficit_axis", lang))
     ax.grid(axis="y", linewidth=0.3, color="#D0D0D0")
     ax.set_axisbelow(True)
-    _legend(ax, handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3)
+    _legend(ax, handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3 if width_mm >= 150 else 2)
     return fig
 
 
@@ -270,7 +275,7 @@ def scenario_chart(fractions, *, lang: str, width_mm: float, palette: Palette) -
     sources = [base.source_id, "T1-10", "C-01", "C-02"]
     fig, (ax_share, ax_hhi) = chart_figure(width_mm, 6 * len(scenarios) + 4, text.label("scenario_title", lang),
                                            citations.source_line(sources, lang), lang, left_mm=12, columns=2,
-                                           column_gap_mm=16, bottom_mm=16, top_mm=4)
+                                           column_gap_mm=16, bottom_mm=16 if width_mm >= 150 else 24, top_mm=4)
     labels = [text.label("today", lang) if s.fraction == 0 else f"{s.fraction:g}" for s in scenarios]
     ys = range(len(scenarios))
     ax_share.barh(ys, [s.domestic_share_pct for s in scenarios], color=palette.domestic, height=0.5)
@@ -301,6 +306,8 @@ def _draw_bands(ax, bands: pd.DataFrame, palette: Palette, lang: str) -> None:
         ax.axvspan(start, end, color=colour, linewidth=0)
     ax.set_xlim(0, cloud_dependence.HHI_MAX)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-    ax.set_xlabel(text.label("hhi_axis", lang))
+    narrow = ax.figure.get_figwidth() * style.MM_PER_INCH < 150
+    ax.set_xlabel("HHI" if narrow else text.label("hhi_axis", lang))
     _legend(ax, [Patch(color=c, label=text.label(f"band_{b}", lang)) for c, b in zip(palette.bands, bands["band"])],
-            loc="upper right", bbox_to_anchor=(1, -0.3), ncols=3, columnspacing=0.8, handlelength=1.2)
+            loc="upper right", bbox_to_anchor=(1, -0.3), ncols=3 if ax.figure.get_figwidth() * 25.4 >= 150 else 1,
+            columnspacing=0.8, handlelength=1.2)

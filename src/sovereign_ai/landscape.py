@@ -68,9 +68,11 @@ def timeline_chart(jurisdictions, start: str, end: str, *, lang: str, width_mm: 
     sequence = sorted((r for r in rows if r["japan_sequence_step"]), key=lambda r: r["japan_sequence_step"])
     zoom_height = 12.0 if sequence else 0.0
     zoom_block = zoom_height + 16 if sequence else 0.0  # axes, its ticks and title
+    wide = width_mm >= 150
+    legend_mm = 8 if wide else 13
     fig, (ax,) = chart_figure(width_mm, 7 * len(lanes) + 4, text.label("timeline_title", lang),
                               citations.source_line([r["source_id"] for r in rows], lang), lang,
-                              left_mm=20, bottom_mm=8 + zoom_block + 10 + list_height + 2)
+                              left_mm=20, bottom_mm=8 + zoom_block + legend_mm + 2 + list_height + 2)
     y_of = {j: i for i, j in enumerate(lanes)}
     for r in rows:
         _event_marker(ax, r, plotted_date(r["date"]), y_of[r["jurisdiction"]], palette)
@@ -93,9 +95,10 @@ def timeline_chart(jurisdictions, start: str, end: str, *, lang: str, width_mm: 
                Line2D([], [], marker="o", markersize=4, markerfacecolor="white", markeredgecolor="#000000",
                       linestyle="none", label=text.label("month_only", lang)),
                Line2D([], [], color=palette.domestic, linewidth=1.0, label=text.label("japan_sequence", lang))]
-    fig.legend(handles=handles, fontsize=style.FONT_SIZES.label, frameon=False, ncols=4, loc="upper left",
-               bbox_to_anchor=(20 / width_mm, 1 - (below_mm + zoom_block) / height_mm))
-    _draw_event_list(fig, wrapped, half, column_width, size, width_mm, below_mm + zoom_block + 8)
+    fig.legend(handles=handles, fontsize=style.FONT_SIZES.label, frameon=False, ncols=4 if wide else 2,
+               loc="upper left", bbox_to_anchor=(2.5 / width_mm if not wide else 20 / width_mm,
+                                                 1 - (below_mm + zoom_block) / height_mm))
+    _draw_event_list(fig, wrapped, half, column_width, size, width_mm, below_mm + zoom_block + legend_mm)
     return fig
 
 
@@ -140,7 +143,7 @@ def _japan_zoom(fig, ax_main, sequence, top_mm, height, width_mm, figure_height_
     ax.set_xlim(first - dt.timedelta(days=20), last + dt.timedelta(days=20))
     ax.set_ylim(-2.2, 2.2)
     ax.set_yticks([])
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=1 if width_mm >= 150 else 3))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y年%-m月" if lang == "ja" else "%b %Y"))
     for label in ax.get_xticklabels():
         label.set_fontsize(style.FONT_SIZES.source)
@@ -194,7 +197,10 @@ def models_chart(open_only: bool, *, lang: str, width_mm: float, palette: Palett
                     markeredgecolor=colour, markeredgewidth=1.2)
             ax.annotate("?", xy=(unknown_x, y), xytext=(6, 0), textcoords="offset points", va="center",
                         fontsize=style.FONT_SIZES.label)
-    labels = [f"{r['model']}\n{r['developer']}, {COUNTRY_NAMES[r['country']][lang]}" for r in rows]
+    if width_mm >= 150:
+        labels = [f"{r['model']}\n{r['developer']}, {COUNTRY_NAMES[r['country']][lang]}" for r in rows]
+    else:  # narrow: the developer is in the data table, not on the chart
+        labels = [f"{r['model']}\n{COUNTRY_NAMES[r['country']][lang]}" for r in rows]
     ax.set_yticks(range(len(rows)), labels, fontsize=style.FONT_SIZES.source, linespacing=1.2)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.axvline(end + dt.timedelta(days=120), color="#BBBBBB", linewidth=0.6, linestyle=":")

@@ -42,6 +42,8 @@ LABELS = {
                      "en": "Japan's cloud market: providers' shares (published ranges)"},
     "share_axis": {"ja": "シェア (%)", "en": "share (%)"},
     "not_published": {"ja": "{rank}位 (シェア非公表)", "en": "rank {rank} (share not published)"},
+    "range_marker": {"ja": "範囲: ", "en": "range: "},
+    "value_marker": {"ja": "単一の値: ", "en": "single value: "},
     "jftc_market": {"ja": "IaaS・PaaS (公正取引委員会推計)", "en": "IaaS and PaaS (JFTC estimate)"},
     "fuji_market": {"ja": "クラウド市場 (富士キメラ総研)", "en": "cloud market (Fuji Chimera Research)"},
     "deficit_title": {"ja": "日本のデジタル赤字 (定義別、兆円)", "en": "Japan's digital deficit by definition (trillion yen)"},
@@ -146,8 +148,14 @@ def text_width_pt(text: str, size_pt: float) -> float:
     return width
 
 
+# Lines are filled to this fraction of the width: PNG output hints glyphs to the pixel grid,
+# which can widen a long line at small sizes by a few percent over its outline width.
+FILL = 0.96
+
+
 def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
     """Break text into lines no wider than width_pt (a phrase wider than a line is split by character)."""
+    width_pt *= FILL
     lines: list[str] = []
     current = ""
     for unit in phrases(text, lang):

@@ -1,0 +1,71 @@
+"""Figures 1 and 2 at every supported width: text stays inside the figure and its panels, never overlapping."""
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.patches import Rectangle
+
+from sovereign_ai.report_figures import REPORT_FIGURES, draw_report_figure
+
+
+def boxes(fig):
+    FigureCanvasAgg(fig).draw()  # lay out legends and annotations as saving would
+    renderer = fig.canvas.get_renderer()
+    texts = [t.get_window_extent(renderer) for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())
+             if t.get_text().strip()]
+    cards = [r.get_window_extent(renderer) for r in fig.findobj(Rectangle) if r.get_width() > 0 and r.axes]
+    return texts, cards, fig.bbox
+
+
+@pytest.mark.parametrize("figure", REPORT_FIGURES)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("width_mm", [60, 89, 120, 183, 250])
+def test_text_fits_and_never_overlaps(figure, lang, width_mm):
+    fig = draw_report_figure(figure, lang=lang, width_mm=width_mm, palette="okabe_ito")
+    texts, cards, frame = boxes(fig)
+    tolerance = 0.5  # pixels: antialiasing at the edges
+    for t in texts:
+        assert frame.x0 - tolerance <= t.x0 and t.x1 <= frame.x1 + tolerance, "text leaves the figure"
+        assert frame.y0 - tolerance <= t.y0 and t.y1 <= frame.y1 + tolerance, "text leaves the figure"
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_x <= tolerance or overlap_y <= tolerance, f"texts overlap at {width_mm} mm"
+    top = max(c.y1 for c in cards)
+    bottom = min(c.y0 for c in cards)
+    inside_grid = [t for t in texts if t.y0 < top and t.y1 > bottom]
+    for t in inside_grid:
+        assert any(c.x0 - tolerance <= t.x0 and t.x1 <= c.x1 + tolerance and
+                   c.y0 - tolerance <= t.y0 and t.y1 <= c.y1 + tolerance for c in cards), \
+            f"a text is not inside its panel at {width_mm} mm"
+
+
+def _charts(lang, width_mm):
+    from sovereign_ai import charts, landscape
+    from sovereign_ai.palettes import get_palette
+
+    options = dict(lang=lang, width_mm=width_mm, palette=get_palette("okabe_ito"))
+    yield "roster", charts.roster_chart("2025-11-20", **options)
+    yield "concentration", charts.concentration_chart(**options)
+    yield "market", charts.market_chart(**options)
+    yield "deficit", charts.deficit_chart(**options)
+    yield "scenarios", charts.scenario_chart([0.1, 0.25, 0.5], **options)
+    yield "timeline", landscape.timeline_chart(landscape.JURISDICTIONS, "2018-01-01", "2026-12-31", **options)
+    yield "models", landscape.models_chart(False, **options)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("width_mm", [89, 183])
+def test_nothing_in_a_chart_is_cut_off_at_its_edges(lang, width_mm):
+    """Rendered to PNG, the outermost pixels of every chart are blank: no text or mark runs off the page."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    for name, fig in _charts(lang, width_mm):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=150)
+        pixels = np.asarray(Image.open(buffer).convert("L"))
+        edges = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+        assert edges.min() == 255, f"{name} ({lang}, {width_mm} mm) is cut off at an edge"
