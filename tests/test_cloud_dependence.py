@@ -45,9 +45,9 @@ def test_concentration_at_end_of_october_2024():
     assert cd.concentration_band(base.hhi_bounds[0]) == "highly concentrated"
 
 
-@pytest.mark.parametrize("value, band", [(1000, "unconcentrated"), (1500, "unconcentrated"),
-                                         (2000, "moderately concentrated"), (2500, "moderately concentrated"),
-                                         (2501, "highly concentrated")])
+@pytest.mark.parametrize("value, band", [(1000, "unconcentrated"), (1499.9, "unconcentrated"),
+                                         (1500, "moderately concentrated"), (2500, "moderately concentrated"),
+                                         (2500.1, "highly concentrated"), (10_000, "highly concentrated")])
 def test_bands_of_the_2010_guidelines(value, band):
     assert cd.concentration_band(value) == band
 

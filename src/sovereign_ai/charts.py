@@ -301,8 +301,8 @@ def scenario_chart(fractions, *, lang: str, width_mm: float, palette: Palette) -
 def _draw_bands(ax, bands: pd.DataFrame, palette: Palette, lang: str) -> None:
     """Shade the HHI axis by the guidelines' bands, with a legend below it."""
     for colour, band in zip(palette.bands, bands.itertuples()):
-        start = 0 if pd.isna(band.hhi_above) else band.hhi_above
-        end = cloud_dependence.HHI_MAX if pd.isna(band.hhi_up_to) else band.hhi_up_to
+        start = 0 if pd.isna(band.hhi_from) else band.hhi_from
+        end = cloud_dependence.HHI_MAX if pd.isna(band.hhi_to) else band.hhi_to
         ax.axvspan(start, end, color=colour, linewidth=0)
     ax.set_xlim(0, cloud_dependence.HHI_MAX)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))

@@ -143,12 +143,14 @@ def concentration() -> Concentration:
 
 
 def concentration_band(hhi_value: float, guideline: str = "us_hmg_2010") -> str:
-    """The band of the guidelines an HHI value falls in."""
+    """The band of the guidelines an HHI value falls in, with each band's ends as the guidelines word them."""
     bands = data.load_table("concentration_bands")
     for band in bands[bands["guideline"] == guideline].itertuples():
-        above = -1 if pd.isna(band.hhi_above) else band.hhi_above
-        up_to = float("inf") if pd.isna(band.hhi_up_to) else band.hhi_up_to
-        if above < hhi_value <= up_to:
+        above_low = pd.isna(band.hhi_from) or (hhi_value >= band.hhi_from if band.from_inclusive
+                                               else hhi_value > band.hhi_from)
+        below_high = pd.isna(band.hhi_to) or (hhi_value <= band.hhi_to if band.to_inclusive
+                                              else hhi_value < band.hhi_to)
+        if above_low and below_high:
             return band.band
     raise ValueError(f"no band of {guideline} holds HHI {hhi_value}")
 
