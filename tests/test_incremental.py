@@ -152,3 +152,22 @@ def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
     assert written == ["sovereign_models.en.pdf", "sovereign_models.en.png", "sovereign_models.en.svg"]
     for name in written:
         assert (tmp_path / name).read_bytes() == (FIGURES / name).read_bytes(), name
+
+
+def test_only_runs_that_loaded_a_changed_module_are_stale():
+    from sovereign_ai.build import stale_reasons
+
+    files = json.loads((FIGURES / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
+    runs = {r.run_id: r for r in load_registry()}
+    assert "sovereign_ai/charts.py" not in files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["package"][
+        "modules_sha256"], "Figure 1 does not load the chart module"
+    assert "sovereign_ai/site.py" not in json.dumps(files), "no run loads the gallery module"
+    # pretend charts.py was different when the cloud charts were built
+    for entry in files.values():
+        for producer in entry["produced_by"]:
+            modules = producer["inputs"]["package"]["modules_sha256"]
+            if "sovereign_ai/charts.py" in modules:
+                modules["sovereign_ai/charts.py"] = "0" * 64
+    assert stale_reasons(runs["cloud_dependence.ja"], files, FIGURES) == [
+        "package code changed: sovereign_ai/charts.py"]
+    assert stale_reasons(runs["four_reasons.ja"], files, FIGURES) == []

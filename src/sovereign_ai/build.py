@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, manifest, paths
+from sovereign_ai import data, manifest, paths, reads
 from sovereign_ai.kernels import KERNEL_LOG_VARIABLE, KERNEL_NAME, ipc_kernel_manager_class
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
@@ -146,14 +146,14 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
 # ---- What a run depends on, and whether it is current ---------------------------------
 
 
-def inputs_record(run: Run, data_files) -> dict:
+def inputs_record(run: Run, data_files, modules=()) -> dict:
     """Everything a run's outputs depend on, as stored in the manifest."""
     return {
         "notebook": paths.relative(run.notebook),
         "notebook_sha256": manifest.sha256_file(run.notebook),
         "parameters": run.effective_parameters(),
         "data_sha256": {f: data.input_sha256(f) for f in sorted(set(data_files))},
-        "package": manifest.package_record(),
+        "package": manifest.package_record(modules),
         "environment": manifest.environment_record(),
     }
 
@@ -174,7 +174,7 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
     recorded, produced = _recorded(run, files)
     if recorded is None:
         return [f"not built yet in {paths.relative(output_dir)}/"]
-    current = inputs_record(run, recorded["data_sha256"])
+    current = inputs_record(run, recorded["data_sha256"], recorded["package"].get("modules_sha256", ()))
     reasons = []
     if current["notebook_sha256"] != recorded["notebook_sha256"]:
         reasons.append(f"notebook {current['notebook']} changed")
@@ -186,7 +186,9 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
     if changed_data:
         reasons.append(f"data changed: {', '.join(changed_data)}")
     if current["package"] != recorded["package"]:
-        reasons.append("package source changed")
+        before = recorded["package"].get("modules_sha256", {})
+        changed = [m for m, sha in current["package"].get("modules_sha256", {}).items() if before.get(m) != sha]
+        reasons.append(f"package code changed: {', '.join(changed)}" if changed else "package version changed")
     if current["environment"] != recorded["environment"]:
         reasons.append("environment changed")
     for name, sha in sorted(produced.items()):
@@ -204,7 +206,7 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
 def _execute(job: dict) -> dict:
     """Run one notebook with papermill (in this process or a worker); never raises."""
     started = time.perf_counter()
-    os.environ[data.READS_LOG_VARIABLE] = job["reads_log"]  # inherited by the kernel
+    os.environ[reads.READS_LOG_VARIABLE] = job["reads_log"]  # inherited by the kernel
     os.environ[KERNEL_LOG_VARIABLE] = job["kernel_log"]
     Path(job["kernel_log"]).write_bytes(b"")  # this run's messages only
     try:
@@ -221,7 +223,7 @@ def _execute(job: dict) -> dict:
         reason = getattr(exc, "evalue", None) or str(exc)
         error = f"{getattr(exc, 'ename', type(exc).__name__)}: {reason}"
     finally:
-        os.environ.pop(data.READS_LOG_VARIABLE, None)
+        os.environ.pop(reads.READS_LOG_VARIABLE, None)
         os.environ.pop(KERNEL_LOG_VARIABLE, None)
     return {"run_id": job["run_id"], "error": error, "seconds": time.perf_counter() - started}
 
@@ -348,7 +350,11 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
         raise BuildError("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
 
     rerun = {r.run_id for r in runs}
-    inputs = {r.run_id: inputs_record(r, _data_read(staging_root, r)) for r in runs}
+    inputs = {}
+    for r in runs:
+        read = _data_read(staging_root, r)
+        modules = [e[len(reads.MODULE_PREFIX):] for e in read if e.startswith(reads.MODULE_PREFIX)]
+        inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
     # Files the rerun runs made before but not now are removed with their entries.
     for name in list(files):
         producers = [p for p in files[name]["produced_by"] if p["run"] not in rerun]
@@ -374,7 +380,7 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
 
 
 def _data_read(staging_root: Path, run: Run) -> list[str]:
-    """The data files a run read, from the log its kernel wrote."""
+    """What a run read (data files, table descriptions, package modules), from its kernel's log."""
     log = staging_root / ".reads" / f"{run.run_id}.txt"
     if not log.exists():
         return []

@@ -239,6 +239,9 @@ def write_metrics(metrics: pd.DataFrame, output_dir, name: str):
     """Write the metrics table as <name>_metrics.csv in output_dir; return its path."""
     from pathlib import Path
 
+    from sovereign_ai import reads
+
+    reads.record_modules()
     path = Path(output_dir) / f"{name}_metrics.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     metrics.to_csv(path, index=False, lineterminator="\n")

@@ -11,17 +11,13 @@ and what was expected.
 import csv
 import datetime as dt
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from sovereign_ai import paths
-
-# The build sets this to a file in which every data file a run reads is listed,
-# so that a rebuild re-runs exactly the runs whose data changed.
-READS_LOG_VARIABLE = "SOVEREIGN_AI_READS_LOG"
+from sovereign_ai.reads import record as _record_read
 
 MAX_ERRORS_SHOWN = 10
 
@@ -54,13 +50,6 @@ def descriptor() -> dict:
     """The parsed data/datapackage.json."""
     path = paths.data_dir() / "datapackage.json"
     return _read_descriptor(path, path.stat().st_mtime_ns)  # re-read when the file changes
-
-
-def _record_read(entry: str) -> None:
-    log = os.environ.get(READS_LOG_VARIABLE)
-    if log:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(entry + "\n")
 
 
 def input_sha256(entry: str) -> str:

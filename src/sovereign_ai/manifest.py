@@ -2,9 +2,9 @@
 
 MANIFEST.json lists each output file with its SHA-256, the run that wrote it
 (notebook and exact parameters) and the SHA-256 of everything the run
-depended on: the notebook, every data file it read, the package's source,
-the pinned environment, and the versions of the libraries and fonts that
-shape the output. It holds no timestamps and no absolute paths, and is
+depended on: the notebook, every data file and table description it read,
+every package module it had loaded, the pinned environment, and the
+versions of the libraries and fonts that shape the output. It holds no timestamps and no absolute paths, and is
 written sorted, so it diffs cleanly and a rebuild leaves it byte-identical.
 It is also the build's memory: a run whose recorded dependencies still
 match, and whose files are still there unchanged, is skipped.
@@ -97,5 +97,14 @@ def write(output_dir: Path, files: dict) -> Path:
     return path
 
 
-def package_record() -> dict:
-    return {"version": sovereign_ai.__version__, "source_sha256": package_source_sha256()}
+def package_record(modules=()) -> dict:
+    """The package's version, and the SHA-256 of each module a run had loaded
+    (of the whole package's source when none was recorded)."""
+    if not modules:
+        return {"version": sovereign_ai.__version__, "source_sha256": package_source_sha256()}
+    package_dir = Path(sovereign_ai.__file__).parent
+    hashes = {}
+    for module in sorted(set(modules)):
+        path = package_dir.parent / module
+        hashes[module] = sha256_file(path) if path.exists() else "missing"
+    return {"version": sovereign_ai.__version__, "modules_sha256": hashes}

@@ -16,6 +16,8 @@ import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers the bundled IPAexGothic font)
 from matplotlib.figure import Figure
 
+from sovereign_ai import reads
+
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
 MM_PER_PT = MM_PER_INCH / PT_PER_INCH
@@ -130,6 +132,7 @@ def save_as_asked(fig: Figure, settings: dict, part: str = "") -> list[Path]:
     """
     if not settings["output_dir"]:
         return []
+    reads.record_modules()  # the code that drew this figure, for the build's manifest
     stem = f'{settings["name"]}_{part}' if part else settings["name"]
     return save_figure(fig, settings["output_dir"], f'{stem}.{settings["lang"]}', settings["formats"], settings["dpi"])
 

@@ -1,0 +1,30 @@
+"""What a notebook run reads: data files, table descriptions and package modules.
+
+The build sets SOVEREIGN_AI_READS_LOG for each run; the kernel appends one
+line per thing read. The build then records the SHA-256 of exactly those
+inputs in the manifest, so a rebuild re-runs only the runs whose inputs
+changed. Outside the build, recording does nothing.
+"""
+
+import os
+import sys
+
+READS_LOG_VARIABLE = "SOVEREIGN_AI_READS_LOG"
+MODULE_PREFIX = "module:"  # a package module the run had loaded, e.g. "module:sovereign_ai/charts.py"
+
+
+def record(entry: str) -> None:
+    log = os.environ.get(READS_LOG_VARIABLE)
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(entry + "\n")
+
+
+def record_modules() -> None:
+    """Record every module of the package loaded so far (called when a run saves its outputs)."""
+    if not os.environ.get(READS_LOG_VARIABLE):
+        return
+    for name, module in sorted(sys.modules.items()):
+        if (name == "sovereign_ai" or name.startswith("sovereign_ai.")) and getattr(module, "__file__", None):
+            relative = name.replace(".", "/") + ("/__init__.py" if module.__file__.endswith("__init__.py") else ".py")
+            record(MODULE_PREFIX + relative)
