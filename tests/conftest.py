@@ -42,6 +42,21 @@ def repo_copy(tmp_path, monkeypatch) -> Path:
     return root
 
 
+def edit_csv_row(root: Path, table: str, row: int, column: str | None, value: str = "", drop_cells: int = 0) -> None:
+    """In the copy at root, set one cell of data/<table>.csv (row 1 is the first data row), or drop cells from the row."""
+    import csv
+
+    path = root / "data" / f"{table}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if column is not None:
+        rows[row][rows[0].index(column)] = value
+    if drop_cells:
+        rows[row] = rows[row][:-drop_cells]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below folder with its bytes, to show a folder did not change."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

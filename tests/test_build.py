@@ -1,14 +1,12 @@
 """The build command: what it refuses before any kernel starts, and what a failure leaves behind."""
 
-import csv
-
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from sovereign_ai.build import BuildError, load_registry, plan
 
-from conftest import run_cli, snapshot
+from conftest import edit_csv_row, run_cli, snapshot
 
 
 def _no_kernel_started(root):
@@ -51,24 +49,13 @@ def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expect
     assert _no_kernel_started(repo_copy)
 
 
-def _break(root, table, row, column, value=None, drop_cells=0):
-    path = root / "data" / f"{table}.csv"
-    rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
-    if column:
-        rows[row][rows[0].index(column)] = value
-    if drop_cells:
-        rows[row] = rows[row][:-drop_cells]
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
-
-
 @pytest.mark.parametrize("breakage, expected", [
     (("four_reasons_panels", 3, "title_en", ""), "data/four_reasons_panels.csv, row 3 (line 4), column 'title_en': is empty"),
-    (("basic_plan_examples", 2, None, None, 1), "data/basic_plan_examples.csv, row 2 (line 3): has 4 cells; the header has 5"),
+    (("basic_plan_examples", 2, None, "", 1), "data/basic_plan_examples.csv, row 2 (line 3): has 4 cells; the header has 5"),
     (("report_figures", 1, "page", "four"), "data/report_figures.csv, row 1 (line 2), column 'page': 'four' is not of type integer"),
 ])
 def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expected):
-    _break(repo_copy, *breakage)
+    edit_csv_row(repo_copy, *breakage)
     before = snapshot(repo_copy / "figures")
     result = run_cli("build", root=repo_copy)
     assert result.returncode != 0

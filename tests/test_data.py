@@ -1,6 +1,5 @@
 """The data package: tables load, the descriptor is standard, bad rows are named."""
 
-import csv
 import json
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import pytest
 from sovereign_ai import data
 from sovereign_ai.data import DataError
 
-from conftest import REPO
+from conftest import REPO, edit_csv_row
 
 
 def test_every_table_loads_and_validates():
@@ -69,35 +68,22 @@ def test_columns_are_typed_from_the_schema():
     assert panels["panel_no"].tolist() == [1, 2, 3, 4]
 
 
-def _edit_row(root, table, row_number, column, value=None, drop_cells=0):
-    path = root / "data" / f"{table}.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    header = rows[0]
-    if column is not None:
-        rows[row_number][header.index(column)] = value
-    if drop_cells:
-        rows[row_number] = rows[row_number][:-drop_cells]
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
-
-
 def test_a_missing_required_value_names_file_row_and_column(repo_copy):
-    _edit_row(repo_copy, "four_reasons_panels", 2, "title_ja", "")
+    edit_csv_row(repo_copy, "four_reasons_panels", 2, "title_ja", "")
     with pytest.raises(DataError) as error:
         data.load_table("four_reasons_panels")
     assert "data/four_reasons_panels.csv, row 2 (line 3), column 'title_ja': is empty" in str(error.value)
 
 
 def test_a_short_row_names_file_and_row(repo_copy):
-    _edit_row(repo_copy, "basic_plan_examples", 5, None, drop_cells=2)
+    edit_csv_row(repo_copy, "basic_plan_examples", 5, None, drop_cells=2)
     with pytest.raises(DataError) as error:
         data.load_table("basic_plan_examples")
     assert "data/basic_plan_examples.csv, row 5 (line 6): has 3 cells; the header has 5" in str(error.value)
 
 
 def test_a_value_of_the_wrong_type_names_the_value_and_the_type(repo_copy):
-    _edit_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
+    edit_csv_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
     with pytest.raises(DataError) as error:
         data.load_table("basic_plan_policies")
     message = str(error.value)
@@ -106,7 +92,7 @@ def test_a_value_of_the_wrong_type_names_the_value_and_the_type(repo_copy):
 
 
 def test_a_value_outside_its_enum_lists_the_allowed_values(repo_copy):
-    _edit_row(repo_copy, "four_reasons_statements", 1, "role", "situaton")
+    edit_csv_row(repo_copy, "four_reasons_statements", 1, "role", "situaton")
     with pytest.raises(DataError) as error:
         data.load_table("four_reasons_statements")
     assert "column 'role': 'situaton' is not allowed; expected one of 'situation', 'consequence', 'response'" \
@@ -114,14 +100,14 @@ def test_a_value_outside_its_enum_lists_the_allowed_values(repo_copy):
 
 
 def test_a_dangling_foreign_key_is_named(repo_copy):
-    _edit_row(repo_copy, "basic_plan_examples", 1, "source_id", "no_such_source")
+    edit_csv_row(repo_copy, "basic_plan_examples", 1, "source_id", "no_such_source")
     with pytest.raises(DataError) as error:
         data.validate_all()
     assert "column 'source_id': 'no_such_source' is not a source_id in sources.csv" in str(error.value)
 
 
 def test_a_repeated_key_is_named(repo_copy):
-    _edit_row(repo_copy, "four_reasons_panels", 2, "panel_no", "1")
+    edit_csv_row(repo_copy, "four_reasons_panels", 2, "panel_no", "1")
     with pytest.raises(DataError) as error:
         data.load_table("four_reasons_panels")
     assert "row 2 (line 3), column 'panel_no': 1 repeats row 1" in str(error.value)
@@ -129,7 +115,7 @@ def test_a_repeated_key_is_named(repo_copy):
 
 def test_frictionless_rejects_what_the_loader_rejects(repo_copy):
     """The loader and the reference validator agree on a broken table."""
-    _edit_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
+    edit_csv_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
     result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
                             capture_output=True, text=True, cwd=repo_copy / "data")
     report = json.loads(result.stdout)
