@@ -43,8 +43,11 @@ bench: $(STAMP) ## time full, no-op and one-data-file rebuilds against a plain-P
 site: $(STAMP) ## write the offline HTML gallery of figures/ and the notebooks into site/
 	@$(PY) -m sovereign_ai site
 
+# JupyterLab refuses to start as root (containers, CI machines) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP) ## open JupyterLab on notebooks/
-	@$(VENV)/bin/jupyter lab notebooks/
+	@$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/
 
 notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs are current
 	@$(PY) -m sovereign_ai refresh-notebooks
