@@ -1,9 +1,11 @@
 """Metrics of Japan's dependence on foreign cloud providers, from the tables in data/.
 
-Where the data stop, the metrics say so rather than guess: the 45 production
-systems not on AWS are not split by provider in any source, so the
-Herfindahl-Hirschman index is given as an interval (lowest and highest values
-consistent with what is known), never as a point.
+Where the data stop, the metrics say so rather than guess: in October 2024
+the 45 production systems not on AWS are not split by provider in any
+source, so that count's Herfindahl-Hirschman index is an interval (the lowest
+and highest values consistent with what is known); the March 2025 count of
+all systems is split in full, so its index is a number. The two counts use
+different definitions and are kept apart.
 """
 
 import datetime as dt
@@ -77,33 +79,55 @@ def hhi(shares_pct) -> float:
     return float(sum(s * s for s in shares_pct))
 
 
-def hhi_bounds(known_shares_pct, unassigned_pct: float, unassigned_providers: int) -> tuple[float, float]:
-    """Lowest and highest HHI when unassigned_pct is split in an unknown way among unassigned_providers.
+def hhi_bounds(known_shares_pct, unassigned_pct: float, unassigned_providers: int,
+               minimum_each_pct: float = 0.0) -> tuple[float, float]:
+    """Lowest and highest HHI when unassigned_pct is split in an unknown way among unassigned_providers,
+    each of which holds at least minimum_each_pct.
 
     Lowest: spread evenly (a sum of squares with a fixed total is smallest when
-    the parts are equal). Highest: all on one provider.
+    the parts are equal). Highest: every provider but one at its minimum, the rest on one.
     """
-    if unassigned_providers < 1:
-        raise ValueError("unassigned_providers must be at least 1")
     known = hhi(known_shares_pct)
+    if unassigned_providers == 0:
+        if unassigned_pct > 1e-9:
+            raise ValueError(f"{unassigned_pct}% is unassigned but no provider is left to hold it")
+        return known, known
+    if unassigned_pct < unassigned_providers * minimum_each_pct - 1e-9:
+        raise ValueError(f"{unassigned_pct}% cannot give {unassigned_providers} providers {minimum_each_pct}% each")
     even = unassigned_pct / unassigned_providers
-    return known + unassigned_providers * even * even, known + unassigned_pct * unassigned_pct
+    largest = unassigned_pct - (unassigned_providers - 1) * minimum_each_pct
+    return (known + unassigned_providers * even * even,
+            known + largest * largest + (unassigned_providers - 1) * minimum_each_pct ** 2)
 
 
 @dataclass(frozen=True)
 class Concentration:
-    """How concentrated the Government Cloud's production systems were at one date."""
+    """How concentrated the Government Cloud's systems were in one count (a date and a definition)."""
 
     as_of: dt.date
+    definition: str  # "production_systems" or "all_systems": counts of different definitions never mix
     systems_total: int
-    systems_aws: int
-    other_providers_in_use: tuple[str, ...]  # the providers the rest are spread over, split unknown
-    domestic_systems: int
-    source_id: str
+    systems_by_provider: dict  # provider_id -> systems, as far as a source splits them
+    unsplit_providers: tuple[str, ...]  # in use at the date, their systems among the unsplit rest
+    domestic_providers: frozenset
+    source_ids: tuple[str, ...]
 
     @property
-    def systems_other(self) -> int:
-        return self.systems_total - self.systems_aws
+    def systems_aws(self) -> int:
+        return self.systems_by_provider.get("aws", 0)
+
+    @property
+    def systems_unsplit(self) -> int:
+        return self.systems_total - sum(self.systems_by_provider.values())
+
+    @property
+    def is_split(self) -> bool:
+        """True when every system's provider is known, so the HHI is a number."""
+        return self.systems_unsplit == 0
+
+    @property
+    def domestic_systems(self) -> int:
+        return sum(n for p, n in self.systems_by_provider.items() if p in self.domestic_providers)
 
     @property
     def aws_share_pct(self) -> float:
@@ -113,33 +137,59 @@ class Concentration:
     def domestic_share_pct(self) -> float:
         return share_pct(self.domestic_systems, self.systems_total)
 
+    def shares_pct(self) -> dict:
+        """Each provider's share of the count, where published."""
+        return {p: share_pct(n, self.systems_total) for p, n in self.systems_by_provider.items()}
+
     @property
     def hhi_bounds(self) -> tuple[float, float]:
-        other_pct = share_pct(self.systems_other, self.systems_total)
-        known = [self.aws_share_pct] + ([self.domestic_share_pct] if self.domestic_systems else [])
-        return hhi_bounds(known, other_pct, len(self.other_providers_in_use))
+        """The HHI's lowest and highest values consistent with the data: equal when the split is known.
+        Each provider in use hosts at least one system."""
+        return hhi_bounds(self.shares_pct().values(), share_pct(self.systems_unsplit, self.systems_total),
+                          len(self.unsplit_providers), share_pct(1, self.systems_total))
 
 
-def concentration() -> Concentration:
-    """The latest count of production systems, with the providers in use at that date.
+def concentrations(as_of=None) -> list[Concentration]:
+    """Every count of the Government Cloud's systems, oldest first; with as_of, those counted by then.
 
-    Domestic systems are zero because the only domestic provider's service was
-    not yet in use at that date (gov_cloud_status.csv); if it were in use, its
-    systems would be among the unsplit rest and this function refuses.
+    A domestic provider among the unsplit rest would make the domestic share
+    unknown, so that is refused rather than guessed.
     """
-    systems = data.load_table("gov_cloud_systems").sort_values("as_of").iloc[-1]
-    as_of = systems["as_of"].date()
+    counts = data.load_table("gov_cloud_systems").sort_values(["as_of", "definition"])
+    split = data.load_table("gov_cloud_systems_by_provider")
     status = data.load_table("gov_cloud_status")
     providers = data.load_table("gov_cloud_providers").set_index("provider_id")
-    at_date = status[status["as_of"].dt.date == as_of]
-    if at_date.empty or at_date["is_in_use"].isna().any():
-        raise data.DataError(f"gov_cloud_status.csv does not say which providers were in use on {as_of}")
-    in_use = at_date[at_date["is_in_use"].astype(bool)]["provider_id"].tolist()
-    if any(providers.at[p, "is_domestic"] for p in in_use):
-        raise data.DataError(f"a domestic provider was in use on {as_of}: its systems are not counted separately")
-    others = tuple(p for p in in_use if p != "aws")
-    return Concentration(as_of, int(systems["production_systems_total"]), int(systems["production_systems_aws"]),
-                         others, 0, systems["source_id"])
+    domestic = frozenset(providers.index[providers["is_domestic"].astype(bool)])
+    found = []
+    for count in counts.itertuples():
+        day = count.as_of.date()
+        if as_of is not None and day > _date(as_of):
+            continue
+        parts = split[(split["as_of"] == count.as_of) & (split["definition"] == count.definition)]
+        by_provider = dict(zip(parts["provider_id"], (int(n) for n in parts["systems"])))
+        sources = [count.source_id, *parts["source_id"]]
+        unsplit: tuple[str, ...] = ()
+        if sum(by_provider.values()) < count.systems_total:
+            at_date = status[status["as_of"] == count.as_of]
+            if at_date.empty or at_date["is_in_use"].isna().any():
+                raise data.DataError(f"gov_cloud_status.csv does not say which providers were in use on {day}, "
+                                     f"so the unsplit systems of that count cannot be placed")
+            in_use = at_date[at_date["is_in_use"].astype(bool)]
+            unsplit = tuple(p for p in in_use["provider_id"] if p not in by_provider)
+            sources += list(in_use["source_id"])
+            if domestic & set(unsplit):
+                raise data.DataError(f"a domestic provider was in use on {day}: its systems are not counted separately")
+        found.append(Concentration(day, count.definition, int(count.systems_total), by_provider, unsplit, domestic,
+                                   tuple(dict.fromkeys(sources))))
+    return found
+
+
+def latest_concentration(as_of=None) -> Concentration:
+    """The latest count of the Government Cloud's systems (on or before as_of)."""
+    found = concentrations(as_of)
+    if not found:
+        raise data.DataError(f"no count of the Government Cloud's systems is dated on or before {as_of}")
+    return found[-1]
 
 
 def concentration_band(hhi_value: float, guideline: str = "us_hmg_2010") -> str:
@@ -179,59 +229,83 @@ def shift_to_domestic(base: Concentration, fraction: float) -> Scenario:
     if not 0 <= fraction <= 1:
         raise ValueError(f"fraction {fraction!r} is outside [0, 1]")
     moved = fraction * base.systems_aws
+    shares = base.shares_pct()
     aws = share_pct(base.systems_aws - moved, base.systems_total)
     domestic = share_pct(base.domestic_systems + moved, base.systems_total)
-    other = share_pct(base.systems_other, base.systems_total)
-    low, high = hhi_bounds([aws, domestic], other, len(base.other_providers_in_use))
+    others = [v for p, v in shares.items() if p != "aws" and p not in base.domestic_providers]
+    low, high = hhi_bounds([aws, domestic, *others], share_pct(base.systems_unsplit, base.systems_total),
+                           len(base.unsplit_providers), share_pct(1, base.systems_total))
     return Scenario(fraction, moved, aws, domestic, low, high)
 
 
 # ---- Metrics file --------------------------------------------------------------
 
 METRICS_COLUMNS = ["metric", "value", "unit", "as_of", "note"]
+DEFINITION_WORDS = {"production_systems": "production systems", "all_systems": "systems of every kind"}
+
+
+def count_metrics(count: Concentration) -> list[tuple]:
+    """The rows of the metrics table for one count: totals, splits, shares and the HHI."""
+    d, when, words = count.definition, count.as_of.isoformat(), DEFINITION_WORDS[count.definition]
+    sources = ", ".join(count.source_ids)
+    rows = [(f"{d}_total", count.systems_total, "systems", when, f"{words} on the Government Cloud; source {sources}")]
+    for provider, systems in count.systems_by_provider.items():
+        rows.append((f"{d}_{provider}", systems, "systems", when, f"{words} on {provider}; source {sources}"))
+    low, high = count.hhi_bounds
+    rows.append((f"{d}_aws_share", round(count.aws_share_pct, 2), "percent", when,
+                 f"computed: {words} on AWS as a share of all {words}"))
+    rows.append((f"{d}_domestic_share", round(count.domestic_share_pct, 2), "percent", when,
+                 f"computed: {words} on Japanese providers as a share of all {words}"))
+    if count.is_split:
+        rows.append((f"{d}_hhi", round(low, 1), "index points", when, "computed from the full split by provider"))
+    else:
+        others = ", ".join(count.unsplit_providers)
+        rows.append((f"{d}_unsplit", count.systems_unsplit, "systems", when,
+                     f"{words} on {others}; no source splits them by provider"))
+        rows.append((f"{d}_hhi_lower", round(low, 1), "index points", when,
+                     f"computed: the unsplit systems spread evenly over {others}"))
+        rows.append((f"{d}_hhi_upper", round(high, 1), "index points", when,
+                     f"computed: the unsplit systems all on one of {others} but one system on each other"))
+    rows.append((f"{d}_hhi_band", concentration_band(low), "band", when,
+                 "band of the lower HHI in the US Horizontal Merger Guidelines (2010)"))
+    return rows
 
 
 def metrics_table(as_of, fractions) -> pd.DataFrame:
     """The key numbers of one analysis run, for cloud_dependence_metrics.csv.
 
-    Percentages and HHI values are rounded to one decimal, counts are whole.
+    Shares are rounded to two decimals and HHI values to one; counts are whole.
+    Each count keeps its own date and definition.
     """
     as_of = _date(as_of)
     roster = roster_as_of(as_of)
-    base = concentration()
-    low, high = base.hhi_bounds
-    when = base.as_of.isoformat()
-    others = ", ".join(base.other_providers_in_use)
     beyond = (f"no source reports the roster after {last_status_date()}; later selections, if any, are not known"
               if as_of > last_status_date() else "")
+    day = as_of.isoformat()
     rows = [
-        ("providers_selected", len(roster), "providers", as_of.isoformat(), beyond or "selected on or before as_of"),
-        ("providers_domestic", int(roster["is_domestic"].sum()), "providers", as_of.isoformat(), "Japanese companies"),
-        ("providers_conditional", int((roster["status"] == "conditional").sum()), "providers", as_of.isoformat(),
-         "selected on a condition not yet due"),
-        ("providers_status_unknown", int((roster["status"] == "unknown").sum()), "providers", as_of.isoformat(),
-         "condition's deadline passed; no source says whether it was met"),
-        ("production_systems_total", base.systems_total, "systems", when, f"source {base.source_id}"),
-        ("production_systems_aws", base.systems_aws, "systems", when, f"source {base.source_id}"),
-        ("production_systems_other", base.systems_other, "systems", when,
-         f"on {others}; no source splits them by provider"),
-        ("aws_share", round(base.aws_share_pct, 1), "percent", when, "computed: AWS systems / all systems"),
-        ("domestic_share", round(base.domestic_share_pct, 1), "percent", when,
-         "computed: the domestic provider's service was not yet in use"),
-        ("hhi_lower", round(low, 1), "index points", when, f"the other systems spread evenly over {others}"),
-        ("hhi_upper", round(high, 1), "index points", when, f"the other systems all on one of {others}"),
-        ("hhi_band", concentration_band(low), "band", when, "US Horizontal Merger Guidelines (2010); source C-02"),
+        ("providers_selected", len(roster), "providers", day, beyond or "providers selected on or before as_of"),
+        ("providers_domestic", int(roster["is_domestic"].sum()), "providers", day, "of them Japanese companies"),
+        ("providers_conditional", int((roster["status"] == "conditional").sum()), "providers", day,
+         "of them selected on a condition not yet due"),
+        ("providers_status_unknown", int((roster["status"] == "unknown").sum()), "providers", day,
+         "of them past their condition's deadline, with no source saying whether it was met"),
     ]
-    for fraction in fractions:
-        s = shift_to_domestic(base, fraction)
-        key = f"scenario_shift_{fraction:g}"
-        note = f"what-if: {fraction:g} of the AWS systems ({s.systems_moved:g}) moved to the domestic provider"
-        rows += [
-            (f"{key}_domestic_share", round(s.domestic_share_pct, 1), "percent", when, note),
-            (f"{key}_aws_share", round(s.aws_share_pct, 1), "percent", when, note),
-            (f"{key}_hhi_lower", round(s.hhi_low, 1), "index points", when, note),
-            (f"{key}_hhi_upper", round(s.hhi_high, 1), "index points", when, note),
-        ]
+    counts = concentrations(as_of)
+    for count in counts:
+        rows += count_metrics(count)
+    if counts:
+        base = counts[-1]
+        start = f"{DEFINITION_WORDS[base.definition]} counted on {base.as_of}"
+        for fraction in fractions:
+            s = shift_to_domestic(base, fraction)
+            key = f"scenario_shift_{fraction:g}"
+            note = f"what-if: {fraction:.0%} of the AWS-hosted {start} moved to the domestic provider"
+            rows += [
+                (f"{key}_domestic_share", round(s.domestic_share_pct, 2), "percent", base.as_of.isoformat(), note),
+                (f"{key}_aws_share", round(s.aws_share_pct, 2), "percent", base.as_of.isoformat(), note),
+                (f"{key}_hhi_lower", round(s.hhi_low, 1), "index points", base.as_of.isoformat(), note),
+                (f"{key}_hhi_upper", round(s.hhi_high, 1), "index points", base.as_of.isoformat(), note),
+            ]
     return pd.DataFrame(rows, columns=METRICS_COLUMNS)
 
 

@@ -11,9 +11,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from sovereign_ai import style, text
+from sovereign_ai.style import line_height_mm
 from sovereign_ai.palettes import Palette
 
-LEADING = 1.4  # line height as a multiple of the font size
 ASCENT = 0.86  # baseline below the top of a line box, as a multiple of the size
 MARGIN_MM = 2.5
 GAP_MM = 3.0  # between cards, and around the grid
@@ -26,10 +26,6 @@ BOX_PADDING_MM = 1.6
 FLOW_ARROW_MM = (4.0, 1.8)  # width, height
 AUTO_ONE_COLUMN_BELOW_MM = 120.0
 COLUMN_CHOICES = (0, 1, 2, 4)  # 0: pick from the width
-
-
-def line_height_mm(size_pt: float) -> float:
-    return size_pt * LEADING * style.MM_PER_PT
 
 
 @dataclass

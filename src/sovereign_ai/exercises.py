@@ -48,23 +48,30 @@ SOLUTIONS: dict[str, list[Solution]] = {
                  "all of them US companies.",
                  'print(cloud_dependence.roster_as_of("2022-10-03")[["provider_id", "is_domestic", "status"]]'
                  ".to_string(index=False))"),
-        Solution("The domestic share is fraction × 1,452 / 1,497; solve for a share of 50 %.",
-                 "base = cloud_dependence.concentration()\n"
+        Solution("Start from the latest count: the domestic share is fraction × AWS systems / all systems; "
+                 "solve for a share of 50 %.",
+                 "base = cloud_dependence.latest_concentration()\n"
                  "fraction = 0.5 * base.systems_total / base.systems_aws\n"
                  "scenario = cloud_dependence.shift_to_domestic(base, fraction)\n"
-                 'print(f"fraction {fraction:.4f} -> domestic share {scenario.domestic_share_pct:.1f} %")'),
-        Solution("No source splits the 45 other systems by provider, so the HHI has a lowest and a highest "
-                 "value. If they sat on two providers only, the lowest value would rise:",
-                 "base = cloud_dependence.concentration()\n"
-                 "rest = cloud_dependence.share_pct(base.systems_other, base.systems_total)\n"
+                 'print(f"{base.definition} of {base.as_of}: fraction {fraction:.4f} -> "\n'
+                 '      f"domestic share {scenario.domestic_share_pct:.1f} %")'),
+        Solution("In October 2024 no source splits the 45 other production systems by provider, so the HHI has "
+                 "a lowest and a highest value; in March 2025 every system's provider is published, so the HHI "
+                 "is a number. If the 45 sat on two providers only, the lowest value would rise:",
+                 "october = cloud_dependence.concentrations()[0]\n"
+                 "rest = cloud_dependence.share_pct(october.systems_unsplit, october.systems_total)\n"
+                 "one_system = cloud_dependence.share_pct(1, october.systems_total)\n"
                  "for providers in (3, 2, 1):\n"
-                 "    low, high = cloud_dependence.hhi_bounds([base.aws_share_pct], rest, providers)\n"
+                 "    low, high = cloud_dependence.hhi_bounds([october.aws_share_pct], rest, providers, one_system)\n"
                  '    print(f"{providers} providers: {low:,.1f} to {high:,.1f}")'),
     ],
     "policy_timeline": [
-        Solution("Choose the jurisdictions and the dates with the parameters, or call the chart directly:",
-                 'fig = landscape.timeline_chart(["JP", "KR"], "2024-01-01", "2026-12-31", lang=settings["lang"], '
-                 'width_mm=183, palette=get_palette("okabe_ito"))\nstyle.show_figure(fig)'),
+        Solution("Choose the jurisdictions and the dates with the parameters (`jurisdictions = [\"JP\", \"KR\"]`, "
+                 "`start = \"2024-01-01\"`) and run all cells; the dates answer the question directly:",
+                 'korea = [e for e in landscape.events(["KR"], "2024-01-01") if "Committee" in e["event_en"]]\n'
+                 'in_force = [e for e in landscape.events(["JP"]) if e["event_id"] == "jp_ai_act_in_force"][0]\n'
+                 'for e in korea + [in_force]:\n'
+                 '    print(e["date"], e["jurisdiction"], e["event_en"])'),
         Solution("From enactment to full enforcement:",
                  "import datetime as dt\n"
                  'events = {e["event_id"]: e for e in landscape.events(["JP"])}\n'
@@ -76,9 +83,9 @@ SOLUTIONS: dict[str, list[Solution]] = {
                  '        print(e["date"], e["jurisdiction"], e["event_en"])'),
     ],
     "sovereign_models": [
-        Solution("`open_only=True` leaves out the closed models:",
-                 'fig = landscape.models_chart(True, lang=settings["lang"], width_mm=183, '
-                 'palette=get_palette("okabe_ito"))\nstyle.show_figure(fig)'),
+        Solution("Set `open_only = True` in the parameters cell and run all cells; the models it leaves out:",
+                 'models = data.load_table("sovereign_models")\n'
+                 'print(models[models["weights"] == "closed"][["model", "developer"]].to_string(index=False))'),
         Solution("A cross-table of country and openness:",
                  'models = data.load_table("sovereign_models")\n'
                  'print(models.groupby(["country", "weights"]).size().unstack(fill_value=0).to_string())'),
@@ -90,19 +97,17 @@ SOLUTIONS: dict[str, list[Solution]] = {
 }
 
 
-def show_solutions(notebook: str, settings: dict) -> None:
-    """Display the notebook's worked solutions when settings['show_solutions'] is on; else nothing."""
-    if not settings.get("show_solutions"):
+def show_solutions(notebook: str, settings) -> None:
+    """Display the notebook's worked solutions when settings.show_solutions is on; else nothing."""
+    if not settings.show_solutions:
         return
     from IPython.display import Markdown, display
 
     from sovereign_ai import cloud_dependence, data, landscape, style
-    from sovereign_ai.palettes import get_palette
     from sovereign_ai.report_figures import draw_report_figure
 
     for number, solution in enumerate(SOLUTIONS[notebook], start=1):
         display(Markdown(f"**Solution {number}.** {solution.explanation}\n\n```python\n{solution.code}\n```"))
         namespace = {"settings": settings, "data": data, "style": style, "landscape": landscape,
-                     "cloud_dependence": cloud_dependence, "get_palette": get_palette,
-                     "draw_report_figure": draw_report_figure}
+                     "cloud_dependence": cloud_dependence, "draw_report_figure": draw_report_figure}
         exec(solution.code, namespace)  # the code shown above, run as the student would

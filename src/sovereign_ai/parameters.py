@@ -1,15 +1,18 @@
 """Notebook parameters: what each one may be, checked before any kernel starts.
 
-A notebook declares its parameters, with defaults and a one-line help comment,
-in the cell tagged `parameters` (papermill's convention). The rules for the
-values live here, once, for every notebook: the build checks given values
-against them before it starts a kernel, and each notebook checks them again
-in its first cell so a direct papermill run gets the same messages.
+A notebook declares each parameter once, in the cell tagged `parameters`
+(papermill's convention): name, type annotation, default and a help comment.
+A parameter whose values need more than its type has one rule here, in RULES.
+The build checks given values before it starts a kernel; each notebook checks
+them again with `settings = parameters.check(globals())`, which names no
+parameter, so a direct papermill run or JupyterLab gets the same messages.
 """
 
 import ast
 import datetime as dt
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,8 @@ class Rule:
 
     def check(self, name: str, value):
         """The value, normalised; ParameterError naming the parameter and what is allowed otherwise."""
+        if isinstance(value, str) and self.kind in ("subset", "fractions"):
+            value = self.parse(name, value)  # "pdf,png" from papermill -p reads as the build reads it
         ok = self._normalise(value)
         if ok is _INVALID:
             raise ParameterError(f"parameter {name!r}: {value!r} is not allowed; expected {self.allowed}")
@@ -132,31 +137,89 @@ RULES: dict[str, Rule] = {
 
 @dataclass(frozen=True)
 class Declared:
+    """One parameter as the notebook's `parameters` cell declares it (papermill reads the same cell)."""
+
     name: str
     default: object
+    type_name: str  # from the annotation, e.g. "str", "list"
     help: str
 
 
+_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": (list, tuple), "dict": dict}
+
+
 def declared_parameters(notebook: Path) -> dict[str, Declared]:
-    """The parameters a notebook declares in its `parameters` cell, in order."""
-    with open(notebook, encoding="utf-8") as f:
-        nb = json.load(f)
-    cells = [c for c in nb["cells"] if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])]
-    if len(cells) != 1:
-        raise ParameterError(f"{notebook}: expected one cell tagged 'parameters', found {len(cells)}")
-    source = "".join(cells[0]["source"])
-    comments = {i + 1: line.split("#", 1)[1].strip() for i, line in enumerate(source.splitlines()) if "#" in line}
+    """The parameters a notebook declares, in order, as `papermill.inspect_notebook` reads them.
+
+    papermill costs over a second to import, so what it reads is cached by the
+    notebook's SHA-256 in the build's work folder: a no-op build stays fast.
+    """
+    notebook = Path(notebook)
+    try:
+        content = notebook.read_bytes()
+    except OSError as error:
+        raise ParameterError(f"{notebook}: cannot read the notebook ({error.strerror})") from None
+    key = hashlib.sha256(content).hexdigest()
+    cache = _read_cache()
+    if key not in cache:
+        cache[key] = _inspect(notebook)
+        _write_cache(cache)
     declared = {}
-    for node in ast.parse(source).body:
-        # `name = value` or `name: type = value` (papermill reads the annotation as the type)
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            target = node.targets[0]
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            target = node.target
-        else:
-            continue
-        declared[target.id] = Declared(target.id, ast.literal_eval(node.value), comments.get(node.lineno, ""))
+    for name, info in cache[key].items():
+        try:
+            default = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            raise ParameterError(f"{notebook.name}: the default of parameter {name!r} ({info['default']}) "
+                                 "is not a plain value") from None
+        declared[name] = Declared(name, default, info["inferred_type_name"], info["help"])
     return declared
+
+
+def _inspect(notebook: Path) -> dict:
+    import papermill
+
+    try:
+        inspected = papermill.inspect_notebook(str(notebook))
+    except Exception as error:  # papermill raises its own types for a file that is no notebook
+        raise ParameterError(f"{notebook}: not a notebook papermill can read ({error})") from None
+    if not inspected:
+        raise ParameterError(f"{notebook}: no cell tagged {PARAMETERS_TAG!r} declares parameters")
+    return {name: {k: info[k] for k in ("default", "inferred_type_name", "help")} for name, info in inspected.items()}
+
+
+def _cache_path() -> Path:
+    from sovereign_ai import paths
+
+    return paths.build_dir() / "parameters-cache.json"
+
+
+def _read_cache() -> dict:
+    try:
+        return json.loads(_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_cache(cache: dict) -> None:
+    """Best effort: a read-only checkout simply pays papermill's import each time."""
+    path = _cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(cache, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def check_value(name: str, value, type_name: str = ""):
+    """One value checked by its rule, or by its declared type when it has no rule."""
+    if name in RULES:
+        return RULES[name].check(name, value)
+    expected = _TYPES.get(type_name)
+    if expected and (not isinstance(value, expected) or (type_name in ("int", "float") and isinstance(value, bool))):
+        raise ParameterError(f"parameter {name!r}: {value!r} is not allowed; expected a {type_name}")
+    return value
 
 
 def check_given(notebook: Path, given: dict) -> dict:
@@ -166,10 +229,10 @@ def check_given(notebook: Path, given: dict) -> dict:
     for name, value in given.items():
         if name not in declared:
             raise ParameterError(
-                f"parameter {name!r} is unknown to {notebook.name}; its parameters are: {', '.join(declared)}")
-        checked[name] = rule_for(name).check(name, value)
+                f"parameter {name!r} is unknown to {Path(notebook).name}; its parameters are: {', '.join(declared)}")
+        checked[name] = check_value(name, value, declared[name].type_name)
     defaults = {name: d.default for name, d in declared.items()}
-    _check_together({n: rule_for(n).check(n, v) for n, v in (defaults | checked).items() if n in ("start", "end")})
+    _check_together({n: check_value(n, v) for n, v in (defaults | checked).items() if n in ("start", "end")})
     return checked
 
 
@@ -180,11 +243,33 @@ def rule_for(name: str) -> Rule:
         raise ParameterError(f"parameter {name!r} has no rule in sovereign_ai.parameters.RULES") from None
 
 
-def check_notebook_parameters(**values) -> dict:
-    """For a notebook's first cell after the parameters: every value checked, or ParameterError."""
-    checked = {name: rule_for(name).check(name, value) for name, value in values.items()}
+class Settings:
+    """A notebook's checked parameters, read as attributes: `settings.lang`, `settings.width_mm`."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def __repr__(self) -> str:
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items()) + ")"
+
+
+def check(namespace: dict) -> Settings:
+    """Every parameter of the notebook whose namespace this is, checked: call it as `check(globals())`
+    in the cell after the parameters cell.
+
+    The parameters are the names the parameters cell annotates (`lang: str = "ja"`):
+    papermill's injected values replace the values, the annotations stay.
+    """
+    annotations = namespace.get("__annotations__", {})
+    checked = {}
+    for name, annotation in annotations.items():
+        if name in namespace:
+            checked[name] = check_value(name, namespace[name], getattr(annotation, "__name__", str(annotation)))
     _check_together(checked)
-    return checked
+    return Settings(checked)
 
 
 def _check_together(checked: dict) -> None:

@@ -21,6 +21,7 @@ from sovereign_ai import reads
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
 MM_PER_PT = MM_PER_INCH / PT_PER_INCH
+LEADING = 1.4  # line height as a multiple of the font size
 
 # IPAexGothic covers Japanese and Latin text; DejaVu Sans (shipped with
 # matplotlib) supplies the few symbols it lacks, such as ➡.
@@ -76,6 +77,11 @@ def mm_to_inches(mm: float) -> float:
     return mm / MM_PER_INCH
 
 
+def line_height_mm(size_pt: float) -> float:
+    """The height of one line of text at this size, in millimetres."""
+    return size_pt * LEADING * MM_PER_PT
+
+
 def new_figure(width_mm: float, height_mm: float) -> Figure:
     """A figure of exactly this size, not tied to pyplot's global state."""
     use_house_style()
@@ -125,16 +131,34 @@ def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, 
     return written
 
 
-def save_as_asked(fig: Figure, settings: dict, part: str = "") -> list[Path]:
+# Called with (part, figure) for every chart a notebook saves or would save: see notebook_code.run.
+FIGURE_LISTENERS: list = []
+
+
+def save_as_asked(fig: Figure, settings, part: str = "") -> list[Path]:
     """Save fig as a notebook's checked parameters ask: <name>[_<part>].<lang>.<format> in output_dir.
 
     Writes nothing when output_dir is empty (the notebook only displays).
     """
-    if not settings["output_dir"]:
+    for listener in FIGURE_LISTENERS:
+        listener(part, fig)
+    if not settings.output_dir:
         return []
     reads.record_modules()  # the code that drew this figure, for the build's manifest
-    stem = f'{settings["name"]}_{part}' if part else settings["name"]
-    return save_figure(fig, settings["output_dir"], f'{stem}.{settings["lang"]}', settings["formats"], settings["dpi"])
+    stem = f"{settings.name}_{part}" if part else settings.name
+    return save_figure(fig, settings.output_dir, f"{stem}.{settings.lang}", settings.formats, settings.dpi)
+
+
+def size_mm(fig: Figure) -> tuple[float, float]:
+    """The figure's width and height in millimetres."""
+    return fig.get_figwidth() * MM_PER_INCH, fig.get_figheight() * MM_PER_INCH
+
+
+def report_saved(written: list[Path], fig: Figure) -> None:
+    """Print each file written with its size in mm, so an author sees the height at a journal's width."""
+    width, height = size_mm(fig)
+    for path in written:
+        print(f"wrote {path} ({width:.0f} × {height:.0f} mm)")
 
 
 def png_bytes(fig: Figure, dpi: int) -> bytes:
@@ -144,12 +168,19 @@ def png_bytes(fig: Figure, dpi: int) -> bytes:
 
 
 def show_figure(fig: Figure, dpi: int = 110) -> None:
-    """Display the figure in a notebook as a PNG only.
+    """Display the figure in a notebook as a PNG only, with its title as alt text.
 
     No text/plain repr is sent: reprs such as '<Figure size ...>' vary between
-    versions, and nbval skips PNG outputs but would compare text.
+    versions, and nbval skips PNG outputs but would compare text. Outside a
+    kernel (the benchmark's plain-Python baseline) the PNG is still rendered,
+    so both do the same work, but nothing is shown.
     """
+    from IPython import get_ipython
     from IPython.display import display
 
     encoded = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
-    display({"image/png": encoded}, raw=True)
+    if get_ipython() is None:
+        return
+    described = getattr(fig, "sovereign_ai_description", None) or {}
+    metadata = {"image/png": {"alt": described["title"]}} if described.get("title") else {}
+    display({"image/png": encoded}, raw=True, metadata=metadata)

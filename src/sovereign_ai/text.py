@@ -28,8 +28,17 @@ LABELS = {
     "last_status": {"ja": "確認できる最新の状況", "en": "last reported status"},
     "as_of": {"ja": "基準日", "en": "as of"},
     "selected_count": {"ja": "{n}事業者 (うち日本企業{d})", "en": "{n} providers ({d} Japanese)"},
-    "concentration_title": {"ja": "ガバメントクラウド本番システムの事業者別集中度",
-                            "en": "How concentrated the Government Cloud's production systems are"},
+    "concentration_title": {"ja": "ガバメントクラウドのシステムの事業者別集中度 (集計ごと)",
+                            "en": "How concentrated the Government Cloud's systems are, count by count"},
+    "definition_production_systems": {"ja": "本番システム", "en": "production systems"},
+    "definition_all_systems": {"ja": "全システム", "en": "all systems"},
+    "count_share_axis": {"ja": "各集計のシステムに占める割合 (%)", "en": "share of the count's systems (%)"},
+    "other_split": {"ja": "その他の事業者 (内訳公表)", "en": "other providers (split published)"},
+    "hhi_point": {"ja": "HHI (内訳から計算)", "en": "HHI (from the full split)"},
+    "hhi_range": {"ja": "HHI の区間 (内訳が不明)", "en": "HHI interval (split unknown)"},
+    "other_definition": {"ja": "別の市場定義", "en": "another market definition"},
+    "scenario_base": {"ja": "出発点: {date}の{definition}", "en": "starting from the {definition} counted on {date}"},
+    "no_count": {"ja": "{date}以前のシステム数の集計はありません", "en": "no count of systems is dated on or before {date}"},
     "systems_axis": {"ja": "本番システム数", "en": "production systems"},
     "unsplit": {"ja": "Google Cloud・Azure・OCI (内訳非公表)", "en": "Google Cloud, Azure, OCI (split not published)"},
     "hhi_axis": {"ja": "ハーフィンダール・ハーシュマン指数 (HHI)", "en": "Herfindahl-Hirschman index (HHI)"},
@@ -171,6 +180,13 @@ def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
     if current.strip():
         lines.append(current.rstrip())
     return lines
+
+
+def wrap_mm(text: str, lang: str, width_mm: float, size_pt: float) -> list[str]:
+    """wrap() with the width in millimetres; no lines for empty text."""
+    from sovereign_ai.style import MM_PER_PT
+
+    return wrap(text, lang, width_mm / MM_PER_PT, size_pt) if text else []
 
 
 def _split_overlong(text: str, width_pt: float, size_pt: float) -> tuple[str, str]:

@@ -1,0 +1,110 @@
+"""The house frame of the charts: a figure of a given width in millimetres, its title
+on top, its source line at the bottom, and the plot between them.
+
+The notebooks draw the marks; this module only sets the frame around them, so
+every chart has the same margins, fonts and legend style. Heights follow from
+the text: the title and the source line are wrapped to the width first.
+"""
+
+import matplotlib.dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from sovereign_ai import style, text
+from sovereign_ai.style import line_height_mm
+
+MARGIN_MM = 2.5  # around the whole figure
+GAP_MM = 2.5  # between the title, the plot and the source line
+WIDE_MM = 150.0  # at or above this width a chart has room for wider legends and longer labels
+TITLE_COLOUR = "#000000"
+SOURCE_COLOUR = "#4D4D4D"
+LEGEND_SPACING = 0.45  # between legend rows, as a fraction of the font size
+LEGEND_ROW_MM = style.FONT_SIZES.label * (1 + LEGEND_SPACING) * style.MM_PER_PT * 1.12  # a row, with a little slack
+GRID = {"linewidth": 0.3, "color": "#D0D0D0"}  # light reference lines behind the marks
+
+
+def is_wide(width_mm: float) -> bool:
+    return width_mm >= WIDE_MM
+
+
+def chart_figure(width_mm: float, plot_height_mm: float, title: str, source_line: str, lang: str, *,
+                 left_mm: float, bottom_mm: float = 9.0, right_mm: float = 6.0, columns: int = 1,
+                 column_gap_mm: float = 12.0, top_mm: float = 0.0, legend_rows: int = 0) -> tuple[Figure, list]:
+    """A figure with a title, `columns` axes side by side and a source line; returns (fig, axes).
+
+    left_mm, right_mm: room beside the axes for tick labels; bottom_mm: room
+    under them for the tick labels and axis label; top_mm: room above them;
+    legend_rows: rows of legend that `legend_below` puts under all of that.
+    """
+    legend_mm = legend_rows * LEGEND_ROW_MM + (GAP_MM if legend_rows else 0)
+    bottom_mm += legend_mm
+    inner = width_mm - 2 * MARGIN_MM
+    title_lines = text.wrap_mm(title, lang, inner, style.FONT_SIZES.title)
+    source_lines = text.wrap_mm(source_line, lang, inner, style.FONT_SIZES.source)
+    title_h = len(title_lines) * line_height_mm(style.FONT_SIZES.title)
+    source_h = len(source_lines) * line_height_mm(style.FONT_SIZES.source)
+    height = MARGIN_MM + title_h + GAP_MM + top_mm + plot_height_mm + bottom_mm + GAP_MM + source_h + MARGIN_MM
+    fig = style.describe(style.new_figure(width_mm, height), title, source_line)
+    put_lines(fig, title_lines, MARGIN_MM, MARGIN_MM, style.FONT_SIZES.title, TITLE_COLOUR)
+    put_lines(fig, source_lines, MARGIN_MM, height - MARGIN_MM - source_h, style.FONT_SIZES.source, SOURCE_COLOUR)
+    plot_top = MARGIN_MM + title_h + GAP_MM + top_mm
+    plot_width = (width_mm - left_mm - right_mm - column_gap_mm * (columns - 1)) / columns
+    axes = []
+    for c in range(columns):
+        x = left_mm + c * (plot_width + column_gap_mm)
+        ax = fig.add_axes((x / width_mm, 1 - (plot_top + plot_height_mm) / height,
+                           plot_width / width_mm, plot_height_mm / height))
+        style_axes(ax)
+        axes.append(ax)
+    fig.sovereign_ai_legend_top_mm = plot_top + plot_height_mm + bottom_mm - legend_mm
+    return fig, axes
+
+
+def legend_below(fig: Figure, handles, ncols: int = 1) -> None:
+    """The chart's legend in the rows chart_figure reserved under the plot, from the left margin."""
+    width_mm, height_mm = style.size_mm(fig)
+    top = fig.sovereign_ai_legend_top_mm + GAP_MM / 2
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(MARGIN_MM / width_mm, 1 - top / height_mm),
+               ncols=ncols, fontsize=style.FONT_SIZES.label, frameon=False, borderaxespad=0, borderpad=0,
+               handlelength=1.6, columnspacing=1.2, labelspacing=LEGEND_SPACING)
+
+
+def put_lines(fig: Figure, lines: list[str], left_mm: float, top_mm: float, size: float,
+              colour: str = TITLE_COLOUR, indent_mm: float = 0.0) -> float:
+    """Write lines from (left_mm, top_mm) down, later lines indented by indent_mm; return the bottom in mm."""
+    width_mm = fig.get_figwidth() * style.MM_PER_INCH
+    height_mm = fig.get_figheight() * style.MM_PER_INCH
+    step = line_height_mm(size)
+    for i, line in enumerate(lines):
+        baseline = top_mm + i * step + step * 0.78
+        fig.text((left_mm + (indent_mm if i else 0)) / width_mm, 1 - baseline / height_mm, line,
+                 fontsize=size, color=colour, va="baseline", ha="left")
+    return top_mm + len(lines) * step
+
+
+def style_axes(ax) -> None:
+    """House axes: open top and right, thin spines, small ticks."""
+    size = style.FONT_SIZES.body
+    ax.tick_params(labelsize=size, length=2, width=0.5, pad=1.5)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_linewidth(0.5)
+    ax.xaxis.label.set_size(size)
+    ax.yaxis.label.set_size(size)
+
+
+def legend(ax, handles, **placement) -> None:
+    """A frameless legend in the label size; placement as matplotlib's (loc, bbox_to_anchor, ncols...)."""
+    ax.legend(handles=handles, fontsize=style.FONT_SIZES.label, frameon=False, **placement)
+
+
+def year_axis(axis, lang: str) -> None:
+    """Ticks on 1 January of each year, labelled 2024 or 2024年."""
+    axis.set_major_locator(mdates.YearLocator())
+    axis.set_major_formatter(mdates.DateFormatter("%Y年" if lang == "ja" else "%Y"))
+
+
+def thousands(axis) -> None:
+    """Label a count axis with thousands separators: 1,500 not 1500."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
