@@ -7,7 +7,7 @@ TOOLS  := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures check test bench site lab notebooks clean
+.PHONY: help setup figures check test lint format bench site lab notebooks clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,9 +33,19 @@ figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
 	@$(PY) -m sovereign_ai check
 
-test: $(STAMP) $(TOOLS_STAMP) ## `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
+test: $(STAMP) $(TOOLS_STAMP) ## `lint`, `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
+	@$(VENV)/bin/ruff check src tests notebooks
+	@$(VENV)/bin/ruff format --check src tests notebooks
 	@$(PY) -m sovereign_ai check
 	@$(PY) -m pytest
+
+lint: $(STAMP) ## ruff over the package, the tests and the notebooks (no changes)
+	@$(VENV)/bin/ruff check src tests notebooks
+	@$(VENV)/bin/ruff format --check src tests notebooks
+
+format: $(STAMP) ## let ruff fix what it can and format the code and the notebooks
+	@$(VENV)/bin/ruff check --fix src tests notebooks
+	@$(VENV)/bin/ruff format src tests notebooks
 
 bench: $(STAMP) ## time full, no-op and one-data-file rebuilds against a plain-Python baseline
 	@$(PY) -m sovereign_ai.bench

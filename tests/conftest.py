@@ -1,6 +1,9 @@
 """Shared fixtures. Nothing here writes inside the repository: builds go to
 temporary folders, and tests that break data work on a temporary copy."""
 
+import contextlib
+import functools
+import io
 import os
 import shutil
 import subprocess
@@ -23,8 +26,14 @@ def run_cli(*args: str, root: Path | None = None, timeout: int = 600) -> subproc
     env = dict(os.environ)
     if root is not None:
         env["SOVEREIGN_AI_ROOT"] = str(root)
-    return subprocess.run([PYTHON, "-m", "sovereign_ai", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, cwd=root or REPO)
+    return subprocess.run(
+        [PYTHON, "-m", "sovereign_ai", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=root or REPO,
+    )
 
 
 @pytest.fixture
@@ -43,7 +52,8 @@ def repo_copy(tmp_path, monkeypatch) -> Path:
 
 
 def edit_csv_row(root: Path, table: str, row: int, column: str | None, value: str = "", drop_cells: int = 0) -> None:
-    """In the copy at root, set one cell of data/<table>.csv (row 1 is the first data row), or drop cells from the row."""
+    """In the copy at root, set one cell of data/<table>.csv (row 1 is the first data row),
+    or drop cells from the row."""
     import csv
 
     path = root / "data" / f"{table}.csv"
@@ -60,3 +70,19 @@ def edit_csv_row(root: Path, table: str, row: int, column: str | None, value: st
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below folder with its bytes, to show a folder did not change."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+CHART_NOTEBOOKS = ("cloud_dependence", "policy_timeline", "sovereign_models")
+
+
+@functools.cache
+def drawn(notebook: str, lang: str = "en", width_mm: float = 183, **parameters) -> dict:
+    """The charts a notebook draws with these parameters, from its own code run in this process
+    (no kernel, nothing written), by part name: {"roster": Figure, ...} or {"": Figure}."""
+    from sovereign_ai import notebook_code
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        ran = notebook_code.run(
+            REPO / "notebooks" / f"{notebook}.ipynb", {"lang": lang, "width_mm": width_mm, **parameters}
+        )
+    return ran.figures

@@ -17,8 +17,10 @@ def _no_kernel_started(root):
 def test_registry_lists_every_figure_in_both_languages():
     runs = load_registry()
     assert {(r.figure, r.parameters["lang"]) for r in runs} == {
-        (figure, lang) for figure in ("four_reasons", "basic_plan_policies", "cloud_dependence", "policy_timeline",
-                                      "sovereign_models") for lang in ("ja", "en")}
+        (figure, lang)
+        for figure in ("four_reasons", "basic_plan_policies", "cloud_dependence", "policy_timeline", "sovereign_models")
+        for lang in ("ja", "en")
+    }
 
 
 def test_overrides_that_make_two_runs_write_the_same_file_are_refused():
@@ -27,19 +29,28 @@ def test_overrides_that_make_two_runs_write_the_same_file_are_refused():
 
 
 def test_unknown_figure_is_named():
-    with pytest.raises(BuildError, match="figure 'four_reason' is not in figures.yaml; the figures are: "):
+    with pytest.raises(BuildError, match=r"figure 'four_reason' is not in figures\.yaml; the figures are: "):
         plan(load_registry(), {}, only=["four_reason"])
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["-p", "langauge", "en"], "parameter 'langauge' is unknown; the notebooks' parameters are: lang, formats"),
-    (["-p", "lang", "fr"], """parameter 'lang': 'fr' is not allowed; expected "ja" or "en\""""),
-    (["-p", "width_mm", "narrow"], "parameter 'width_mm': 'narrow' is not a number"),
-    (["-p", "output_dir", "x"], "parameter 'output_dir' is set by the build"),
-    (["-p", "as_of", "last-year"], "parameter 'as_of': 'last-year' is not allowed; expected a date written YYYY-MM-DD"),
-    (["-p", "shift_to_domestic", "0.5,1.5"], "parameter 'shift_to_domestic': [0.5, 1.5] is not allowed; "
-                                            "expected a non-empty list of fractions, each from 0 to 1"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["-p", "langauge", "en"], "parameter 'langauge' is unknown; the notebooks' parameters are: lang, formats"),
+        (["-p", "lang", "fr"], """parameter 'lang': 'fr' is not allowed; expected "ja" or "en\""""),
+        (["-p", "width_mm", "narrow"], "parameter 'width_mm': 'narrow' is not a number"),
+        (["-p", "output_dir", "x"], "parameter 'output_dir' is set by the build"),
+        (
+            ["-p", "as_of", "last-year"],
+            "parameter 'as_of': 'last-year' is not allowed; expected a date written YYYY-MM-DD",
+        ),
+        (
+            ["-p", "shift_to_domestic", "0.5,1.5"],
+            "parameter 'shift_to_domestic': [0.5, 1.5] is not allowed; "
+            "expected a non-empty list of fractions, each from 0 to 1",
+        ),
+    ],
+)
 def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expected):
     before = snapshot(repo_copy / "figures")
     result = run_cli("build", *args, root=repo_copy)
@@ -49,11 +60,23 @@ def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expect
     assert _no_kernel_started(repo_copy)
 
 
-@pytest.mark.parametrize("breakage, expected", [
-    (("four_reasons_panels", 3, "title_en", ""), "data/four_reasons_panels.csv, row 3 (line 4), column 'title_en': is empty"),
-    (("basic_plan_examples", 2, None, "", 1), "data/basic_plan_examples.csv, row 2 (line 3): has 4 cells; the header has 5"),
-    (("report_figures", 1, "page", "four"), "data/report_figures.csv, row 1 (line 2), column 'page': 'four' is not of type integer"),
-])
+@pytest.mark.parametrize(
+    "breakage, expected",
+    [
+        (
+            ("four_reasons_panels", 3, "title_en", ""),
+            "data/four_reasons_panels.csv, row 3 (line 4), column 'title_en': is empty",
+        ),
+        (
+            ("basic_plan_examples", 2, None, "", 1),
+            "data/basic_plan_examples.csv, row 2 (line 3): has 4 cells; the header has 5",
+        ),
+        (
+            ("report_figures", 1, "page", "four"),
+            "data/report_figures.csv, row 1 (line 2), column 'page': 'four' is not of type integer",
+        ),
+    ],
+)
 def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expected):
     edit_csv_row(repo_copy, *breakage)
     before = snapshot(repo_copy / "figures")
@@ -66,11 +89,17 @@ def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expecte
 
 
 def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_copy):
-    notebook = new_notebook(cells=[
-        new_code_cell('lang = "ja"  # language\nformats = ["png"]  # formats\noutput_dir = ""  # folder\n'
-                      'name = "broken"  # stem', metadata={"tags": ["parameters"]}),
-        new_code_cell('raise RuntimeError("this notebook is broken on purpose")'),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                'lang = "ja"  # language\nformats = ["png"]  # formats\noutput_dir = ""  # folder\n'
+                'name = "broken"  # stem',
+                metadata={"tags": ["parameters"]},
+            ),
+            new_code_cell('raise RuntimeError("this notebook is broken on purpose")'),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     nbformat.write(notebook, repo_copy / "notebooks" / "broken.ipynb")
     with open(repo_copy / "figures.yaml", "a", encoding="utf-8") as f:
         f.write("\nbroken:\n  notebook: notebooks/broken.ipynb\n  runs:\n    - lang: ja\n")

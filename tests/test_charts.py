@@ -2,13 +2,11 @@
 
 import pytest
 from matplotlib.colors import to_hex
-from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from sovereign_ai import charts, data
-from sovereign_ai.palettes import get_palette
+from sovereign_ai import data
 
-PALETTE = get_palette("okabe_ito")
+from conftest import drawn
 
 
 def texts(fig):
@@ -20,12 +18,10 @@ def joined(fig):
 
 
 def draw(name, lang="en"):
-    options = dict(lang=lang, width_mm=183, palette=PALETTE)
+    """One chart of the cloud-dependence notebook, drawn by the notebook's own cells."""
     if name == "roster":
-        return charts.roster_chart("2024-01-01", **options)
-    if name == "scenarios":
-        return charts.scenario_chart([0.1, 0.5], **options)
-    return getattr(charts, f"{name}_chart")(**options)
+        return drawn("cloud_dependence", lang, as_of="2024-01-01")[name]
+    return drawn("cloud_dependence", lang)[name]
 
 
 def test_market_shares_are_drawn_as_ranges_not_points():
@@ -36,32 +32,46 @@ def test_market_shares_are_drawn_as_ranges_not_points():
         assert (row.share_low_pct, row.share_high_pct - row.share_low_pct) in bars, row.subject
     assert "40–50%" in texts(fig) and "60–70%" in texts(fig)
     assert "rank 4 (share not published)" in texts(fig), "a rank without a share is said, not plotted"
+    assert "72% (another market definition)" in texts(fig), "the other market is said to be another definition"
 
 
 def test_projections_are_open_markers_and_observations_filled():
     fig = draw("deficit")
     deficit = data.load_table("digital_deficit")
-    lines = [l for l in fig.findobj(Line2D) if len(l.get_xdata()) and l.get_marker() not in (None, "None", "")]
-    open_points = sum(len(l.get_xdata()) for l in lines if to_hex(l.get_markerfacecolor()) == "#ffffff"
-                      and l.get_label() and not l.get_label().startswith("projection"))
-    assert open_points >= int(deficit["is_projection"].astype(bool).sum())
+    lines = [
+        line
+        for line in fig.axes[0].get_lines()
+        if len(line.get_xdata()) and line.get_marker() not in (None, "None", "")
+    ]
+    open_points = sum(len(line.get_xdata()) for line in lines if to_hex(line.get_markerfacecolor()) == "#ffffff")
+    assert open_points == int(deficit["is_projection"].astype(bool).sum())
     assert "projection" in texts(fig)
+    legend = fig.legends[0]
+    projected = [h for h, t in zip(legend.legend_handles, legend.get_texts()) if t.get_text().endswith("projection")]
+    assert [h.get_marker() for h in projected] == [lines[-1].get_marker()], "the legend shows the marker drawn"
 
 
-def test_concentration_shows_the_hhi_interval_and_the_unsplit_rest():
+def test_concentration_shows_each_count_apart_an_interval_and_a_number():
     text = joined(draw("concentration"))
-    assert "HHI 9,411 to 9,417 (an interval: the split is unknown)" in text
-    assert "Google Cloud, Azure, OCI (split not published) 45" in text
-    assert "AWS 1,452 (97.0%)" in text
+    assert "9,411–9,416" in text and "9,449" in text
+    assert "2024-10\nproduction systems" in text and "2025-03\nall systems" in text
+    assert "Google Cloud, Azure, OCI (split not published)" in text
+    assert "AWS 1,452 / 1,497 (97.0%)" in text and "AWS 2,729 / 2,808 (97.2%)" in text
 
 
-@pytest.mark.parametrize("name, publishers", [
-    ("roster", ["Dempa Shimbun Digital", "Jiji Press (nippon.com)", "ASCII.jp", "Daiwa Institute of Research"]),
-    ("concentration", ["Nikkei xTECH", "Horizontal Merger Guidelines (2010)", "[read through a copy]"]),
-    ("market", ["Modern Times", "Nikkei", "[secondary source]"]),
-    ("deficit", ["Kyodo", "Jiji Press (infoseek)", "MIC", "BOJ Review"]),
-    ("scenarios", ["Nikkei xTECH", "Horizontal Merger Guidelines (2010)"]),
-])
+@pytest.mark.parametrize(
+    "name, publishers",
+    [
+        ("roster", ["Dempa Shimbun Digital", "Jiji Press (nippon.com)", "ASCII.jp"]),
+        (
+            "concentration",
+            ["Nikkei xTECH", "ITmedia NEWS", "Horizontal Merger Guidelines (2010)", "[read through a copy]"],
+        ),
+        ("market", ["Modern Times", "Nikkei", "[secondary source]"]),
+        ("deficit", ["Kyodo", "Jiji Press (infoseek)", "MIC", "BOJ Review"]),
+        ("scenarios", ["ITmedia NEWS", "Horizontal Merger Guidelines (2010)"]),
+    ],
+)
 def test_every_chart_names_its_sources(name, publishers):
     text = joined(draw(name))
     assert "Sources:" in text
@@ -72,3 +82,16 @@ def test_every_chart_names_its_sources(name, publishers):
 def test_roster_title_counts_providers_at_as_of():
     assert "as of 2024-01-01: 5 providers (1 Japanese)" in joined(draw("roster"))
     assert "基準日 2024-01-01: 5事業者 (うち日本企業1)" in joined(draw("roster", "ja"))
+
+
+def test_the_roster_legend_shows_only_marks_the_chart_draws():
+    legend = draw("roster").legends[0]
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert "Japanese company" not in labels, "Sakura is drawn as conditional, never as a solid domestic bar"
+    assert "selected on a condition" in labels and "foreign company (US)" in labels
+
+
+def test_a_japanese_chart_has_no_english_notes():
+    plot = draw("deficit", "ja").axes[0]
+    notes = [t.get_text() for t in plot.texts if "METI" in t.get_text() or "projection" in t.get_text()]
+    assert notes == []

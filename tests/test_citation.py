@@ -13,8 +13,9 @@ CFFCONVERT = REPO / ".venv-tools" / "bin" / "cffconvert"
 
 def test_cffconvert_validates_the_citation_file():
     assert CFFCONVERT.exists(), "cffconvert lives in .venv-tools: run `make test` (or `make setup`) to create it"
-    result = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(REPO / "CITATION.cff")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(CFFCONVERT), "--validate", "-i", str(REPO / "CITATION.cff")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid" in result.stdout
 

@@ -14,13 +14,23 @@ from conftest import REPO, edit_csv_row
 
 def test_every_table_loads_and_validates():
     data.validate_all()
-    assert set(data.table_names()) >= {"sources", "report_figures", "four_reasons_panels",
-                                       "four_reasons_statements", "basic_plan_policies", "basic_plan_examples"}
+    assert set(data.table_names()) >= {
+        "sources",
+        "report_figures",
+        "four_reasons_panels",
+        "four_reasons_statements",
+        "basic_plan_policies",
+        "basic_plan_examples",
+    }
 
 
 def test_frictionless_accepts_the_descriptor():
-    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
-                            capture_output=True, text=True, cwd=REPO / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO / "data",
+    )
     report = json.loads(result.stdout)
     assert report["valid"], result.stdout[:2000]
     assert result.returncode == 0
@@ -28,13 +38,22 @@ def test_frictionless_accepts_the_descriptor():
 
 def test_panel_titles_are_the_reports_words():
     titles = data.load_table("four_reasons_panels")["title_ja"].tolist()
-    assert titles == ["データ主権および安全保障の確保", "技術的自立性の確保", "国内産業の強化", "文化・社会的適合性の確保"]
+    assert titles == [
+        "データ主権および安全保障の確保",
+        "技術的自立性の確保",
+        "国内産業の強化",
+        "文化・社会的適合性の確保",
+    ]
 
 
 def test_policy_names_are_the_reports_words():
     policies = data.load_table("basic_plan_policies")
-    assert policies["name_ja"].tolist() == ["AI利活用の加速的推進", "AI開発力の戦略的強化",
-                                            "AIガバナンスの主導", "AI社会に向けた継続的変革"]
+    assert policies["name_ja"].tolist() == [
+        "AI利活用の加速的推進",
+        "AI開発力の戦略的強化",
+        "AIガバナンスの主導",
+        "AI社会に向けた継続的変革",
+    ]
     assert policies["motto_ja"].tolist() == ["AIを使う", "AIを創る", "AIの信頼性を高める", "AIと協働する"]
     examples = data.load_table("basic_plan_examples")
     assert examples.groupby("policy_no").size().tolist() == [4, 4, 2, 4]
@@ -95,8 +114,9 @@ def test_a_value_outside_its_enum_lists_the_allowed_values(repo_copy):
     edit_csv_row(repo_copy, "four_reasons_statements", 1, "role", "situaton")
     with pytest.raises(DataError) as error:
         data.load_table("four_reasons_statements")
-    assert "column 'role': 'situaton' is not allowed; expected one of 'situation', 'consequence', 'response'" \
-        in str(error.value)
+    assert "column 'role': 'situaton' is not allowed; expected one of 'situation', 'consequence', 'response'" in str(
+        error.value
+    )
 
 
 def test_a_dangling_foreign_key_is_named(repo_copy):
@@ -116,8 +136,12 @@ def test_a_repeated_key_is_named(repo_copy):
 def test_frictionless_rejects_what_the_loader_rejects(repo_copy):
     """The loader and the reference validator agree on a broken table."""
     edit_csv_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
-    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
-                            capture_output=True, text=True, cwd=repo_copy / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+        capture_output=True,
+        text=True,
+        cwd=repo_copy / "data",
+    )
     report = json.loads(result.stdout)
     assert not report["valid"]
     errors = [e for task in report["tasks"] for e in task["errors"]]

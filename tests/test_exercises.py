@@ -31,7 +31,11 @@ def test_every_teaching_notebook_has_two_or_three_exercises_with_a_solution_each
     assert set(SHIPPED) <= set(NOTEBOOKS) and set(SOLUTIONS) == set(SHIPPED)
     for name in SHIPPED:
         notebook = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
-        try_it = [c for c in notebook["cells"] if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## Try it")]
+        try_it = [
+            c
+            for c in notebook["cells"]
+            if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## Try it")
+        ]
         assert len(try_it) == 1, name
         questions = re.findall(r"^\d+\. ", "".join(try_it[0]["source"]), flags=re.M)
         assert 2 <= len(questions) <= 3 and len(questions) == len(SOLUTIONS[name]), name
@@ -54,14 +58,20 @@ WORKED = {  # what some solutions must find, checked by hand
 @pytest.mark.parametrize("name", SHIPPED)
 def test_show_solutions_shows_every_solution(name, tmp_path):
     executed = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / f"{name}.ipynb"), str(executed),
-                               parameters={"show_solutions": True, "formats": ["png"]}, kernel_name=KERNEL_NAME,
-                               cwd=str(REPO / "notebooks"), progress_bar=False,
-                               kernel_manager_class=ipc_kernel_manager_class())
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / f"{name}.ipynb"),
+        str(executed),
+        parameters={"show_solutions": True, "formats": ["png"]},
+        kernel_name=KERNEL_NAME,
+        cwd=str(REPO / "notebooks"),
+        progress_bar=False,
+        kernel_manager_class=ipc_kernel_manager_class(),
+    )
     text = outputs_text(json.loads(executed.read_text(encoding="utf-8")))
     for number in range(1, len(SOLUTIONS[name]) + 1):
         assert f"**Solution {number}.**" in text, (name, number)
-    assert "error" not in [o.get("output_type") for c in json.loads(executed.read_text())["cells"]
-                           for o in c.get("outputs", [])]
+    assert "error" not in [
+        o.get("output_type") for c in json.loads(executed.read_text())["cells"] for o in c.get("outputs", [])
+    ]
     if name in WORKED:
         assert WORKED[name] in text, (name, WORKED[name])

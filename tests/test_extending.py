@@ -30,8 +30,9 @@ def blocks():
 
 def _write_notebooks(root, notebooks):
     for path, cells in notebooks.items():
-        notebook = new_notebook(cells=cells, metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+        notebook = new_notebook(
+            cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        )
         nbformat.write(notebook, root / path)
     notebooks.clear()
 

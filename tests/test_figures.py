@@ -12,28 +12,48 @@ from conftest import run_cli
 
 FIGURES = paths.figures_dir()
 CLOUD_CHARTS = ("roster", "concentration", "market", "deficit", "scenarios")
-FIGURE_STEMS = ("four_reasons", "basic_plan_policies", *(f"cloud_dependence_{c}" for c in CLOUD_CHARTS),
-                "policy_timeline", "sovereign_models")
-EXPECTED = sorted([f"{stem}.{lang}.{ext}" for stem in FIGURE_STEMS for lang in ("ja", "en") for ext in ("svg", "pdf", "png")]
-                  + ["MANIFEST.json", "cloud_dependence_metrics.csv"])
+FIGURE_STEMS = (
+    "four_reasons",
+    "basic_plan_policies",
+    *(f"cloud_dependence_{c}" for c in CLOUD_CHARTS),
+    "policy_timeline",
+    "sovereign_models",
+)
+EXPECTED = sorted(
+    [f"{stem}.{lang}.{ext}" for stem in FIGURE_STEMS for lang in ("ja", "en") for ext in ("svg", "pdf", "png")]
+    + ["MANIFEST.json", "cloud_dependence_metrics.csv"]
+)
 
 FIGURE_1_TITLES = {
     "ja": ["データ主権および安全保障の確保", "技術的自立性の確保", "国内産業の強化", "文化・社会的適合性の確保"],
-    "en": ["Securing data sovereignty and security", "Securing technological autonomy",
-           "Strengthening domestic industry", "Securing cultural and social fit"],
+    "en": [
+        "Securing data sovereignty and security",
+        "Securing technological autonomy",
+        "Strengthening domestic industry",
+        "Securing cultural and social fit",
+    ],
 }
 FIGURE_2_TITLES = {
     "ja": ["AI利活用の加速的推進", "AI開発力の戦略的強化", "AIガバナンスの主導", "AI社会に向けた継続的変革"],
-    "en": ["Accelerating the use of AI", "Strategically strengthening AI development", "Leading AI governance",
-           "Continuous transformation towards an AI society"],
+    "en": [
+        "Accelerating the use of AI",
+        "Strategically strengthening AI development",
+        "Leading AI governance",
+        "Continuous transformation towards an AI society",
+    ],
 }
 
 
 def test_figures_folder_holds_every_registered_figure():
     names = sorted(p.name for p in FIGURES.iterdir() if p.is_file())
     assert names == EXPECTED
-    assert {r.figure for r in load_registry()} == {"four_reasons", "basic_plan_policies", "cloud_dependence",
-                                                   "policy_timeline", "sovereign_models"}
+    assert {r.figure for r in load_registry()} == {
+        "four_reasons",
+        "basic_plan_policies",
+        "cloud_dependence",
+        "policy_timeline",
+        "sovereign_models",
+    }
 
 
 def test_figures_are_current_by_their_manifest():

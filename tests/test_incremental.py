@@ -5,8 +5,6 @@ import json
 import re
 import sys
 
-import pytest
-
 from sovereign_ai import data, manifest, paths
 from sovereign_ai.build import load_registry
 
@@ -57,8 +55,10 @@ def test_manifest_has_no_timestamps_or_absolute_paths_and_is_sorted():
 
 
 def test_a_second_build_starts_no_kernel(repo_copy):
-    code = ("import sys; from sovereign_ai.build import build; outcome = build(); "
-            "print(outcome.executed, len(outcome.skipped), 'papermill' in sys.modules)")
+    code = (
+        "import sys; from sovereign_ai.build import build; outcome = build(); "
+        "print(outcome.executed, len(outcome.skipped), 'papermill' in sys.modules)"
+    )
     result = __import__("subprocess").run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     runs = len(load_registry())
@@ -85,8 +85,12 @@ def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
     assert sorted(outcome.executed) == ["basic_plan_policies.en", "basic_plan_policies.ja"]
     after = snapshot(repo_copy / "figures")
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == ["MANIFEST.json", "basic_plan_policies.en.pdf", "basic_plan_policies.en.png",
-                       "basic_plan_policies.en.svg"], "the Japanese figure does not use the English text"
+    assert changed == [
+        "MANIFEST.json",
+        "basic_plan_policies.en.pdf",
+        "basic_plan_policies.en.png",
+        "basic_plan_policies.en.svg",
+    ], "the Japanese figure does not use the English text"
     assert build().executed == []
 
 
@@ -124,9 +128,12 @@ def test_check_reports_extra_and_missing_files(repo_copy):
 
 def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     sweep_file = repo_copy / "as_of.yaml"
-    sweep_file.write_text("notebook: notebooks/cloud_dependence.ipynb\noutput_dir: sweeps/as_of\n"
-                          "fixed: {lang: en, formats: [png], dpi: 72}\n"
-                          "grid:\n  as_of: [2022-01-01, 2024-01-01]\n", encoding="utf-8")
+    sweep_file.write_text(
+        "notebook: notebooks/cloud_dependence.ipynb\noutput_dir: sweeps/as_of\n"
+        "fixed: {lang: en, formats: [png], dpi: 72}\n"
+        "grid:\n  as_of: [2022-01-01, 2024-01-01]\n",
+        encoding="utf-8",
+    )
     result = run_cli("sweep", str(sweep_file), root=repo_copy)
     assert result.returncode == 0, result.stderr
     folder = repo_copy / "sweeps" / "as_of"
@@ -159,15 +166,16 @@ def test_only_runs_that_loaded_a_changed_module_are_stale():
 
     files = json.loads((FIGURES / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     runs = {r.run_id: r for r in load_registry()}
-    assert "sovereign_ai/charts.py" not in files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["package"][
-        "modules_sha256"], "Figure 1 does not load the chart module"
+    assert (
+        "sovereign_ai/marks.py"
+        not in files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["package"]["modules_sha256"]
+    ), "Figure 1 does not load the chart marks"
     assert "sovereign_ai/site.py" not in json.dumps(files), "no run loads the gallery module"
-    # pretend charts.py was different when the cloud charts were built
+    # pretend marks.py was different when the cloud charts were built
     for entry in files.values():
         for producer in entry["produced_by"]:
             modules = producer["inputs"]["package"]["modules_sha256"]
-            if "sovereign_ai/charts.py" in modules:
-                modules["sovereign_ai/charts.py"] = "0" * 64
-    assert stale_reasons(runs["cloud_dependence.ja"], files, FIGURES) == [
-        "package code changed: sovereign_ai/charts.py"]
+            if "sovereign_ai/marks.py" in modules:
+                modules["sovereign_ai/marks.py"] = "0" * 64
+    assert stale_reasons(runs["cloud_dependence.ja"], files, FIGURES) == ["package code changed: sovereign_ai/marks.py"]
     assert stale_reasons(runs["four_reasons.ja"], files, FIGURES) == []

@@ -2,9 +2,10 @@
 
 import pytest
 
-from sovereign_ai import landscape
-from sovereign_ai.palettes import get_palette
-from sovereign_ai.parameters import ParameterError, check_notebook_parameters
+from sovereign_ai import landscape, notebook_code
+from sovereign_ai.parameters import ParameterError, check_given
+
+from conftest import REPO
 
 
 def test_japans_sequence_carries_the_dates_in_the_facts():
@@ -38,7 +39,7 @@ def test_jurisdictions_and_dates_filter_the_events():
 def test_a_model_without_a_release_date_is_kept_as_unknown():
     unknown = [m for m in landscape.models() if m["first_release"] is None]
     assert [m["model"] for m in unknown] == ["Sarashina2-8x70B"]
-    fig = landscape.models_chart(False, lang="en", width_mm=183, palette=get_palette("okabe_ito"))
+    fig = notebook_code.run(REPO / "notebooks" / "sovereign_models.ipynb", {"lang": "en"}).figures[""]
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks[-1] == "unknown"
     assert any("Sarashina2-8x70B" in t.get_text() for t in fig.axes[0].get_yticklabels())
@@ -52,7 +53,7 @@ def test_open_only_leaves_out_closed_models():
 
 def test_end_before_start_is_refused():
     with pytest.raises(ParameterError, match="parameter 'end': '2024-01-01' is not after start '2025-01-01'"):
-        check_notebook_parameters(start="2025-01-01", end="2024-01-01")
+        check_given(REPO / "notebooks" / "policy_timeline.ipynb", {"start": "2025-01-01", "end": "2024-01-01"})
 
 
 def test_jurisdiction_rule_matches_the_module():

@@ -10,8 +10,11 @@ from sovereign_ai.report_figures import REPORT_FIGURES, draw_report_figure
 def boxes(fig):
     FigureCanvasAgg(fig).draw()  # lay out legends and annotations as saving would
     renderer = fig.canvas.get_renderer()
-    texts = [t.get_window_extent(renderer) for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())
-             if t.get_text().strip()]
+    texts = [
+        t.get_window_extent(renderer)
+        for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())
+        if t.get_text().strip()
+    ]
     cards = [r.get_window_extent(renderer) for r in fig.findobj(Rectangle) if r.get_width() > 0 and r.axes]
     return texts, cards, fig.bbox
 
@@ -27,7 +30,7 @@ def test_text_fits_and_never_overlaps(figure, lang, width_mm):
         assert frame.x0 - tolerance <= t.x0 and t.x1 <= frame.x1 + tolerance, "text leaves the figure"
         assert frame.y0 - tolerance <= t.y0 and t.y1 <= frame.y1 + tolerance, "text leaves the figure"
     for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
+        for b in texts[i + 1 :]:
             overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
             overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
             assert overlap_x <= tolerance or overlap_y <= tolerance, f"texts overlap at {width_mm} mm"
@@ -35,23 +38,21 @@ def test_text_fits_and_never_overlaps(figure, lang, width_mm):
     bottom = min(c.y0 for c in cards)
     inside_grid = [t for t in texts if t.y0 < top and t.y1 > bottom]
     for t in inside_grid:
-        assert any(c.x0 - tolerance <= t.x0 and t.x1 <= c.x1 + tolerance and
-                   c.y0 - tolerance <= t.y0 and t.y1 <= c.y1 + tolerance for c in cards), \
-            f"a text is not inside its panel at {width_mm} mm"
+        assert any(
+            c.x0 - tolerance <= t.x0
+            and t.x1 <= c.x1 + tolerance
+            and c.y0 - tolerance <= t.y0
+            and t.y1 <= c.y1 + tolerance
+            for c in cards
+        ), f"a text is not inside its panel at {width_mm} mm"
 
 
 def _charts(lang, width_mm):
-    from sovereign_ai import charts, landscape
-    from sovereign_ai.palettes import get_palette
+    from conftest import CHART_NOTEBOOKS, drawn
 
-    options = dict(lang=lang, width_mm=width_mm, palette=get_palette("okabe_ito"))
-    yield "roster", charts.roster_chart("2025-11-20", **options)
-    yield "concentration", charts.concentration_chart(**options)
-    yield "market", charts.market_chart(**options)
-    yield "deficit", charts.deficit_chart(**options)
-    yield "scenarios", charts.scenario_chart([0.1, 0.25, 0.5], **options)
-    yield "timeline", landscape.timeline_chart(landscape.JURISDICTIONS, "2018-01-01", "2026-12-31", **options)
-    yield "models", landscape.models_chart(False, **options)
+    for notebook in CHART_NOTEBOOKS:
+        for part, fig in drawn(notebook, lang, width_mm).items():
+            yield f"{notebook} {part}", fig
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

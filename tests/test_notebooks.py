@@ -15,10 +15,15 @@ MM_TO_PT = 72 / 25.4
 def run_notebook(notebook, tmp_path, **parameters):
     output_dir = tmp_path / "out"
     executed = tmp_path / f"{notebook}.executed.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / f"{notebook}.ipynb"), str(executed),
-                               parameters=parameters | {"output_dir": str(output_dir)},
-                               kernel_name=KERNEL_NAME, cwd=str(REPO / "notebooks"), progress_bar=False,
-                               kernel_manager_class=ipc_kernel_manager_class())
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / f"{notebook}.ipynb"),
+        str(executed),
+        parameters=parameters | {"output_dir": str(output_dir)},
+        kernel_name=KERNEL_NAME,
+        cwd=str(REPO / "notebooks"),
+        progress_bar=False,
+        kernel_manager_class=ipc_kernel_manager_class(),
+    )
     return output_dir
 
 
@@ -27,21 +32,36 @@ def pdf_text(path):
 
 
 def test_four_reasons_in_english_single_column_greyscale(tmp_path):
-    out = run_notebook("four_reasons", tmp_path, lang="en", width_mm=89, palette="greyscale",
-                       formats=["pdf", "png"], dpi=200)
+    out = run_notebook(
+        "four_reasons", tmp_path, lang="en", width_mm=89, palette="greyscale", formats=["pdf", "png"], dpi=200
+    )
     assert sorted(p.name for p in out.iterdir()) == ["four_reasons.en.pdf", "four_reasons.en.png"]
     page = PdfReader(out / "four_reasons.en.pdf").pages[0]
     assert float(page.mediabox.width) == pytest.approx(89 * MM_TO_PT, abs=0.01)  # 252.3 pt
     text = pdf_text(out / "four_reasons.en.pdf")
-    for title in ("Securing data sovereignty and security", "Securing technological autonomy",
-                  "Strengthening domestic industry", "Securing cultural and social fit"):
+    for title in (
+        "Securing data sovereignty and security",
+        "Securing technological autonomy",
+        "Strengthening domestic industry",
+        "Securing cultural and social fit",
+    ):
         assert title in text
-    assert Image.open(out / "four_reasons.en.png").size[0] == int(89 / 25.4 * 200)  # matplotlib truncates to whole pixels
+    assert Image.open(out / "four_reasons.en.png").size[0] == int(
+        89 / 25.4 * 200
+    )  # matplotlib truncates to whole pixels
 
 
 def test_basic_plan_policies_double_column_in_japanese(tmp_path):
-    out = run_notebook("basic_plan_policies", tmp_path, lang="ja", width_mm=183, formats=["pdf"], columns=4,
-                       show_title=False, name="policies_wide")
+    out = run_notebook(
+        "basic_plan_policies",
+        tmp_path,
+        lang="ja",
+        width_mm=183,
+        formats=["pdf"],
+        columns=4,
+        show_title=False,
+        name="policies_wide",
+    )
     assert [p.name for p in out.iterdir()] == ["policies_wide.ja.pdf"]
     pdf = out / "policies_wide.ja.pdf"
     assert float(PdfReader(pdf).pages[0].mediabox.width) == pytest.approx(183 * MM_TO_PT, abs=0.01)
@@ -67,8 +87,15 @@ def read_metrics(out):
 
 
 def test_cloud_dependence_as_of_2022_with_other_fractions(tmp_path):
-    out = run_notebook("cloud_dependence", tmp_path, as_of="2022-01-01", shift_to_domestic=[0.1, 0.5],
-                       formats=["png"], dpi=100, lang="en")
+    out = run_notebook(
+        "cloud_dependence",
+        tmp_path,
+        as_of="2022-01-01",
+        shift_to_domestic=[0.1, 0.5],
+        formats=["png"],
+        dpi=100,
+        lang="en",
+    )
     metrics = read_metrics(out)
     assert metrics["providers_selected"]["value"] == "2"
     assert metrics["providers_domestic"]["value"] == "0"
@@ -78,7 +105,9 @@ def test_cloud_dependence_as_of_2022_with_other_fractions(tmp_path):
         assert float(metrics[f"scenario_shift_{fraction:g}_domestic_share"]["value"]) == expected
     assert "scenario_shift_0.25_domestic_share" not in metrics
     charts = sorted(p.name for p in out.glob("*.png"))
-    assert charts == [f"cloud_dependence_{c}.en.png" for c in ("concentration", "deficit", "market", "roster", "scenarios")]
+    assert charts == [
+        f"cloud_dependence_{c}.en.png" for c in ("concentration", "deficit", "market", "roster", "scenarios")
+    ]
     executed = (tmp_path / "cloud_dependence.executed.ipynb").read_text(encoding="utf-8")
     assert "On 2022-01-01: 2 providers selected, 0 of them Japanese" in executed
 
@@ -91,11 +120,17 @@ def test_cloud_dependence_as_of_2024_has_five_one_domestic_and_conditional(tmp_p
     assert metrics["providers_conditional"]["value"] == "1"
 
 
-@pytest.mark.parametrize("parameters, message", [
-    ({"as_of": "not a date"}, "parameter 'as_of': 'not a date' is not allowed; expected a date written YYYY-MM-DD"),
-    ({"shift_to_domestic": [0.2, 1.5]}, "parameter 'shift_to_domestic': [0.2, 1.5] is not allowed; "
-                                        "expected a non-empty list of fractions, each from 0 to 1"),
-])
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"as_of": "not a date"}, "parameter 'as_of': 'not a date' is not allowed; expected a date written YYYY-MM-DD"),
+        (
+            {"shift_to_domestic": [0.2, 1.5]},
+            "parameter 'shift_to_domestic': [0.2, 1.5] is not allowed; "
+            "expected a non-empty list of fractions, each from 0 to 1",
+        ),
+    ],
+)
 def test_bad_cloud_parameters_stop_the_run_with_a_clear_message(tmp_path, parameters, message):
     with pytest.raises(papermill.PapermillExecutionError) as error:
         run_notebook("cloud_dependence", tmp_path, **parameters)

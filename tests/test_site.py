@@ -15,12 +15,21 @@ from sovereign_ai.site import build_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # .ci/run installs Chromium; on a developer's machine without it the test says so instead of failing
-needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                                    reason="Chromium is not installed (apt-get install chromium)")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync",
-         # the network is cut: every host name but the local server's fails to resolve
-         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+    reason="Chromium is not installed (apt-get install chromium)",
+)
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # the network is cut: every host name but the local server's fails to resolve
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +68,7 @@ def test_every_notebook_has_a_page_without_outside_scripts(gallery):
 def test_chromium_renders_every_image_resolves_every_link_and_stays_offline(gallery):
     from playwright.sync_api import sync_playwright
 
-    site, base = gallery
+    _site, base = gallery
     requests, console_errors, page_errors = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -75,13 +84,16 @@ def test_chromium_renders_every_image_resolves_every_link_and_stays_offline(gall
             return images.map(i => [i.getAttribute("src"), i.complete, i.naturalWidth]);
         }""")
         links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
-        statuses = {link: page.request.get(link).status for link in links if not link.split("#")[0] == page.url}
+        statuses = {link: page.request.get(link).status for link in links if link.split("#")[0] != page.url}
         page.goto(f"{base}/notebooks/cloud_dependence.html", wait_until="load")
         notebook_images = page.evaluate("Array.from(document.images).map(i => i.naturalWidth)")
         browser.close()
 
-    figure_groups = {p.name.rsplit(".", 2)[0] + "." + p.name.rsplit(".", 2)[1]
-                     for p in paths.figures_dir().iterdir() if p.suffix in (".png", ".svg", ".pdf")}
+    figure_groups = {
+        p.name.rsplit(".", 2)[0] + "." + p.name.rsplit(".", 2)[1]
+        for p in paths.figures_dir().iterdir()
+        if p.suffix in (".png", ".svg", ".pdf")
+    }
     assert len(images) == len(figure_groups)
     assert all(complete and width > 0 for _, complete, width in images), [i for i in images if not i[2]]
     assert statuses and all(status == 200 for status in statuses.values()), statuses

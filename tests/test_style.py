@@ -53,9 +53,13 @@ def test_unknown_format_is_refused(tmp_path):
 
 @pytest.mark.parametrize("palette", list(palettes.PALETTES.values()), ids=list(palettes.PALETTES))
 def test_text_contrast_meets_wcag_aa(palette):
-    pairs = [(palette.header_text, palette.header_fill), (palette.body_text, palette.card_fill),
-             (palette.body_text, palette.response_fill), (palette.label_text, palette.card_fill),
-             (palette.muted_text, "#FFFFFF")]
+    pairs = [
+        (palette.header_text, palette.header_fill),
+        (palette.body_text, palette.card_fill),
+        (palette.body_text, palette.response_fill),
+        (palette.label_text, palette.card_fill),
+        (palette.muted_text, "#FFFFFF"),
+    ]
     for foreground, background in pairs:
         assert palettes.contrast_ratio(foreground, background) >= 4.5, (foreground, background)
 

@@ -96,14 +96,16 @@ def main(argv=None) -> int:
         plain = []
         for _ in range(args.repeat):
             shutil.rmtree(baseline_out, ignore_errors=True)
-            elapsed, _ = _timed([python, "-m", "sovereign_ai.baseline", "--output-dir", str(baseline_out),
-                                 "--jobs", str(args.jobs)], env)
+            elapsed, _ = _timed(
+                [python, "-m", "sovereign_ai.baseline", "--output-dir", str(baseline_out), "--jobs", str(args.jobs)],
+                env,
+            )
             plain.append(elapsed)
         rows.append((f"(d) the notebooks' code in plain Python, {args.jobs} workers", plain, "no kernels"))
 
         same = sorted(p.name for p in baseline_out.iterdir()) == sorted(
-            p.name for p in out.iterdir() if p.name != "MANIFEST.json") and all(
-            (baseline_out / p.name).read_bytes() == p.read_bytes() for p in baseline_out.iterdir())
+            p.name for p in out.iterdir() if p.name != "MANIFEST.json"
+        ) and all((baseline_out / p.name).read_bytes() == p.read_bytes() for p in baseline_out.iterdir())
         _print(rows, args, same)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -111,8 +113,10 @@ def main(argv=None) -> int:
 
 
 def _print(rows, args, same: bool) -> None:
-    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.release()}\nbuild workers: {args.jobs}\nbaseline workers: {args.jobs}")
+    print(
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}\nbuild workers: {args.jobs}\nbaseline workers: {args.jobs}"
+    )
     width = max(len(r[0]) for r in rows)
     print(f"\n{'case':<{width}}  {'median s':>8}  {'min s':>6}  {'max s':>6}  runs executed")
     for name, times, note in rows:

@@ -115,7 +115,9 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
         known = {r.figure for r in runs}
         unknown = [name for name in only if name not in known]
         if unknown:
-            raise BuildError(f"figure {unknown[0]!r} is not in figures.yaml; the figures are: {', '.join(sorted(known))}")
+            raise BuildError(
+                f"figure {unknown[0]!r} is not in figures.yaml; the figures are: {', '.join(sorted(known))}"
+            )
         runs = [r for r in runs if r.figure in only]
     for name in BUILD_SETS:
         if name in overrides:
@@ -123,7 +125,9 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     known = set().union(*(declared_parameters(n) for n in {r.notebook for r in runs})) if runs else set()
     unknown = sorted(set(overrides) - known)
     if unknown:
-        raise BuildError(f"parameter {unknown[0]!r} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}")
+        raise BuildError(
+            f"parameter {unknown[0]!r} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}"
+        )
     planned, owners = [], {}
     for run in runs:
         # an override applies to the runs whose notebook declares it (-p as_of only touches the
@@ -136,8 +140,10 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
             raise BuildError(f"{run.run_id} ({run.parameters}): {error}") from None
         final = Run(run.figure, run.notebook, checked, run.label, run.subdir)
         if final.run_id in owners:
-            raise BuildError(f"two runs of {final.figure} would both write {final.run_id}.*: "
-                             f"{owners[final.run_id]} and {final.parameters}")
+            raise BuildError(
+                f"two runs of {final.figure} would both write {final.run_id}.*: "
+                f"{owners[final.run_id]} and {final.parameters}"
+            )
         owners[final.run_id] = final.parameters
         planned.append(final)
     return planned
@@ -179,8 +185,11 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
     if current["notebook_sha256"] != recorded["notebook_sha256"]:
         reasons.append(f"notebook {current['notebook']} changed")
     if current["parameters"] != recorded["parameters"]:
-        changed = sorted(k for k in set(current["parameters"]) | set(recorded["parameters"])
-                         if current["parameters"].get(k) != recorded["parameters"].get(k))
+        changed = sorted(
+            k
+            for k in set(current["parameters"]) | set(recorded["parameters"])
+            if current["parameters"].get(k) != recorded["parameters"].get(k)
+        )
         reasons.append(f"parameters changed: {', '.join(changed)}")
     changed_data = [f for f, sha in current["data_sha256"].items() if sha != recorded["data_sha256"].get(f)]
     if changed_data:
@@ -214,8 +223,13 @@ def _execute(job: dict) -> dict:
 
         Path(job["staging"]).mkdir(parents=True, exist_ok=True)
         papermill.execute_notebook(
-            job["notebook"], job["executed"], parameters=job["parameters"], kernel_name=KERNEL_NAME,
-            cwd=job["cwd"], progress_bar=False, execution_timeout=CELL_TIMEOUT_S,
+            job["notebook"],
+            job["executed"],
+            parameters=job["parameters"],
+            kernel_name=KERNEL_NAME,
+            cwd=job["cwd"],
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT_S,
             kernel_manager_class=ipc_kernel_manager_class(),
         )
         error = None
@@ -242,9 +256,17 @@ class Outcome:
     changed: list[str] = field(default_factory=list)
 
 
-def build(overrides: dict | None = None, only: list[str] | None = None, output_dir: Path | None = None, *,
-          force: bool = False, dry_run: bool = False, jobs: int | None = None, runs: list[Run] | None = None,
-          out=sys.stdout) -> Outcome:
+def build(
+    overrides: dict | None = None,
+    only: list[str] | None = None,
+    output_dir: Path | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    jobs: int | None = None,
+    runs: list[Run] | None = None,
+    out=sys.stdout,
+) -> Outcome:
     """Check everything, run the runs whose inputs changed, then move their outputs into output_dir."""
     started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
@@ -273,23 +295,34 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
     work = paths.build_dir()
     staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=_ensure(work)))
     workers = max(1, min(jobs or default_jobs(), len(todo)))
-    print(f"Running {len(todo)} of {len(runs)} runs ({len(outcome.skipped)} up to date) "
-          f"on {workers} worker{'s' if workers > 1 else ''}:", file=out, flush=True)
+    print(
+        f"Running {len(todo)} of {len(runs)} runs ({len(outcome.skipped)} up to date) "
+        f"on {workers} worker{'s' if workers > 1 else ''}:",
+        file=out,
+        flush=True,
+    )
     job_list = [_job(run, staging_root, work) for run in todo]
     try:
         results = _run_jobs(job_list, workers, out)
         failures = [r for r in results if r["error"]]
         if failures:
-            lines = [f"{f['run_id']} failed: {f['error']}\n  The executed notebook is "
-                     f"{paths.relative(work / 'executed' / (f['run_id'] + '.ipynb'))} "
-                     f"(kernel log: {f['run_id']}.kernel.log beside it)." for f in failures]
+            lines = [
+                f"{f['run_id']} failed: {f['error']}\n  The executed notebook is "
+                f"{paths.relative(work / 'executed' / (f['run_id'] + '.ipynb'))} "
+                f"(kernel log: {f['run_id']}.kernel.log beside it)."
+                for f in failures
+            ]
             raise BuildError("\n".join(lines) + f"\n{shown} is unchanged.")
         _publish(todo, staging_root, output_dir, files, outcome)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]
-    print(f"{len(outcome.written)} files written to {shown} ({len(outcome.changed)} changed), "
-          f"{len(outcome.skipped)} runs up to date, in {time.perf_counter() - started:.1f} s", file=out, flush=True)
+    print(
+        f"{len(outcome.written)} files written to {shown} ({len(outcome.changed)} changed), "
+        f"{len(outcome.skipped)} runs up to date, in {time.perf_counter() - started:.1f} s",
+        file=out,
+        flush=True,
+    )
     return outcome
 
 
@@ -302,10 +335,13 @@ def _job(run: Run, staging_root: Path, work: Path) -> dict:
     reads_log = _ensure(staging_root / ".reads") / f"{run.run_id}.txt"
     staging = staging_root / run.run_id
     return {
-        "run_id": run.run_id, "notebook": str(run.notebook), "cwd": str(run.notebook.parent),
+        "run_id": run.run_id,
+        "notebook": str(run.notebook),
+        "cwd": str(run.notebook.parent),
         "executed": str(_ensure(work / "executed") / f"{run.run_id}.ipynb"),
         "kernel_log": str(work / "executed" / f"{run.run_id}.kernel.log"),
-        "staging": str(staging), "reads_log": str(reads_log),
+        "staging": str(staging),
+        "reads_log": str(reads_log),
         "parameters": run.parameters | {"name": run.figure, "output_dir": str(staging)},
     }
 
@@ -353,7 +389,7 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
     inputs = {}
     for r in runs:
         read = _data_read(staging_root, r)
-        modules = [e[len(reads.MODULE_PREFIX):] for e in read if e.startswith(reads.MODULE_PREFIX)]
+        modules = [e[len(reads.MODULE_PREFIX) :] for e in read if e.startswith(reads.MODULE_PREFIX)]
         inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
     # Files the rerun runs made before but not now are removed with their entries.
     for name in list(files):
@@ -374,8 +410,10 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
         outcome.written.append(target)
         entry = files.setdefault(name, {"sha256": sha, "produced_by": []})
         entry["sha256"] = sha
-        entry["produced_by"] = sorted(entry["produced_by"] + [{"run": r.run_id, "inputs": inputs[r.run_id]}
-                                                              for r in producers], key=lambda p: p["run"])
+        entry["produced_by"] = sorted(
+            entry["produced_by"] + [{"run": r.run_id, "inputs": inputs[r.run_id]} for r in producers],
+            key=lambda p: p["run"],
+        )
     manifest.write(output_dir, files)
 
 

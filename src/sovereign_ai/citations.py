@@ -13,7 +13,7 @@ def cite(source_id: str, lang: str) -> str:
     publisher = s["publisher"] if lang == "ja" else (s["publisher_en"] or s["publisher"])
     title = s["title"] if lang == "ja" or not s["title_en"] else s["title_en"]
     date = s["pub_date"]
-    line = f"{publisher}「{title}」({date})" if lang == "ja" else f"{publisher}, \"{title}\" ({date})"
+    line = f"{publisher}「{title}」({date})" if lang == "ja" else f'{publisher}, "{title}" ({date})'
     if "secondary" in s["confidence"]:
         line += _SECONDARY[lang]
     if s["read_via"]:

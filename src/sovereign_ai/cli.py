@@ -9,15 +9,23 @@ from sovereign_ai import paths
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sovereign_ai",
-                                     description="Build and inspect the project's figures.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sovereign_ai", description="Build and inspect the project's figures."
+    )
     parser.add_argument("--root", type=Path, help="repository to work on (default: this checkout)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="run the notebooks listed in figures.yaml and write the figures")
     build.add_argument("--only", nargs="+", metavar="FIGURE", help="build only these figures (names in figures.yaml)")
-    build.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                       help="set a notebook parameter for every run, e.g. -p width_mm 89 (repeatable)")
+    build.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter for every run, e.g. -p width_mm 89 (repeatable)",
+    )
     build.add_argument("--output-dir", type=Path, help="where to write the files (default: figures/)")
     build.add_argument("--force", action="store_true", help="run everything, even what is up to date")
     build.add_argument("--dry-run", action="store_true", help="list what would run and why; run nothing")
@@ -69,7 +77,9 @@ def _print_params(notebook: Path) -> None:
     print(f"Parameters of {notebook}:")
     for name, d in declared.items():
         allowed = RULES[name].allowed if name in RULES else "?"
-        print(f"  {name:<{width}}  default {d.default!r}\n  {'':<{width}}  {d.help}\n  {'':<{width}}  allowed: {allowed}")
+        print(
+            f"  {name:<{width}}  default {d.default!r}\n  {'':<{width}}  {d.help}\n  {'':<{width}}  allowed: {allowed}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,11 +103,18 @@ def main(argv: list[str] | None = None) -> int:
 
             problems = check(args.only, quick=args.quick, jobs=args.jobs)
             if problems:
-                print("figures/ is not what the build produces now:\n  " + "\n  ".join(problems)
-                      + "\nRun `make figures` and commit the result.", file=sys.stderr)
+                print(
+                    "figures/ is not what the build produces now:\n  "
+                    + "\n  ".join(problems)
+                    + "\nRun `make figures` and commit the result.",
+                    file=sys.stderr,
+                )
                 return 1
-            print("figures/ is current: it equals a fresh build." if not args.quick
-                  else "figures/ is current by its manifest (quick check: nothing rebuilt).")
+            print(
+                "figures/ is current: it equals a fresh build."
+                if not args.quick
+                else "figures/ is current by its manifest (quick check: nothing rebuilt)."
+            )
         elif args.command == "sweep":
             from sovereign_ai.build import sweep
 

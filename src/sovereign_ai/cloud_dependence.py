@@ -44,18 +44,28 @@ def roster_as_of(as_of) -> pd.DataFrame:
         deadline = latest["condition_deadline"]
         if status == "conditional" and pd.notna(deadline) and deadline.date() < as_of:
             status = "unknown"
-        rows.append({
-            "provider_id": provider_id,
-            "short_name_en": providers.at[provider_id, "short_name_en"],
-            "short_name_ja": providers.at[provider_id, "short_name_ja"],
-            "is_domestic": bool(providers.at[provider_id, "is_domestic"]),
-            "first_selected_on": first["announced_on"].date(),
-            "first_fiscal_year": int(first["fiscal_year"]),
-            "status": status,
-            "condition_deadline": deadline.date() if pd.notna(deadline) else None,
-        })
-    columns = ["provider_id", "short_name_en", "short_name_ja", "is_domestic", "first_selected_on",
-               "first_fiscal_year", "status", "condition_deadline"]
+        rows.append(
+            {
+                "provider_id": provider_id,
+                "short_name_en": providers.at[provider_id, "short_name_en"],
+                "short_name_ja": providers.at[provider_id, "short_name_ja"],
+                "is_domestic": bool(providers.at[provider_id, "is_domestic"]),
+                "first_selected_on": first["announced_on"].date(),
+                "first_fiscal_year": int(first["fiscal_year"]),
+                "status": status,
+                "condition_deadline": deadline.date() if pd.notna(deadline) else None,
+            }
+        )
+    columns = [
+        "provider_id",
+        "short_name_en",
+        "short_name_ja",
+        "is_domestic",
+        "first_selected_on",
+        "first_fiscal_year",
+        "status",
+        "condition_deadline",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -79,8 +89,9 @@ def hhi(shares_pct) -> float:
     return float(sum(s * s for s in shares_pct))
 
 
-def hhi_bounds(known_shares_pct, unassigned_pct: float, unassigned_providers: int,
-               minimum_each_pct: float = 0.0) -> tuple[float, float]:
+def hhi_bounds(
+    known_shares_pct, unassigned_pct: float, unassigned_providers: int, minimum_each_pct: float = 0.0
+) -> tuple[float, float]:
     """Lowest and highest HHI when unassigned_pct is split in an unknown way among unassigned_providers,
     each of which holds at least minimum_each_pct.
 
@@ -96,8 +107,10 @@ def hhi_bounds(known_shares_pct, unassigned_pct: float, unassigned_providers: in
         raise ValueError(f"{unassigned_pct}% cannot give {unassigned_providers} providers {minimum_each_pct}% each")
     even = unassigned_pct / unassigned_providers
     largest = unassigned_pct - (unassigned_providers - 1) * minimum_each_pct
-    return (known + unassigned_providers * even * even,
-            known + largest * largest + (unassigned_providers - 1) * minimum_each_pct ** 2)
+    return (
+        known + unassigned_providers * even * even,
+        known + largest * largest + (unassigned_providers - 1) * minimum_each_pct**2,
+    )
 
 
 @dataclass(frozen=True)
@@ -145,8 +158,12 @@ class Concentration:
     def hhi_bounds(self) -> tuple[float, float]:
         """The HHI's lowest and highest values consistent with the data: equal when the split is known.
         Each provider in use hosts at least one system."""
-        return hhi_bounds(self.shares_pct().values(), share_pct(self.systems_unsplit, self.systems_total),
-                          len(self.unsplit_providers), share_pct(1, self.systems_total))
+        return hhi_bounds(
+            self.shares_pct().values(),
+            share_pct(self.systems_unsplit, self.systems_total),
+            len(self.unsplit_providers),
+            share_pct(1, self.systems_total),
+        )
 
 
 def concentrations(as_of=None) -> list[Concentration]:
@@ -172,15 +189,26 @@ def concentrations(as_of=None) -> list[Concentration]:
         if sum(by_provider.values()) < count.systems_total:
             at_date = status[status["as_of"] == count.as_of]
             if at_date.empty or at_date["is_in_use"].isna().any():
-                raise data.DataError(f"gov_cloud_status.csv does not say which providers were in use on {day}, "
-                                     f"so the unsplit systems of that count cannot be placed")
+                raise data.DataError(
+                    f"gov_cloud_status.csv does not say which providers were in use on {day}, "
+                    f"so the unsplit systems of that count cannot be placed"
+                )
             in_use = at_date[at_date["is_in_use"].astype(bool)]
             unsplit = tuple(p for p in in_use["provider_id"] if p not in by_provider)
             sources += list(in_use["source_id"])
             if domestic & set(unsplit):
                 raise data.DataError(f"a domestic provider was in use on {day}: its systems are not counted separately")
-        found.append(Concentration(day, count.definition, int(count.systems_total), by_provider, unsplit, domestic,
-                                   tuple(dict.fromkeys(sources))))
+        found.append(
+            Concentration(
+                day,
+                count.definition,
+                int(count.systems_total),
+                by_provider,
+                unsplit,
+                domestic,
+                tuple(dict.fromkeys(sources)),
+            )
+        )
     return found
 
 
@@ -196,10 +224,12 @@ def concentration_band(hhi_value: float, guideline: str = "us_hmg_2010") -> str:
     """The band of the guidelines an HHI value falls in, with each band's ends as the guidelines word them."""
     bands = data.load_table("concentration_bands")
     for band in bands[bands["guideline"] == guideline].itertuples():
-        above_low = pd.isna(band.hhi_from) or (hhi_value >= band.hhi_from if band.from_inclusive
-                                               else hhi_value > band.hhi_from)
-        below_high = pd.isna(band.hhi_to) or (hhi_value <= band.hhi_to if band.to_inclusive
-                                              else hhi_value < band.hhi_to)
+        above_low = pd.isna(band.hhi_from) or (
+            hhi_value >= band.hhi_from if band.from_inclusive else hhi_value > band.hhi_from
+        )
+        below_high = pd.isna(band.hhi_to) or (
+            hhi_value <= band.hhi_to if band.to_inclusive else hhi_value < band.hhi_to
+        )
         if above_low and below_high:
             return band.band
     raise ValueError(f"no band of {guideline} holds HHI {hhi_value}")
@@ -233,8 +263,12 @@ def shift_to_domestic(base: Concentration, fraction: float) -> Scenario:
     aws = share_pct(base.systems_aws - moved, base.systems_total)
     domestic = share_pct(base.domestic_systems + moved, base.systems_total)
     others = [v for p, v in shares.items() if p != "aws" and p not in base.domestic_providers]
-    low, high = hhi_bounds([aws, domestic, *others], share_pct(base.systems_unsplit, base.systems_total),
-                           len(base.unsplit_providers), share_pct(1, base.systems_total))
+    low, high = hhi_bounds(
+        [aws, domestic, *others],
+        share_pct(base.systems_unsplit, base.systems_total),
+        len(base.unsplit_providers),
+        share_pct(1, base.systems_total),
+    )
     return Scenario(fraction, moved, aws, domestic, low, high)
 
 
@@ -252,22 +286,64 @@ def count_metrics(count: Concentration) -> list[tuple]:
     for provider, systems in count.systems_by_provider.items():
         rows.append((f"{d}_{provider}", systems, "systems", when, f"{words} on {provider}; source {sources}"))
     low, high = count.hhi_bounds
-    rows.append((f"{d}_aws_share", round(count.aws_share_pct, 2), "percent", when,
-                 f"computed: {words} on AWS as a share of all {words}"))
-    rows.append((f"{d}_domestic_share", round(count.domestic_share_pct, 2), "percent", when,
-                 f"computed: {words} on Japanese providers as a share of all {words}"))
+    rows.append(
+        (
+            f"{d}_aws_share",
+            round(count.aws_share_pct, 2),
+            "percent",
+            when,
+            f"computed: {words} on AWS as a share of all {words}",
+        )
+    )
+    rows.append(
+        (
+            f"{d}_domestic_share",
+            round(count.domestic_share_pct, 2),
+            "percent",
+            when,
+            f"computed: {words} on Japanese providers as a share of all {words}",
+        )
+    )
     if count.is_split:
         rows.append((f"{d}_hhi", round(low, 1), "index points", when, "computed from the full split by provider"))
     else:
         others = ", ".join(count.unsplit_providers)
-        rows.append((f"{d}_unsplit", count.systems_unsplit, "systems", when,
-                     f"{words} on {others}; no source splits them by provider"))
-        rows.append((f"{d}_hhi_lower", round(low, 1), "index points", when,
-                     f"computed: the unsplit systems spread evenly over {others}"))
-        rows.append((f"{d}_hhi_upper", round(high, 1), "index points", when,
-                     f"computed: the unsplit systems all on one of {others} but one system on each other"))
-    rows.append((f"{d}_hhi_band", concentration_band(low), "band", when,
-                 "band of the lower HHI in the US Horizontal Merger Guidelines (2010)"))
+        rows.append(
+            (
+                f"{d}_unsplit",
+                count.systems_unsplit,
+                "systems",
+                when,
+                f"{words} on {others}; no source splits them by provider",
+            )
+        )
+        rows.append(
+            (
+                f"{d}_hhi_lower",
+                round(low, 1),
+                "index points",
+                when,
+                f"computed: the unsplit systems spread evenly over {others}",
+            )
+        )
+        rows.append(
+            (
+                f"{d}_hhi_upper",
+                round(high, 1),
+                "index points",
+                when,
+                f"computed: the unsplit systems all on one of {others} but one system on each other",
+            )
+        )
+    rows.append(
+        (
+            f"{d}_hhi_band",
+            concentration_band(low),
+            "band",
+            when,
+            "band of the lower HHI in the US Horizontal Merger Guidelines (2010)",
+        )
+    )
     return rows
 
 
@@ -279,16 +355,29 @@ def metrics_table(as_of, fractions) -> pd.DataFrame:
     """
     as_of = _date(as_of)
     roster = roster_as_of(as_of)
-    beyond = (f"no source reports the roster after {last_status_date()}; later selections, if any, are not known"
-              if as_of > last_status_date() else "")
+    beyond = (
+        f"no source reports the roster after {last_status_date()}; later selections, if any, are not known"
+        if as_of > last_status_date()
+        else ""
+    )
     day = as_of.isoformat()
     rows = [
         ("providers_selected", len(roster), "providers", day, beyond or "providers selected on or before as_of"),
         ("providers_domestic", int(roster["is_domestic"].sum()), "providers", day, "of them Japanese companies"),
-        ("providers_conditional", int((roster["status"] == "conditional").sum()), "providers", day,
-         "of them selected on a condition not yet due"),
-        ("providers_status_unknown", int((roster["status"] == "unknown").sum()), "providers", day,
-         "of them past their condition's deadline, with no source saying whether it was met"),
+        (
+            "providers_conditional",
+            int((roster["status"] == "conditional").sum()),
+            "providers",
+            day,
+            "of them selected on a condition not yet due",
+        ),
+        (
+            "providers_status_unknown",
+            int((roster["status"] == "unknown").sum()),
+            "providers",
+            day,
+            "of them past their condition's deadline, with no source saying whether it was met",
+        ),
     ]
     counts = concentrations(as_of)
     for count in counts:

@@ -58,7 +58,7 @@ def input_sha256(entry: str) -> str:
     import hashlib
 
     if entry.startswith(DESCRIPTOR_KEY):
-        name = entry[len(DESCRIPTOR_KEY):]
+        name = entry[len(DESCRIPTOR_KEY) :]
         found = [r for r in descriptor()["resources"] if r["name"] == name]
         if not found:
             return "missing"
@@ -143,7 +143,7 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
     rows: list[dict] = []
     _record_read(paths.relative(path))
     try:
-        handle = open(path, encoding="utf-8", newline="")
+        handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 (closed by the `with` below)
     except FileNotFoundError:
         raise DataError(f"{shown}: file not found (listed in data/datapackage.json as table {name!r})") from None
     with handle:
@@ -157,23 +157,44 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
         for row_number, cells in enumerate(reader, start=1):
             line = reader.line_num
             if len(cells) != len(header):
-                problems.append(Problem(shown, row_number, line, None,
-                                        f"has {len(cells)} cells; the header has {len(header)} ({', '.join(header)})"))
+                problems.append(
+                    Problem(
+                        shown,
+                        row_number,
+                        line,
+                        None,
+                        f"has {len(cells)} cells; the header has {len(header)} ({', '.join(header)})",
+                    )
+                )
                 continue
             record = {}
             for field, cell in zip(fields, cells):
                 constraints = field.get("constraints", {})
                 if cell == "":
                     if constraints.get("required"):
-                        problems.append(Problem(shown, row_number, line, field["name"],
-                                                f"is empty; expected {_TYPE_HINTS[field['type']]} (the column is required)"))
+                        problems.append(
+                            Problem(
+                                shown,
+                                row_number,
+                                line,
+                                field["name"],
+                                f"is empty; expected {_TYPE_HINTS[field['type']]} (the column is required)",
+                            )
+                        )
                     record[field["name"]] = None
                     continue
                 try:
                     value = _convert(cell, field["type"])
                 except ValueError:
-                    problems.append(Problem(shown, row_number, line, field["name"],
-                                            f"{cell!r} is not of type {field['type']}; expected {_TYPE_HINTS[field['type']]}"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            row_number,
+                            line,
+                            field["name"],
+                            f"{cell!r} is not of type {field['type']}; expected {_TYPE_HINTS[field['type']]}",
+                        )
+                    )
                     record[field["name"]] = None
                     continue
                 complaint = _check_constraints(value, constraints)
@@ -196,9 +217,15 @@ def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
         for r in rows:
             value = tuple(r[k] for k in key)
             if value in seen:
-                problems.append(Problem(shown, r["__row__"], r["__line__"], ", ".join(key),
-                                        f"{value if len(value) > 1 else value[0]!r} repeats row {seen[value]}; "
-                                        "expected a unique key"))
+                problems.append(
+                    Problem(
+                        shown,
+                        r["__row__"],
+                        r["__line__"],
+                        ", ".join(key),
+                        f"{value if len(value) > 1 else value[0]!r} repeats row {seen[value]}; expected a unique key",
+                    )
+                )
             else:
                 seen[value] = r["__row__"]
     return problems
@@ -214,8 +241,15 @@ def _foreign_key_problems(name: str, rows: list[dict]) -> list[Problem]:
         known = {r[target_column] for r in target_rows}
         for r in rows:
             if r[column] is not None and r[column] not in known:
-                problems.append(Problem(shown, r["__row__"], r["__line__"], column,
-                                        f"{r[column]!r} is not a {target_column} in {target}.csv"))
+                problems.append(
+                    Problem(
+                        shown,
+                        r["__row__"],
+                        r["__line__"],
+                        column,
+                        f"{r[column]!r} is not a {target_column} in {target}.csv",
+                    )
+                )
     return problems
 
 
@@ -257,8 +291,7 @@ def load_table(name: str):
 
     rows = validate_table(name)
     fields = resource(name)["schema"]["fields"]
-    frame = pd.DataFrame([{f["name"]: r[f["name"]] for f in fields} for r in rows],
-                         columns=[f["name"] for f in fields])
+    frame = pd.DataFrame([{f["name"]: r[f["name"]] for f in fields} for r in rows], columns=[f["name"] for f in fields])
     for f in fields:
         if f["type"] == "date":
             frame[f["name"]] = pd.to_datetime(frame[f["name"]])

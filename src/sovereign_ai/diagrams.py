@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from sovereign_ai import style, text
-from sovereign_ai.style import line_height_mm
 from sovereign_ai.palettes import Palette
+from sovereign_ai.style import line_height_mm
 
 ASCENT = 0.86  # baseline below the top of a line box, as a multiple of the size
 MARGIN_MM = 2.5
@@ -112,8 +112,9 @@ class Card:
     footer: list = field(default_factory=list)
 
     def heading_height(self, width_mm: float, lang: str) -> float:
-        lines = text.wrap(self.heading, lang, (width_mm - 2 * CARD_PADDING_MM) / style.MM_PER_PT,
-                          style.FONT_SIZES.heading)
+        lines = text.wrap(
+            self.heading, lang, (width_mm - 2 * CARD_PADDING_MM) / style.MM_PER_PT, style.FONT_SIZES.heading
+        )
         return len(lines) * line_height_mm(style.FONT_SIZES.heading) + 2 * HEADING_PADDING_MM
 
     def _stack_height(self, blocks, width_mm: float, lang: str) -> float:
@@ -131,7 +132,8 @@ class Card:
         band = self.heading_height(width_mm, lang)
         canvas.rect(x, y, width_mm, band, "header_fill", "card_edge")
         Paragraph(self.heading, style.FONT_SIZES.heading, role="header_text").draw(
-            canvas, x + CARD_PADDING_MM, y + HEADING_PADDING_MM, width_mm - 2 * CARD_PADDING_MM, lang)
+            canvas, x + CARD_PADDING_MM, y + HEADING_PADDING_MM, width_mm - 2 * CARD_PADDING_MM, lang
+        )
         inner = width_mm - 2 * CARD_PADDING_MM
         self._draw_stack(canvas, self.blocks, x + CARD_PADDING_MM, y + band + CARD_PADDING_MM, inner, lang)
         footer_top = y + height_mm - CARD_PADDING_MM - self._stack_height(self.footer, inner, lang)
@@ -166,8 +168,9 @@ class Canvas:
         self.ax.text(x, baseline, s, fontsize=size, color=self.colour(role), va="baseline", ha="left")
 
     def rect(self, x: float, y: float, w: float, h: float, fill_role: str, edge_role: str) -> None:
-        self.ax.add_patch(Rectangle((x, y), w, h, facecolor=self.colour(fill_role),
-                                    edgecolor=self.colour(edge_role), linewidth=0.6))
+        self.ax.add_patch(
+            Rectangle((x, y), w, h, facecolor=self.colour(fill_role), edgecolor=self.colour(edge_role), linewidth=0.6)
+        )
 
     def polygon(self, points, role: str) -> None:
         self.ax.add_patch(Polygon(points, closed=True, facecolor=self.colour(role), edgecolor="none"))
@@ -182,8 +185,9 @@ def resolve_columns(columns: int, width_mm: float) -> int:
     return columns
 
 
-def draw_card_figure(title: str, cards: list[Card], source_line: str, *, lang: str, width_mm: float,
-                     palette: Palette, columns: int = 0) -> Figure:
+def draw_card_figure(
+    title: str, cards: list[Card], source_line: str, *, lang: str, width_mm: float, palette: Palette, columns: int = 0
+) -> Figure:
     """A figure of width_mm: title (if any), the cards in a grid, and the source line."""
     columns = resolve_columns(columns, width_mm)
     inner = width_mm - 2 * MARGIN_MM

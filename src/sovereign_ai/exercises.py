@@ -17,82 +17,112 @@ class Solution:
 
 SOLUTIONS: dict[str, list[Solution]] = {
     "four_reasons": [
-        Solution("A single journal column is 89 mm. Below 120 mm the panels stack in one column by themselves.",
-                 'fig = draw_report_figure("four_reasons", lang="en", width_mm=89, palette="okabe_ito")\n'
-                 "style.show_figure(fig)"),
-        Solution("For black-and-white print use the greyscale palette; with the title in the caption, drop it "
-                 "from the figure.",
-                 'fig = draw_report_figure("four_reasons", lang="ja", width_mm=120, palette="greyscale", '
-                 "show_title=False)\nstyle.show_figure(fig)"),
-        Solution("Count the statements by panel and role: panels 1 and 4 name two consequences, and panel 4 "
-                 "has no response in the report's extracted text.",
-                 'statements = data.load_table("four_reasons_statements")\n'
-                 'print(statements.pivot_table(index="panel_no", columns="role", values="line_no", '
-                 'aggfunc="count", fill_value=0).to_string())'),
+        Solution(
+            "A single journal column is 89 mm. Below 120 mm the panels stack in one column by themselves.",
+            'fig = draw_report_figure("four_reasons", lang="en", width_mm=89, palette="okabe_ito")\n'
+            "style.show_figure(fig)",
+        ),
+        Solution(
+            "For black-and-white print use the greyscale palette; with the title in the caption, drop it "
+            "from the figure.",
+            'fig = draw_report_figure("four_reasons", lang="ja", width_mm=120, palette="greyscale", '
+            "show_title=False)\nstyle.show_figure(fig)",
+        ),
+        Solution(
+            "Count the statements by panel and role: panels 1 and 4 name two consequences, and panel 4 "
+            "has no response in the report's extracted text.",
+            'statements = data.load_table("four_reasons_statements")\n'
+            'print(statements.pivot_table(index="panel_no", columns="role", values="line_no", '
+            'aggfunc="count", fill_value=0).to_string())',
+        ),
     ],
     "basic_plan_policies": [
-        Solution("Fourteen examples: four under each policy except AIガバナンスの主導, which has two.",
-                 'examples = data.load_table("basic_plan_examples")\n'
-                 'per_policy = examples.groupby("policy_no").size()\n'
-                 "print(len(examples), {int(policy): int(count) for policy, count in per_policy.items()})"),
-        Solution("`columns=4` puts the four panels in one row; give it room with the widest width.",
-                 'fig = draw_report_figure("basic_plan_policies", lang="en", width_mm=250, palette="okabe_ito", '
-                 "columns=4)\nstyle.show_figure(fig)"),
-        Solution("Filter the examples whose Japanese text contains 信頼 (trust).",
-                 'examples = data.load_table("basic_plan_examples")\n'
-                 'for text_ja in examples[examples["text_ja"].str.contains("信頼")]["text_ja"]:\n'
-                 "    print(text_ja)"),
+        Solution(
+            "Fourteen examples: four under each policy except AIガバナンスの主導, which has two.",
+            'examples = data.load_table("basic_plan_examples")\n'
+            'per_policy = examples.groupby("policy_no").size()\n'
+            "print(len(examples), {int(policy): int(count) for policy, count in per_policy.items()})",
+        ),
+        Solution(
+            "`columns=4` puts the four panels in one row; give it room with the widest width.",
+            'fig = draw_report_figure("basic_plan_policies", lang="en", width_mm=250, palette="okabe_ito", '
+            "columns=4)\nstyle.show_figure(fig)",
+        ),
+        Solution(
+            "Filter the examples whose Japanese text contains 信頼 (trust).",
+            'examples = data.load_table("basic_plan_examples")\n'
+            'for text_ja in examples[examples["text_ja"].str.contains("信頼")]["text_ja"]:\n'
+            "    print(text_ja)",
+        ),
     ],
     "cloud_dependence": [
-        Solution("On the day the FY2022 selection was announced the roster grew from two providers to four, "
-                 "all of them US companies.",
-                 'print(cloud_dependence.roster_as_of("2022-10-03")[["provider_id", "is_domestic", "status"]]'
-                 ".to_string(index=False))"),
-        Solution("Start from the latest count: the domestic share is fraction × AWS systems / all systems; "
-                 "solve for a share of 50 %.",
-                 "base = cloud_dependence.latest_concentration()\n"
-                 "fraction = 0.5 * base.systems_total / base.systems_aws\n"
-                 "scenario = cloud_dependence.shift_to_domestic(base, fraction)\n"
-                 'print(f"{base.definition} of {base.as_of}: fraction {fraction:.4f} -> "\n'
-                 '      f"domestic share {scenario.domestic_share_pct:.1f} %")'),
-        Solution("In October 2024 no source splits the 45 other production systems by provider, so the HHI has "
-                 "a lowest and a highest value; in March 2025 every system's provider is published, so the HHI "
-                 "is a number. If the 45 sat on two providers only, the lowest value would rise:",
-                 "october = cloud_dependence.concentrations()[0]\n"
-                 "rest = cloud_dependence.share_pct(october.systems_unsplit, october.systems_total)\n"
-                 "one_system = cloud_dependence.share_pct(1, october.systems_total)\n"
-                 "for providers in (3, 2, 1):\n"
-                 "    low, high = cloud_dependence.hhi_bounds([october.aws_share_pct], rest, providers, one_system)\n"
-                 '    print(f"{providers} providers: {low:,.1f} to {high:,.1f}")'),
+        Solution(
+            "On the day the FY2022 selection was announced the roster grew from two providers to four, "
+            "all of them US companies.",
+            'print(cloud_dependence.roster_as_of("2022-10-03")[["provider_id", "is_domestic", "status"]]'
+            ".to_string(index=False))",
+        ),
+        Solution(
+            "Start from the latest count: the domestic share is fraction × AWS systems / all systems; "
+            "solve for a share of 50 %.",
+            "base = cloud_dependence.latest_concentration()\n"
+            "fraction = 0.5 * base.systems_total / base.systems_aws\n"
+            "scenario = cloud_dependence.shift_to_domestic(base, fraction)\n"
+            'print(f"{base.definition} of {base.as_of}: fraction {fraction:.4f} -> "\n'
+            '      f"domestic share {scenario.domestic_share_pct:.1f} %")',
+        ),
+        Solution(
+            "In October 2024 no source splits the 45 other production systems by provider, so the HHI has "
+            "a lowest and a highest value; in March 2025 every system's provider is published, so the HHI "
+            "is a number. If the 45 sat on two providers only, the lowest value would rise:",
+            "october = cloud_dependence.concentrations()[0]\n"
+            "rest = cloud_dependence.share_pct(october.systems_unsplit, october.systems_total)\n"
+            "one_system = cloud_dependence.share_pct(1, october.systems_total)\n"
+            "for providers in (3, 2, 1):\n"
+            "    low, high = cloud_dependence.hhi_bounds([october.aws_share_pct], rest, providers, one_system)\n"
+            '    print(f"{providers} providers: {low:,.1f} to {high:,.1f}")',
+        ),
     ],
     "policy_timeline": [
-        Solution("Choose the jurisdictions and the dates with the parameters (`jurisdictions = [\"JP\", \"KR\"]`, "
-                 "`start = \"2024-01-01\"`) and run all cells; the dates answer the question directly:",
-                 'korea = [e for e in landscape.events(["KR"], "2024-01-01") if "Committee" in e["event_en"]]\n'
-                 'in_force = [e for e in landscape.events(["JP"]) if e["event_id"] == "jp_ai_act_in_force"][0]\n'
-                 'for e in korea + [in_force]:\n'
-                 '    print(e["date"], e["jurisdiction"], e["event_en"])'),
-        Solution("From enactment to full enforcement:",
-                 "import datetime as dt\n"
-                 'events = {e["event_id"]: e for e in landscape.events(["JP"])}\n'
-                 'days = (dt.date.fromisoformat(events["jp_ai_act_in_force"]["date"])'
-                 ' - dt.date.fromisoformat(events["jp_ai_act_enacted"]["date"])).days\n'
-                 'print(days, "days")'),
-        Solution("The report names these events (★ in the chart):",
-                 'for e in landscape.events():\n    if e["is_in_report"]:\n'
-                 '        print(e["date"], e["jurisdiction"], e["event_en"])'),
+        Solution(
+            'Choose the jurisdictions and the dates with the parameters (`jurisdictions = ["JP", "KR"]`, '
+            '`start = "2024-01-01"`) and run all cells; the dates answer the question directly:',
+            'korea = [e for e in landscape.events(["KR"], "2024-01-01") if "Committee" in e["event_en"]]\n'
+            'in_force = [e for e in landscape.events(["JP"]) if e["event_id"] == "jp_ai_act_in_force"][0]\n'
+            "for e in korea + [in_force]:\n"
+            '    print(e["date"], e["jurisdiction"], e["event_en"])',
+        ),
+        Solution(
+            "From enactment to full enforcement:",
+            "import datetime as dt\n"
+            'events = {e["event_id"]: e for e in landscape.events(["JP"])}\n'
+            'days = (dt.date.fromisoformat(events["jp_ai_act_in_force"]["date"])'
+            ' - dt.date.fromisoformat(events["jp_ai_act_enacted"]["date"])).days\n'
+            'print(days, "days")',
+        ),
+        Solution(
+            "The report names these events (★ in the chart):",
+            'for e in landscape.events():\n    if e["is_in_report"]:\n'
+            '        print(e["date"], e["jurisdiction"], e["event_en"])',
+        ),
     ],
     "sovereign_models": [
-        Solution("Set `open_only = True` in the parameters cell and run all cells; the models it leaves out:",
-                 'models = data.load_table("sovereign_models")\n'
-                 'print(models[models["weights"] == "closed"][["model", "developer"]].to_string(index=False))'),
-        Solution("A cross-table of country and openness:",
-                 'models = data.load_table("sovereign_models")\n'
-                 'print(models.groupby(["country", "weights"]).size().unstack(fill_value=0).to_string())'),
-        Solution("Sarashina2-8x70B has no known release date. Dropping it would hide a model; giving it a date "
-                 "would invent one. It stands in the 'unknown' column instead.",
-                 'models = data.load_table("sovereign_models")\n'
-                 'print(models[models["first_release"].isna()][["model", "developer", "note"]].to_string(index=False))'),
+        Solution(
+            "Set `open_only = True` in the parameters cell and run all cells; the models it leaves out:",
+            'models = data.load_table("sovereign_models")\n'
+            'print(models[models["weights"] == "closed"][["model", "developer"]].to_string(index=False))',
+        ),
+        Solution(
+            "A cross-table of country and openness:",
+            'models = data.load_table("sovereign_models")\n'
+            'print(models.groupby(["country", "weights"]).size().unstack(fill_value=0).to_string())',
+        ),
+        Solution(
+            "Sarashina2-8x70B has no known release date. Dropping it would hide a model; giving it a date "
+            "would invent one. It stands in the 'unknown' column instead.",
+            'models = data.load_table("sovereign_models")\n'
+            'print(models[models["first_release"].isna()][["model", "developer", "note"]].to_string(index=False))',
+        ),
     ],
 }
 
@@ -108,6 +138,12 @@ def show_solutions(notebook: str, settings) -> None:
 
     for number, solution in enumerate(SOLUTIONS[notebook], start=1):
         display(Markdown(f"**Solution {number}.** {solution.explanation}\n\n```python\n{solution.code}\n```"))
-        namespace = {"settings": settings, "data": data, "style": style, "landscape": landscape,
-                     "cloud_dependence": cloud_dependence, "draw_report_figure": draw_report_figure}
+        namespace = {
+            "settings": settings,
+            "data": data,
+            "style": style,
+            "landscape": landscape,
+            "cloud_dependence": cloud_dependence,
+            "draw_report_figure": draw_report_figure,
+        }
         exec(solution.code, namespace)  # the code shown above, run as the student would

@@ -27,9 +27,21 @@ def is_wide(width_mm: float) -> bool:
     return width_mm >= WIDE_MM
 
 
-def chart_figure(width_mm: float, plot_height_mm: float, title: str, source_line: str, lang: str, *,
-                 left_mm: float, bottom_mm: float = 9.0, right_mm: float = 6.0, columns: int = 1,
-                 column_gap_mm: float = 12.0, top_mm: float = 0.0, legend_rows: int = 0) -> tuple[Figure, list]:
+def chart_figure(
+    width_mm: float,
+    plot_height_mm: float,
+    title: str,
+    source_line: str,
+    lang: str,
+    *,
+    left_mm: float,
+    bottom_mm: float = 9.0,
+    right_mm: float = 6.0,
+    columns: int = 1,
+    column_gap_mm: float = 12.0,
+    top_mm: float = 0.0,
+    legend_rows: int = 0,
+) -> tuple[Figure, list]:
     """A figure with a title, `columns` axes side by side and a source line; returns (fig, axes).
 
     left_mm, right_mm: room beside the axes for tick labels; bottom_mm: room
@@ -52,8 +64,9 @@ def chart_figure(width_mm: float, plot_height_mm: float, title: str, source_line
     axes = []
     for c in range(columns):
         x = left_mm + c * (plot_width + column_gap_mm)
-        ax = fig.add_axes((x / width_mm, 1 - (plot_top + plot_height_mm) / height,
-                           plot_width / width_mm, plot_height_mm / height))
+        ax = fig.add_axes(
+            (x / width_mm, 1 - (plot_top + plot_height_mm) / height, plot_width / width_mm, plot_height_mm / height)
+        )
         style_axes(ax)
         axes.append(ax)
     fig.sovereign_ai_legend_top_mm = plot_top + plot_height_mm + bottom_mm - legend_mm
@@ -64,21 +77,45 @@ def legend_below(fig: Figure, handles, ncols: int = 1) -> None:
     """The chart's legend in the rows chart_figure reserved under the plot, from the left margin."""
     width_mm, height_mm = style.size_mm(fig)
     top = fig.sovereign_ai_legend_top_mm + GAP_MM / 2
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(MARGIN_MM / width_mm, 1 - top / height_mm),
-               ncols=ncols, fontsize=style.FONT_SIZES.label, frameon=False, borderaxespad=0, borderpad=0,
-               handlelength=1.6, columnspacing=1.2, labelspacing=LEGEND_SPACING)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(MARGIN_MM / width_mm, 1 - top / height_mm),
+        ncols=ncols,
+        fontsize=style.FONT_SIZES.label,
+        frameon=False,
+        borderaxespad=0,
+        borderpad=0,
+        handlelength=1.6,
+        columnspacing=1.2,
+        labelspacing=LEGEND_SPACING,
+    )
 
 
-def put_lines(fig: Figure, lines: list[str], left_mm: float, top_mm: float, size: float,
-              colour: str = TITLE_COLOUR, indent_mm: float = 0.0) -> float:
+def put_lines(
+    fig: Figure,
+    lines: list[str],
+    left_mm: float,
+    top_mm: float,
+    size: float,
+    colour: str = TITLE_COLOUR,
+    indent_mm: float = 0.0,
+) -> float:
     """Write lines from (left_mm, top_mm) down, later lines indented by indent_mm; return the bottom in mm."""
     width_mm = fig.get_figwidth() * style.MM_PER_INCH
     height_mm = fig.get_figheight() * style.MM_PER_INCH
     step = line_height_mm(size)
     for i, line in enumerate(lines):
         baseline = top_mm + i * step + step * 0.78
-        fig.text((left_mm + (indent_mm if i else 0)) / width_mm, 1 - baseline / height_mm, line,
-                 fontsize=size, color=colour, va="baseline", ha="left")
+        fig.text(
+            (left_mm + (indent_mm if i else 0)) / width_mm,
+            1 - baseline / height_mm,
+            line,
+            fontsize=size,
+            color=colour,
+            va="baseline",
+            ha="left",
+        )
     return top_mm + len(lines) * step
 
 

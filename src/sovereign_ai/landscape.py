@@ -24,8 +24,11 @@ def events(jurisdictions=JURISDICTIONS, start: str = "2018-01-01", end: str = "2
     """Policy events in the jurisdictions and date range, grouped by jurisdiction (in the order
     given), then by date, each with its number in that order."""
     start_day, end_day = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    rows = [r for r in data.validate_table("policy_events")
-            if r["jurisdiction"] in jurisdictions and start_day <= plotted_date(r["date"]) <= end_day]
+    rows = [
+        r
+        for r in data.validate_table("policy_events")
+        if r["jurisdiction"] in jurisdictions and start_day <= plotted_date(r["date"]) <= end_day
+    ]
     rows.sort(key=lambda r: (list(jurisdictions).index(r["jurisdiction"]), plotted_date(r["date"]), r["event_id"]))
     for number, row in enumerate(rows, start=1):
         row["number"] = number
@@ -36,6 +39,12 @@ def models(open_only: bool = False) -> list[dict]:
     """National models, by country (Japan first) and release; with open_only, those with open weights."""
     rows = [r for r in data.validate_table("sovereign_models") if not open_only or r["weights"] != "closed"]
     order = ["JP", "KR", "FR", "SG", "AE", "EU", "UK", "IN", "CA"]
-    rows.sort(key=lambda r: (order.index(r["country"]), r["first_release"] is None,
-                             plotted_date(r["first_release"]) if r["first_release"] else dt.date.max, r["model"]))
+    rows.sort(
+        key=lambda r: (
+            order.index(r["country"]),
+            r["first_release"] is None,
+            plotted_date(r["first_release"]) if r["first_release"] else dt.date.max,
+            r["model"],
+        )
+    )
     return rows

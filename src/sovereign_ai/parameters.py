@@ -88,9 +88,13 @@ class Rule:
             try:
                 return [float(part) for part in raw.strip("[]").split(",") if part.strip()]
             except ValueError:
-                raise ParameterError(f"parameter {name!r}: {raw!r} is not a list of numbers; expected {self.allowed}") from None
+                raise ParameterError(
+                    f"parameter {name!r}: {raw!r} is not a list of numbers; expected {self.allowed}"
+                ) from None
         if self.kind == "subset":
-            return [part.strip() for part in raw.strip("[]").replace('"', "").replace("'", "").split(",") if part.strip()]
+            return [
+                part.strip() for part in raw.strip("[]").replace('"', "").replace("'", "").split(",") if part.strip()
+            ]
         if self.kind in ("number", "integer"):
             try:
                 return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
@@ -121,17 +125,32 @@ RULES: dict[str, Rule] = {
     "show_title": Rule("boolean", "True or False"),
     "output_dir": Rule("text", "a folder path, or an empty string to only display"),
     "name": Rule("name", "a file-name stem of lower-case letters, digits, '_' and '-'"),
-    "as_of": Rule("date", "a date written YYYY-MM-DD, from 2020-01-01 to 2030-12-31",
-                  minimum=dt.date(2020, 1, 1), maximum=dt.date(2030, 12, 31)),
+    "as_of": Rule(
+        "date",
+        "a date written YYYY-MM-DD, from 2020-01-01 to 2030-12-31",
+        minimum=dt.date(2020, 1, 1),
+        maximum=dt.date(2030, 12, 31),
+    ),
     "shift_to_domestic": Rule("fractions", "a non-empty list of fractions, each from 0 to 1 (e.g. [0.1, 0.5])"),
     "show_solutions": Rule("boolean", "True or False"),
     "open_only": Rule("boolean", "True or False"),
-    "jurisdictions": Rule("subset", 'a non-empty list of "JP", "EU", "KR", "FR", "UK", "IN", "CA", "SG"',
-                          choices=("JP", "EU", "KR", "FR", "UK", "IN", "CA", "SG")),
-    "start": Rule("date", "a date written YYYY-MM-DD, from 2015-01-01 to 2030-12-31",
-                  minimum=dt.date(2015, 1, 1), maximum=dt.date(2030, 12, 31)),
-    "end": Rule("date", "a date written YYYY-MM-DD, from 2015-01-01 to 2030-12-31, after start",
-                minimum=dt.date(2015, 1, 1), maximum=dt.date(2030, 12, 31)),
+    "jurisdictions": Rule(
+        "subset",
+        'a non-empty list of "JP", "EU", "KR", "FR", "UK", "IN", "CA", "SG"',
+        choices=("JP", "EU", "KR", "FR", "UK", "IN", "CA", "SG"),
+    ),
+    "start": Rule(
+        "date",
+        "a date written YYYY-MM-DD, from 2015-01-01 to 2030-12-31",
+        minimum=dt.date(2015, 1, 1),
+        maximum=dt.date(2030, 12, 31),
+    ),
+    "end": Rule(
+        "date",
+        "a date written YYYY-MM-DD, from 2015-01-01 to 2030-12-31, after start",
+        minimum=dt.date(2015, 1, 1),
+        maximum=dt.date(2030, 12, 31),
+    ),
 }
 
 
@@ -165,17 +184,18 @@ def declared_parameters(notebook: Path) -> dict[str, Declared]:
         cache[key] = _inspect(notebook)
         _write_cache(cache)
     declared = {}
-    for name, info in cache[key].items():
+    for name, info in cache[key]:
         try:
             default = ast.literal_eval(info["default"])
         except (ValueError, SyntaxError):
-            raise ParameterError(f"{notebook.name}: the default of parameter {name!r} ({info['default']}) "
-                                 "is not a plain value") from None
+            raise ParameterError(
+                f"{notebook.name}: the default of parameter {name!r} ({info['default']}) is not a plain value"
+            ) from None
         declared[name] = Declared(name, default, info["inferred_type_name"], info["help"])
     return declared
 
 
-def _inspect(notebook: Path) -> dict:
+def _inspect(notebook: Path) -> list:
     import papermill
 
     try:
@@ -184,7 +204,8 @@ def _inspect(notebook: Path) -> dict:
         raise ParameterError(f"{notebook}: not a notebook papermill can read ({error})") from None
     if not inspected:
         raise ParameterError(f"{notebook}: no cell tagged {PARAMETERS_TAG!r} declares parameters")
-    return {name: {k: info[k] for k in ("default", "inferred_type_name", "help")} for name, info in inspected.items()}
+    # a list, not a dict: the cache is written with sorted keys, and the order is the notebook's
+    return [[name, {k: info[k] for k in ("default", "inferred_type_name", "help")}] for name, info in inspected.items()]
 
 
 def _cache_path() -> Path:
@@ -229,7 +250,8 @@ def check_given(notebook: Path, given: dict) -> dict:
     for name, value in given.items():
         if name not in declared:
             raise ParameterError(
-                f"parameter {name!r} is unknown to {Path(notebook).name}; its parameters are: {', '.join(declared)}")
+                f"parameter {name!r} is unknown to {Path(notebook).name}; its parameters are: {', '.join(declared)}"
+            )
         checked[name] = check_value(name, value, declared[name].type_name)
     defaults = {name: d.default for name, d in declared.items()}
     _check_together({n: check_value(n, v) for n, v in (defaults | checked).items() if n in ("start", "end")})
@@ -275,5 +297,6 @@ def check(namespace: dict) -> Settings:
 def _check_together(checked: dict) -> None:
     """Rules between parameters."""
     if "start" in checked and "end" in checked and checked["start"] >= checked["end"]:
-        raise ParameterError(f"parameter 'end': {checked['end']!r} is not after start {checked['start']!r}; "
-                             "expected a later date")
+        raise ParameterError(
+            f"parameter 'end': {checked['end']!r} is not after start {checked['start']!r}; expected a later date"
+        )

@@ -13,9 +13,14 @@ def refresh_notebook(notebook: Path) -> None:
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=600, record_timing=False,
-                   kernel_manager_class=ipc_kernel_manager_class(),
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name=KERNEL_NAME,
+        timeout=600,
+        record_timing=False,
+        kernel_manager_class=ipc_kernel_manager_class(),
+        resources={"metadata": {"path": str(notebook.parent)}},
+    ).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}

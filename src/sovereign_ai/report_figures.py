@@ -9,8 +9,20 @@ from sovereign_ai.diagrams import Boxed, Card, FlowArrow, Paragraph, draw_card_f
 from sovereign_ai.palettes import get_palette
 
 REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
-_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def figure_record(figure_id: str) -> dict:
@@ -46,15 +58,19 @@ def source_line(figure_id: str, lang: str) -> str:
     report = data.source(fig["source_id"])
     original = data.source(fig["original_source_id"]) if fig["original_source_id"] else None
     if lang == "ja":
-        line = (f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher']} "
-                f"({_date(report['pub_date'], 'ja')}) {fig['figure_label_ja']} ({fig['page']}頁) より作成")
+        line = (
+            f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher']} "
+            f"({_date(report['pub_date'], 'ja')}) {fig['figure_label_ja']} ({fig['page']}頁) より作成"
+        )
         if original:
             line += f"。原典は{original['publisher']}「{original['title']}」pp. {fig['original_pages']}"
         return line
-    line = (f"Source: {report['author_en']}, \"{_short_title(report, 'en')}\", {report['publisher_en']}, "
-            f"{_date(report['pub_date'], 'en')}, {fig['figure_label_en']} (p. {fig['page']})")
+    line = (
+        f'Source: {report["author_en"]}, "{_short_title(report, "en")}", {report["publisher_en"]}, '
+        f"{_date(report['pub_date'], 'en')}, {fig['figure_label_en']} (p. {fig['page']})"
+    )
     if original:
-        line += f", drawn from {original['publisher_en']}, \"{original['title_en']}\", pp. {fig['original_pages']}"
+        line += f', drawn from {original["publisher_en"]}, "{original["title_en"]}", pp. {fig["original_pages"]}'
     return line + ". English translation by the sovereign-ai project."
 
 
@@ -65,14 +81,17 @@ def four_reasons_cards(lang: str) -> list[Card]:
     statements = data.validate_table("four_reasons_statements")
     cards = []
     for panel in data.validate_table("four_reasons_panels"):
-        mine = sorted((s for s in statements if s["panel_no"] == panel["panel_no"]),
-                      key=lambda s: s["line_no"])
-        by_role = {role: [s[f"text_{lang}"] for s in mine if s["role"] == role]
-                   for role in ("situation", "consequence", "response")}
+        mine = sorted((s for s in statements if s["panel_no"] == panel["panel_no"]), key=lambda s: s["line_no"])
+        by_role = {
+            role: [s[f"text_{lang}"] for s in mine if s["role"] == role]
+            for role in ("situation", "consequence", "response")
+        }
         blocks = [Paragraph(t, size) for t in by_role["situation"]]
         arrow_gutter = text.text_width_pt(panel["arrow"], size) * style.MM_PER_PT + 0.8
-        blocks += [Paragraph(t, size, marker=panel["arrow"] if i == 0 else "", gutter_mm=arrow_gutter, tight=i > 0)
-                   for i, t in enumerate(by_role["consequence"])]
+        blocks += [
+            Paragraph(t, size, marker=panel["arrow"] if i == 0 else "", gutter_mm=arrow_gutter, tight=i > 0)
+            for i, t in enumerate(by_role["consequence"])
+        ]
         footer = [FlowArrow(), Boxed([Paragraph(t, size) for t in by_role["response"]])] if by_role["response"] else []
         cards.append(Card(panel[f"title_{lang}"], blocks, footer))
     return cards
@@ -87,13 +106,15 @@ def basic_plan_cards(lang: str) -> list[Card]:
     for policy in data.validate_table("basic_plan_policies"):
         name, motto = policy[f"name_{lang}"], policy[f"motto_{lang}"]
         heading = f"{name}({motto})" if lang == "ja" else f"{name} ({motto})"
-        items = sorted((e for e in examples if e["policy_no"] == policy["policy_no"]),
-                       key=lambda e: e["example_no"])
-        blocks = [Paragraph(policy[f"aim_{lang}"], size),
-                  Paragraph(text.label("examples_heading", lang), style.FONT_SIZES.label, role="label_text")]
-        blocks += [Paragraph(e[f"text_{lang}"], size, marker=text.label("bullet", lang), marker_role="body_text",
-                             tight=True)
-                   for e in items]
+        items = sorted((e for e in examples if e["policy_no"] == policy["policy_no"]), key=lambda e: e["example_no"])
+        blocks = [
+            Paragraph(policy[f"aim_{lang}"], size),
+            Paragraph(text.label("examples_heading", lang), style.FONT_SIZES.label, role="label_text"),
+        ]
+        blocks += [
+            Paragraph(e[f"text_{lang}"], size, marker=text.label("bullet", lang), marker_role="body_text", tight=True)
+            for e in items
+        ]
         cards.append(Card(heading, blocks))
     return cards
 
@@ -101,13 +122,21 @@ def basic_plan_cards(lang: str) -> list[Card]:
 _CARDS = {"four_reasons": four_reasons_cards, "basic_plan_policies": basic_plan_cards}
 
 
-def draw_report_figure(figure_id: str, *, lang: str, width_mm: float, palette: str,
-                       columns: int = 0, show_title: bool = True) -> Figure:
+def draw_report_figure(
+    figure_id: str, *, lang: str, width_mm: float, palette: str, columns: int = 0, show_title: bool = True
+) -> Figure:
     """Figure 1 ('four_reasons') or Figure 2 ('basic_plan_policies') as a matplotlib Figure."""
     if figure_id not in _CARDS:
         raise ValueError(f"figure {figure_id!r} is unknown; choose one of {', '.join(_CARDS)}")
     title = figure_title(figure_id, lang)
     source = source_line(figure_id, lang)
-    fig = draw_card_figure(title if show_title else "", _CARDS[figure_id](lang), source,
-                           lang=lang, width_mm=width_mm, palette=get_palette(palette), columns=columns)
+    fig = draw_card_figure(
+        title if show_title else "",
+        _CARDS[figure_id](lang),
+        source,
+        lang=lang,
+        width_mm=width_mm,
+        palette=get_palette(palette),
+        columns=columns,
+    )
     return style.describe(fig, title, source)

@@ -32,10 +32,12 @@ nav a { margin-right: 1rem; }
 
 
 def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<link rel="icon" href="data:,">\n<title>{html.escape(title)}</title>\n'
-            f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<link rel="icon" href="data:,">\n<title>{html.escape(title)}</title>\n'
+        f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 def _svg_description(path: Path) -> tuple[str, str]:
@@ -43,19 +45,22 @@ def _svg_description(path: Path) -> tuple[str, str]:
     text = path.read_text(encoding="utf-8")
     title = re.search(r"<dc:title>(.*?)</dc:title>", text, flags=re.S)
     source = re.search(r"<dc:description>(.*?)</dc:description>", text, flags=re.S)
-    return (html.unescape(title.group(1)) if title else path.stem,
-            html.unescape(source.group(1)) if source else "")
+    return (html.unescape(title.group(1)) if title else path.stem, html.unescape(source.group(1)) if source else "")
 
 
 def _parameters_table(entry: dict | None) -> str:
     if not entry:
         return ""
     producer = entry["produced_by"][0]
-    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(manifest.canonical_json(v))}</td></tr>"
-                   for k, v in sorted(producer["inputs"]["parameters"].items()))
+    rows = "".join(
+        f"<tr><td>{html.escape(k)}</td><td>{html.escape(manifest.canonical_json(v))}</td></tr>"
+        for k, v in sorted(producer["inputs"]["parameters"].items())
+    )
     notebook = producer["inputs"]["notebook"]
-    return (f'<details><summary>made by <code>{html.escape(notebook)}</code> with these parameters</summary>'
-            f'<table class="params">{rows}</table></details>')
+    return (
+        f"<details><summary>made by <code>{html.escape(notebook)}</code> with these parameters</summary>"
+        f'<table class="params">{rows}</table></details>'
+    )
 
 
 def _figure_groups(figures: Path) -> dict[str, dict[str, Path]]:
@@ -108,7 +113,8 @@ def build_site(site_dir: Path | None = None) -> Path:
             f"<figcaption><strong>{html.escape(title)}</strong> "
             f"({LANGUAGE_NAMES.get(lang, lang)}, <code>{html.escape(key)}</code>)<br>\n"
             f'<span class="source">{html.escape(source)}</span>\n'
-            f'<div class="links">{links}</div>\n{_parameters_table(files.get(shown.name))}</figcaption>\n</figure>')
+            f'<div class="links">{links}</div>\n{_parameters_table(files.get(shown.name))}</figcaption>\n</figure>'
+        )
     in_groups = {p.name for formats in groups.values() for p in formats.values()}
     others = [p for p in sorted(figures.iterdir()) if p.is_file() and p.name not in in_groups]
     other_links = "".join(f'<li><a href="figures/{p.name}">{p.name}</a></li>' for p in others)
@@ -118,10 +124,12 @@ def build_site(site_dir: Path | None = None) -> Path:
         "with its source line and the parameters that made it. Built by <code>make site</code>; "
         "works offline.</p>\n"
         '<nav><a href="#figures">Figures</a><a href="#files">Other files</a><a href="#notebooks">Notebooks</a></nav>\n'
-        '<h2 id="figures">Figures</h2>\n' + "\n".join(sections) +
-        f'\n<h2 id="files">Other files</h2>\n<ul>{other_links}</ul>\n'
+        '<h2 id="figures">Figures</h2>\n'
+        + "\n".join(sections)
+        + f'\n<h2 id="files">Other files</h2>\n<ul>{other_links}</ul>\n'
         f'<h2 id="notebooks">Notebooks</h2>\n<p>As stored, with the outputs of their default run.</p>\n'
-        f'<ul>{"".join(notebook_links)}</ul>\n')
+        f"<ul>{''.join(notebook_links)}</ul>\n"
+    )
     index = site / "index.html"
     index.write_text(_page("sovereign-ai gallery", body), encoding="utf-8")
     return index

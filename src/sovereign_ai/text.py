@@ -18,8 +18,10 @@ LABELS = {
     "original_source": {"ja": "原典", "en": "original source"},
     "translation_note": {"ja": "", "en": "English translation by the sovereign-ai project."},
     # cloud-dependence charts
-    "roster_title": {"ja": "ガバメントクラウドのサービス事業者: 選定の推移",
-                     "en": "Japan's Government Cloud providers over time"},
+    "roster_title": {
+        "ja": "ガバメントクラウドのサービス事業者: 選定の推移",
+        "en": "Japan's Government Cloud providers over time",
+    },
     "foreign_provider": {"ja": "海外企業 (米国)", "en": "foreign company (US)"},
     "domestic_provider": {"ja": "日本企業", "en": "Japanese company"},
     "conditional": {"ja": "条件付き選定", "en": "selected on a condition"},
@@ -28,8 +30,10 @@ LABELS = {
     "last_status": {"ja": "確認できる最新の状況", "en": "last reported status"},
     "as_of": {"ja": "基準日", "en": "as of"},
     "selected_count": {"ja": "{n}事業者 (うち日本企業{d})", "en": "{n} providers ({d} Japanese)"},
-    "concentration_title": {"ja": "ガバメントクラウドのシステムの事業者別集中度 (集計ごと)",
-                            "en": "How concentrated the Government Cloud's systems are, count by count"},
+    "concentration_title": {
+        "ja": "ガバメントクラウドのシステムの事業者別集中度 (集計ごと)",
+        "en": "How concentrated the Government Cloud's systems are, count by count",
+    },
     "definition_production_systems": {"ja": "本番システム", "en": "production systems"},
     "definition_all_systems": {"ja": "全システム", "en": "all systems"},
     "count_share_axis": {"ja": "各集計のシステムに占める割合 (%)", "en": "share of the count's systems (%)"},
@@ -38,43 +42,65 @@ LABELS = {
     "hhi_range": {"ja": "HHI の区間 (内訳が不明)", "en": "HHI interval (split unknown)"},
     "other_definition": {"ja": "別の市場定義", "en": "another market definition"},
     "scenario_base": {"ja": "出発点: {date}の{definition}", "en": "starting from the {definition} counted on {date}"},
-    "no_count": {"ja": "{date}以前のシステム数の集計はありません", "en": "no count of systems is dated on or before {date}"},
+    "no_count": {
+        "ja": "{date}以前のシステム数の集計はありません",
+        "en": "no count of systems is dated on or before {date}",
+    },
     "systems_axis": {"ja": "本番システム数", "en": "production systems"},
     "unsplit": {"ja": "Google Cloud・Azure・OCI (内訳非公表)", "en": "Google Cloud, Azure, OCI (split not published)"},
     "hhi_axis": {"ja": "ハーフィンダール・ハーシュマン指数 (HHI)", "en": "Herfindahl-Hirschman index (HHI)"},
-    "hhi_interval": {"ja": "HHI {low:,.0f}～{high:,.0f} (内訳が不明なため区間)",
-                     "en": "HHI {low:,.0f} to {high:,.0f} (an interval: the split is unknown)"},
+    "hhi_interval": {
+        "ja": "HHI {low:,.0f}～{high:,.0f} (内訳が不明なため区間)",
+        "en": "HHI {low:,.0f} to {high:,.0f} (an interval: the split is unknown)",
+    },
     "band_unconcentrated": {"ja": "非集中", "en": "unconcentrated"},
     "band_moderately concentrated": {"ja": "中程度の集中", "en": "moderately concentrated"},
     "band_highly concentrated": {"ja": "高度に集中", "en": "highly concentrated"},
-    "market_title": {"ja": "日本のクラウド市場: 事業者のシェア (公表値の範囲)",
-                     "en": "Japan's cloud market: providers' shares (published ranges)"},
+    "market_title": {
+        "ja": "日本のクラウド市場: 事業者のシェア (公表値の範囲)",
+        "en": "Japan's cloud market: providers' shares (published ranges)",
+    },
     "share_axis": {"ja": "シェア (%)", "en": "share (%)"},
     "not_published": {"ja": "{rank}位 (シェア非公表)", "en": "rank {rank} (share not published)"},
     "range_marker": {"ja": "範囲: ", "en": "range: "},
     "value_marker": {"ja": "単一の値: ", "en": "single value: "},
     "jftc_market": {"ja": "IaaS・PaaS (公正取引委員会推計)", "en": "IaaS and PaaS (JFTC estimate)"},
     "fuji_market": {"ja": "クラウド市場 (富士キメラ総研)", "en": "cloud market (Fuji Chimera Research)"},
-    "deficit_title": {"ja": "日本のデジタル赤字 (定義別、兆円)", "en": "Japan's digital deficit by definition (trillion yen)"},
+    "deficit_title": {
+        "ja": "日本のデジタル赤字 (定義別、兆円)",
+        "en": "Japan's digital deficit by definition (trillion yen)",
+    },
     "deficit_axis": {"ja": "兆円", "en": "trillion yen"},
     "projection": {"ja": "予測", "en": "projection"},
     "observed": {"ja": "実績", "en": "observed"},
-    "scenario_title": {"ja": "AWS上のシステムの一部が国内事業者に移った場合 (仮定)",
-                       "en": "What if part of the AWS-hosted systems moved to a domestic provider"},
-    "shift_axis": {"ja": "国内事業者へ移す割合 (AWS上のシステムに対する比率)",
-                   "en": "fraction of the AWS-hosted systems moved"},
+    "scenario_title": {
+        "ja": "AWS上のシステムの一部が国内事業者に移った場合 (仮定)",
+        "en": "What if part of the AWS-hosted systems moved to a domestic provider",
+    },
+    "shift_axis": {
+        "ja": "国内事業者へ移す割合 (AWS上のシステムに対する比率)",
+        "en": "fraction of the AWS-hosted systems moved",
+    },
     "domestic_share_axis": {"ja": "国内事業者のシェア (%)", "en": "domestic share (%)"},
     "today": {"ja": "現状", "en": "as is"},
     # landscape charts
-    "timeline_title": {"ja": "ソブリンAIに関わる各国・地域の政策の動き", "en": "Sovereign-AI policy events by jurisdiction"},
+    "timeline_title": {
+        "ja": "ソブリンAIに関わる各国・地域の政策の動き",
+        "en": "Sovereign-AI policy events by jurisdiction",
+    },
     "in_report": {"ja": "レポートが言及", "en": "named in the report"},
     "other_event": {"ja": "その他の出来事", "en": "other event"},
     "month_only": {"ja": "月のみ判明", "en": "month known only"},
     "japan_sequence": {"ja": "日本: AI法とAI基本計画の流れ", "en": "Japan: AI Act and AI Basic Plan sequence"},
     "step": {"ja": "手順", "en": "step "},
-    "models_title": {"ja": "各国の国産言語モデル: 初公開と重みの公開度", "en": "National language models: first release and how open their weights are"},
-    "models_title_open": {"ja": "各国の国産言語モデル (重み公開のもの): 初公開",
-                          "en": "National language models with open weights: first release"},
+    "models_title": {
+        "ja": "各国の国産言語モデル: 初公開と重みの公開度",
+        "en": "National language models: first release and how open their weights are",
+    },
+    "models_title_open": {
+        "ja": "各国の国産言語モデル (重み公開のもの): 初公開",
+        "en": "National language models with open weights: first release",
+    },
     "date_unknown": {"ja": "不明", "en": "unknown"},
     "weights_open_licence": {"ja": "重み公開 (オープンなライセンス)", "en": "open weights, open licence"},
     "weights_open_non_commercial": {"ja": "重み公開 (非商用)", "en": "open weights, non-commercial"},
@@ -126,7 +152,13 @@ def _join_latin_runs(pieces: list[str]) -> list[str]:
     """Merge pieces that BudouX split between two Latin letters or digits (e.g. '(202' + '5年')."""
     joined: list[str] = []
     for piece in pieces:
-        if joined and joined[-1][-1].isascii() and joined[-1][-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+        if (
+            joined
+            and joined[-1][-1].isascii()
+            and joined[-1][-1].isalnum()
+            and piece[0].isascii()
+            and piece[0].isalnum()
+        ):
             joined[-1] += piece
         else:
             joined.append(piece)
