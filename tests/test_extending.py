@@ -64,6 +64,13 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
             if "tags" in attributes:
                 cell.metadata["tags"] = attributes["tags"].split(",")
             notebooks.setdefault(attributes["cell"], []).append(cell)
+        elif "replace" in attributes:
+            _write_notebooks(repo_copy, notebooks)
+            old, new = body.rstrip("\n").split("\n")
+            path = repo_copy / attributes["replace"]
+            text = path.read_text(encoding="utf-8")
+            assert json.dumps(old)[1:-1] in text, f"{old!r} is not in {path.name}"
+            path.write_text(text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1]), encoding="utf-8")
         elif language == "bash" and "run" in flags:
             _write_notebooks(repo_copy, notebooks)
             for command in [line for line in body.splitlines() if line.strip()]:
@@ -80,6 +87,9 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
     # byte-identical, and only the new figure's six files (and the manifest) change.
     assert "Running 12 of 12 runs" in build_output
     assert "61 files written to figures/ (6 changed)" in build_output
+    # The change of section 4 re-ran only the new notebook, and its figure shows the new mark.
+    assert "Running 2 of 12 runs" in outputs[-1]
+    assert "#d55e00" in (figures / "ismap_milestones.en.svg").read_text(encoding="utf-8").lower()
     manifest = json.loads((figures / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     data_read = manifest["ismap_milestones.en.png"]["produced_by"][0]["inputs"]["data_sha256"]
     assert "data/ismap_milestones.csv" in data_read

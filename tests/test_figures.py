@@ -27,7 +27,7 @@ EXPECTED = sorted(
 FIGURE_1_TITLES = {
     "ja": ["データ主権および安全保障の確保", "技術的自立性の確保", "国内産業の強化", "文化・社会的適合性の確保"],
     "en": [
-        "Securing data sovereignty and security",
+        "Securing data sovereignty and national security",
         "Securing technological autonomy",
         "Strengthening domestic industry",
         "Securing cultural and social fit",
@@ -37,7 +37,7 @@ FIGURE_2_TITLES = {
     "ja": ["AI利活用の加速的推進", "AI開発力の戦略的強化", "AIガバナンスの主導", "AI社会に向けた継続的変革"],
     "en": [
         "Accelerating the use of AI",
-        "Strategically strengthening AI development",
+        "Strategically strengthening AI development capability",
         "Leading AI governance",
         "Continuous transformation towards an AI society",
     ],

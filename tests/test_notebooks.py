@@ -40,7 +40,7 @@ def test_four_reasons_in_english_single_column_greyscale(tmp_path):
     assert float(page.mediabox.width) == pytest.approx(89 * MM_TO_PT, abs=0.01)  # 252.3 pt
     text = pdf_text(out / "four_reasons.en.pdf")
     for title in (
-        "Securing data sovereignty and security",
+        "Securing data sovereignty and national security",
         "Securing technological autonomy",
         "Strengthening domestic industry",
         "Securing cultural and social fit",
