@@ -21,6 +21,7 @@ def by_id(table: str, key: str) -> dict:
 
 # ---- local governments' migration -------------------------------------------------
 
+
 def test_standardisation_scope_is_the_digital_agencys_count():
     scope = by_id("local_gov_standardisation", "quantity")
     assert {q: r["count"] for q, r in scope.items()} == {"operations": 20, "local_bodies": 1788, "systems": 34592}
@@ -35,8 +36,9 @@ def test_deadline_is_the_end_of_fy2025_with_an_extension_of_about_five_years():
     assert (hard["within_years"], hard["within_years_qualifier"], hard["stated_ja"]) == (5, "about", "概ね5年以内")
 
 
-@pytest.mark.parametrize(("survey_id", "bodies", "share"), [("2025_07", 643, 36.0), ("2025_10", 743, 41.6),
-                                                            ("2025_12", 935, 52.3)])
+@pytest.mark.parametrize(
+    ("survey_id", "bodies", "share"), [("2025_07", 643, 36.0), ("2025_10", 743, 41.6), ("2025_12", 935, 52.3)]
+)
 def test_shares_computed_from_the_counts_match_the_shares_the_sources_print(survey_id, bodies, share):
     survey = by_id("local_gov_delay_surveys", "survey_id")[survey_id]
     assert survey["bodies_count"] == bodies
@@ -51,7 +53,11 @@ def test_delayed_systems_are_10_9_percent_of_all_systems_and_add_up_by_reason():
     reasons = load_table("local_gov_delay_reasons")
     july_reasons = reasons[reasons["survey_id"] == "2025_07"]
     assert dict(zip(july_reasons["reason_id"], july_reasons["systems_count"])) == {
-        "mainframe": 45, "custom_built": 196, "no_standard_system": 184, "vendor_resources": 3345}
+        "mainframe": 45,
+        "custom_built": 196,
+        "no_standard_system": 184,
+        "vendor_resources": 3345,
+    }
     assert july_reasons["systems_count"].sum() == july["systems_count"]
 
 
@@ -68,7 +74,9 @@ def test_the_stated_changes_between_counts_agree_with_the_counts():
     for survey in surveys.values():
         earlier = by_date.get(survey["change_since"])
         if earlier is not None:
-            assert survey["bodies_count"] - earlier["bodies_count"] == survey["stated_change_bodies"], survey["survey_id"]
+            assert survey["bodies_count"] - earlier["bodies_count"] == survey["stated_change_bodies"], survey[
+                "survey_id"
+            ]
     assert surveys["2025_07"]["stated_change_bodies"] == 36  # against end of April 2025, a count not in the facts
 
 
@@ -91,7 +99,11 @@ def test_no_computed_share_is_stored():
 def test_cost_figures_keep_their_bases_dates_and_sources():
     figures = by_id("local_gov_cost_figures", "figure_id")
     target = figures["national_target"]
-    assert (target["kind"], target["cost_reduction_pct"], target["cost_reduction_qualifier"]) == ("target", 30, "at least")
+    assert (target["kind"], target["cost_reduction_pct"], target["cost_reduction_qualifier"]) == (
+        "target",
+        30,
+        "at least",
+    )
     assert target["baseline_en"] == "FY2018"
     assert figures["core_cities_average"]["cost_ratio"] == 2.3
     assert figures["core_cities_maximum"]["cost_ratio"] == 5.7
@@ -122,6 +134,7 @@ def test_823_of_862_local_governments_on_aws_is_95_5_percent():
 
 # ---- AI compute --------------------------------------------------------------------
 
+
 def test_awards_keep_about_and_up_to_as_the_sources_say_them():
     awards = by_id("compute_support_awards", "award_id")
     stated = {k: (a["decided_on"], a["amount_billion_jpy"], a["amount_qualifier"]) for k, a in awards.items()}
@@ -139,7 +152,9 @@ def test_the_five_awards_of_19_april_2024_come_to_the_stated_up_to_72_5_billion_
     assert len(april) == 5 and set(april["decided_on"]) == {"2024-04-19"}
     total = by_id("compute_support_funding", "funding_id")["decisions_2024_04_19"]
     assert (total["amount_billion_jpy"], total["amount_qualifier"]) == (72.5, "up to")
-    assert april["amount_billion_jpy"].sum() == pytest.approx(total["amount_billion_jpy"], abs=0.05)  # rounding in the press
+    assert april["amount_billion_jpy"].sum() == pytest.approx(
+        total["amount_billion_jpy"], abs=0.05
+    )  # rounding in the press
 
 
 def test_only_sakuras_february_2024_award_is_technology_development():
@@ -156,7 +171,10 @@ def test_a_date_known_only_to_the_year_stays_a_year():
 
 def test_the_budget_line_and_the_plans_are_told_apart():
     funding = by_id("compute_support_funding", "funding_id")
-    assert (funding["fy2023_supplementary"]["kind"], funding["fy2023_supplementary"]["amount_billion_jpy"]) == ("budget", 116.6)
+    assert (funding["fy2023_supplementary"]["kind"], funding["fy2023_supplementary"]["amount_billion_jpy"]) == (
+        "budget",
+        116.6,
+    )
     assert not funding["fy2023_supplementary"]["is_plan"]
     assert all(f["is_plan"] for f in funding.values() if f["kind"] in ("plan", "framework"))
 
@@ -176,6 +194,7 @@ def test_capacity_figures_say_their_kind_and_precision():
 
 
 # ---- the adopted AI Basic Plan -----------------------------------------------------
+
 
 def test_the_adoption_date_agrees_with_the_policy_timeline():
     plan = by_id("basic_plan_adopted", "item_id")
@@ -197,7 +216,11 @@ def test_the_four_basic_policies_keep_the_outlines_names_on_secondary_sources():
 def test_three_principles_only_the_first_from_the_cabinet_office():
     plan = load_table("basic_plan_adopted")
     principles = plan[plan["aspect"] == "principle"].sort_values("item_no")
-    assert principles["text_ja"].tolist() == ["イノベーション促進とリスク対応の両立", "アジャイルな対応", "内外一体での政策推進"]
+    assert principles["text_ja"].tolist() == [
+        "イノベーション促進とリスク対応の両立",
+        "アジャイルな対応",
+        "内外一体での政策推進",
+    ]
     assert principles["confirmation"].tolist() == ["primary", "secondary", "secondary"]
 
 
@@ -221,12 +244,20 @@ def test_the_japan_sequence_stays_one_to_seven_in_date_order():
 
 # ---- names in two languages --------------------------------------------------------
 
+
 def test_jurisdiction_names():
     names = by_id("jurisdictions", "jurisdiction_id")
     assert {k: (v["name_ja"], v["name_en"]) for k, v in names.items()} == {
-        "JP": ("日本", "Japan"), "EU": ("EU", "EU"), "KR": ("韓国", "Korea"), "FR": ("フランス", "France"),
-        "UK": ("英国", "UK"), "IN": ("インド", "India"), "CA": ("カナダ", "Canada"),
-        "SG": ("シンガポール", "Singapore"), "AE": ("アラブ首長国連邦", "UAE")}
+        "JP": ("日本", "Japan"),
+        "EU": ("EU", "EU"),
+        "KR": ("韓国", "Korea"),
+        "FR": ("フランス", "France"),
+        "UK": ("英国", "UK"),
+        "IN": ("インド", "India"),
+        "CA": ("カナダ", "Canada"),
+        "SG": ("シンガポール", "Singapore"),
+        "AE": ("アラブ首長国連邦", "UAE"),
+    }
 
 
 def test_only_ntt_communications_is_domestic():
@@ -235,9 +266,14 @@ def test_only_ntt_communications_is_domestic():
     assert set(load_table("cloud_market_shares")["subject"]) <= set(subjects["subject_id"])
 
 
-@pytest.mark.parametrize(("table", "column", "target"), [("policy_events", "jurisdiction", "jurisdictions"),
-                                                         ("sovereign_models", "country", "jurisdictions"),
-                                                         ("cloud_market_shares", "subject", "market_subjects")])
+@pytest.mark.parametrize(
+    ("table", "column", "target"),
+    [
+        ("policy_events", "jurisdiction", "jurisdictions"),
+        ("sovereign_models", "country", "jurisdictions"),
+        ("cloud_market_shares", "subject", "market_subjects"),
+    ],
+)
 def test_names_are_foreign_keys(table, column, target):
     keys = data.resource(table)["schema"]["foreignKeys"]
     assert any(k["fields"] == column and k["reference"]["resource"] == target for k in keys)
@@ -245,10 +281,13 @@ def test_names_are_foreign_keys(table, column, target):
 
 # ---- the audit's fixes -------------------------------------------------------------
 
+
 def test_translations_keep_national_security_and_capability():
     assert load_table("four_reasons_panels")["title_en"][0] == "Securing data sovereignty and national security"
     assert load_table("basic_plan_policies")["name_en"][1] == "Strategically strengthening AI development capability"
-    examples = {(e["policy_no"], e["example_no"]): e["text_en"] for e in load_table("basic_plan_examples").to_dict("records")}
+    examples = {
+        (e["policy_no"], e["example_no"]): e["text_en"] for e in load_table("basic_plan_examples").to_dict("records")
+    }
     assert "winning path" in examples[(2, 2)]
     assert examples[(4, 2)].startswith("Examining and demonstrating")
 
@@ -271,8 +310,13 @@ def test_government_ai_selection_is_dated_by_t6_10b():
 
 def test_no_value_stands_on_the_blogs_the_facts_replaced():
     sources = by_id("sources", "source_id")
-    for source_id, replaced in [("T7-09", "mahmoudajawad.com"), ("T7-02", "localaimaster"), ("T7-01", "aiwiki.ai"),
-                                ("T6-19", "globalailaw.com"), ("T1-01", "cloud-future-media.com")]:
+    for source_id, replaced in [
+        ("T7-09", "mahmoudajawad.com"),
+        ("T7-02", "localaimaster"),
+        ("T7-01", "aiwiki.ai"),
+        ("T6-19", "globalailaw.com"),
+        ("T1-01", "cloud-future-media.com"),
+    ]:
         assert replaced not in sources[source_id]["url"], source_id
     assert sources["T6-19"]["url"].startswith("https://www.gov.uk/")
     assert sources["T3-02"]["publisher"].startswith("Asahi Shimbun")

@@ -100,16 +100,23 @@ def test_cloud_dependence_as_of_2022_with_other_fractions(tmp_path):
     assert metrics["providers_selected"]["value"] == "2"
     assert metrics["providers_domestic"]["value"] == "0"
     assert metrics["providers_selected"]["as_of"] == "2022-01-01"
-    for fraction in (0.1, 0.5):
-        expected = round(100 * fraction * 1452 / 1497, 1)
-        assert float(metrics[f"scenario_shift_{fraction:g}_domestic_share"]["value"]) == expected
-    assert "scenario_shift_0.25_domestic_share" not in metrics
+    # no count of systems is dated by 2022: no concentration, no scenarios, and no number made up
+    assert not any(m.startswith(("production_systems", "all_systems", "scenario_shift")) for m in metrics)
     charts = sorted(p.name for p in out.glob("*.png"))
-    assert charts == [
-        f"cloud_dependence_{c}.en.png" for c in ("concentration", "deficit", "market", "roster", "scenarios")
-    ]
+    assert charts == [f"cloud_dependence_{c}.en.png" for c in ("deficit", "market", "roster")]
     executed = (tmp_path / "cloud_dependence.executed.ipynb").read_text(encoding="utf-8")
     assert "On 2022-01-01: 2 providers selected, 0 of them Japanese" in executed
+    assert "no count of systems is dated on or before 2022-01-01" in executed
+
+
+def test_cloud_dependence_scenarios_start_from_the_latest_count(tmp_path):
+    out = run_notebook("cloud_dependence", tmp_path, shift_to_domestic=[0.1, 0.5], formats=["png"], dpi=100, lang="en")
+    metrics = read_metrics(out)
+    for fraction in (0.1, 0.5):
+        expected = round(100 * fraction * 2729 / 2808, 2)
+        assert float(metrics[f"scenario_shift_{fraction:g}_domestic_share"]["value"]) == expected
+        assert metrics[f"scenario_shift_{fraction:g}_domestic_share"]["as_of"] == "2025-03-31"
+    assert "scenario_shift_0.25_domestic_share" not in metrics
 
 
 def test_cloud_dependence_as_of_2024_has_five_one_domestic_and_conditional(tmp_path):
