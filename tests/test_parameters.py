@@ -110,3 +110,18 @@ def test_papermill_reads_the_same_parameters_with_types_and_help(notebook):
     for name, info in inferred.items():
         assert info["inferred_type_name"] == declared[name].type_name != "None", f"{name} has no type annotation"
         assert info["help"] == declared[name].help
+
+
+def test_the_readme_parameter_table_lists_every_parameter_with_its_default():
+    """The README's table is checked against the notebooks' parameters cells, which declare them."""
+    rows = {}
+    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            names, default = line.split("|")[1:3]
+            for name in names.replace("`", "").split(","):
+                rows[name.strip()] = default.strip().strip("`")
+    for notebook in NOTEBOOKS:
+        for name, declared in declared_parameters(notebook).items():
+            assert name in rows, f"README's parameter table lacks {name} ({notebook.name})"
+            if rows[name].startswith(("[", '"', "0", "1", "3", "T", "F")) and name != "name":
+                assert rows[name] == repr(declared.default).replace("'", '"'), (notebook.name, name)
