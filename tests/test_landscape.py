@@ -60,3 +60,11 @@ def test_jurisdiction_rule_matches_the_module():
     from sovereign_ai.parameters import RULES
 
     assert RULES["jurisdictions"].choices == landscape.JURISDICTIONS
+
+
+def test_the_models_chart_says_which_date_is_a_commercial_launch_and_speaks_japanese():
+    fig = notebook_code.run(REPO / "notebooks" / "sovereign_models.ipynb", {"lang": "ja"}).figures[""]
+    ax = fig.axes[0]
+    assert "商用提供の開始" in [t.get_text() for t in ax.texts], "tsuzumi's date is its commercial launch"
+    labels = " ".join(t.get_text() for t in ax.get_yticklabels())
+    assert "国立情報学研究所" in labels and "led by" not in labels and "now Institute" not in labels

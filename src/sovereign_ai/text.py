@@ -102,6 +102,7 @@ LABELS = {
         "en": "National language models with open weights: first release",
     },
     "date_unknown": {"ja": "不明", "en": "unknown"},
+    "commercial_launch": {"ja": "商用提供の開始", "en": "commercial launch"},
     "weights_open_licence": {"ja": "重み公開 (オープンなライセンス)", "en": "open weights, open licence"},
     "weights_open_non_commercial": {"ja": "重み公開 (非商用)", "en": "open weights, non-commercial"},
     "weights_closed": {"ja": "非公開", "en": "closed"},
