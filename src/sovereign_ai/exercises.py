@@ -124,6 +124,55 @@ SOLUTIONS: dict[str, list[Solution]] = {
             'print(models[models["first_release"].isna()][["model", "developer", "note"]].to_string(index=False))',
         ),
     ],
+    "local_government": [
+        Solution(
+            "Set `as_of` to 30 September 2025 and run all cells: the slippage chart keeps the first survey "
+            "(October 2023, another definition) and the end of July 2025 count.",
+            'surveys = data.load_table("local_gov_delay_surveys").fillna({"bodies_total": 0})\n'
+            'kept = surveys[surveys["as_of"] <= "2025-09-30"]\n'
+            "for s in kept.itertuples():\n"
+            '    share = "no total"\n'
+            "    if s.bodies_total:\n"
+            '        share = f"{100 * s.bodies_count / s.bodies_total:.1f} % (computed)"\n'
+            "    print(s.as_of, s.definition, s.bodies_count, share)",
+        ),
+        Solution(
+            "From 643 to 935 bodies: 292 more, 16.3 % of all 1,788 bodies (computed from the counts).",
+            'surveys = data.load_table("local_gov_delay_surveys").set_index("survey_id")\n'
+            'grew = surveys.at["2025_12", "bodies_count"] - surveys.at["2025_07", "bodies_count"]\n'
+            "print(grew, f\"{100 * grew / surveys.at['2025_12', 'bodies_total']:.1f} %\")",
+        ),
+        Solution(
+            "The figures measure different things against different baselines, at different dates: a line "
+            "between them would suggest one series. Their baselines:",
+            'costs = data.load_table("local_gov_cost_figures")\n'
+            'print(costs[["figure_id", "baseline_en", "refers_to"]].to_string(index=False))',
+        ),
+    ],
+    "ai_compute": [
+        Solution(
+            "The five amounts add to 72.53 bn yen against the stated up to 72.5 bn: the press rounds each "
+            "amount, so the parts need not add to the stated total.",
+            'awards = data.load_table("compute_support_awards")\n'
+            'day = awards[awards["decided_on"] == "2024-04-19"]\n'
+            'print(len(day), round(day["amount_billion_jpy"].sum(), 2))',
+        ),
+        Solution(
+            "About 6.8 bn yen in 2023 and up to about 50.1 bn yen in April 2024 for GPU clouds (plus 0.6 bn "
+            "yen for technology development); the qualifiers differ, so any sum is approximate and says so.",
+            'awards = data.load_table("compute_support_awards")\n'
+            'sakura = awards[awards["company"] == "Sakura Internet"]\n'
+            'columns = ["decided_on", "amount_billion_jpy", "amount_qualifier", "award_type"]\n'
+            "print(sakura[columns].to_string(index=False))",
+        ),
+        Solution(
+            "6.22 EFLOPS (half precision) and 3.0 EFLOPS (single precision) are the same machine counted at "
+            "two precisions: adding them counts it twice. The 60 EFLOPS target states no precision, so no "
+            "share of it can be computed from either.",
+            'capacity = data.load_table("compute_capacity")\n'
+            'print(capacity[["capacity_id", "capacity_high_eflops", "precision"]].to_string(index=False))',
+        ),
+    ],
 }
 
 

@@ -106,6 +106,120 @@ LABELS = {
     "weights_open_licence": {"ja": "重み公開 (オープンなライセンス)", "en": "open weights, open licence"},
     "weights_open_non_commercial": {"ja": "重み公開 (非商用)", "en": "open weights, non-commercial"},
     "weights_closed": {"ja": "非公開", "en": "closed"},
+    # local-government charts
+    "slippage_title": {
+        "ja": "標準化の期限 (2025年度末) に間に合わない見込みの自治体数",
+        "en": "Local bodies expected to miss the deadline (end of FY2025)",
+    },
+    "bodies_axis": {"ja": "自治体数", "en": "local bodies"},
+    "all_bodies": {"ja": "全自治体 {n:,}", "en": "all local bodies: {n:,}"},
+    "computed_share": {"ja": "割合は件数から計算", "en": "share computed from the counts"},
+    "specified_support": {
+        "ja": "移行困難 (特定移行支援システム) を抱える自治体",
+        "en": "bodies with hard cases (specified migration support)",
+    },
+    "extremely_difficult": {
+        "ja": "別定義: 一部システムの移行が「極めて困難」({n}団体、約{p}%と公表)",
+        "en": 'another definition: some systems "extremely difficult" ({n} bodies, about {p}% as stated)',
+    },
+    "deadline_fy2025": {"ja": "期限は2025年度末 (2026年3月末)", "en": "deadline: end of FY2025 (March 2026)"},
+    "hard_cases": {
+        "ja": "移行が困難なシステム (特定移行支援システム) は概ね{n}年以内",
+        "en": "for hard cases (specified migration support) within about {n} years",
+    },
+    "reasons_title": {
+        "ja": "期限に間に合わない見込みのシステム: 理由別 (2025年7月末)",
+        "en": "Systems expected to miss the deadline, by reason (end of July 2025)",
+    },
+    "systems_count_axis": {"ja": "システム数", "en": "systems"},
+    "reasons_total": {
+        "ja": "計{n:,}システム / 全{total:,}システム = {p:.1f}% (計算)",
+        "en": "{n:,} of {total:,} systems = {p:.1f}% (computed)",
+    },
+    "reason_mainframe": {"ja": "メインフレーム", "en": "mainframe"},
+    "reason_custom_built": {"ja": "独自開発 (個別開発)", "en": "custom-built"},
+    "reason_no_standard_system": {
+        "ja": "標準準拠システムが未開発・移行先の見通しなし",
+        "en": "no standard system / no replacement in sight",
+    },
+    "reason_vendor_resources": {"ja": "事業者のリソース不足の影響", "en": "vendor resource shortages"},
+    "cost_title": {
+        "ja": "移行後の運用経費: 国の目標と自治体の調査・試算 (基準と時期が異なる)",
+        "en": "Operating costs after migration: the national target against local surveys (different bases and dates)",
+    },
+    "cost_axis": {"ja": "移行前などの基準に対する倍率 (×)", "en": "cost against its own baseline (×)"},
+    "cost_same": {"ja": "基準と同じ (1×)", "en": "no change (1×)"},
+    "cost_national_target": {"ja": "国の目標 (2022年10月)", "en": "national target (2022-10)"},
+    "cost_core_cities_average": {
+        "ja": "中核市市長会調査: 平均 (2025年1月)",
+        "en": "core cities' survey: average (2025-01)",
+    },
+    "cost_core_cities_at_least_2x": {"ja": "同: 半数超の市", "en": "same survey: more than half"},
+    "cost_core_cities_maximum": {"ja": "同: 最大", "en": "same survey: maximum"},
+    "cost_tokyo_estimate": {"ja": "東京都の試算 (2025年5月)", "en": "Tokyo's estimate (2025-05)"},
+    "cost_target_value": {"ja": "0.7×以下 (少なくとも3割削減)", "en": "≤0.7× (a cut of at least 30%)"},
+    "cost_note": {
+        "ja": "同じ尺度ではない: 目標は2018年度比の運用経費、中核市の調査は移行前比、"
+        "東京都は現行経費比の試算。時期も異なる。",
+        "en": "Not one scale: the target is against FY2018 operating costs, the core cities' survey against "
+        "costs before migration, Tokyo's estimate against current costs; the dates differ too.",
+    },
+    "target": {"ja": "目標", "en": "target"},
+    "survey_result": {"ja": "調査結果", "en": "survey result"},
+    "estimate": {"ja": "試算・推計", "en": "estimate"},
+    "clouds_title": {
+        "ja": "ガバメントクラウドを利用する自治体 (2025年3月末)",
+        "en": "Local bodies on the Government Cloud (end of March 2025)",
+    },
+    "on_aws": {"ja": "AWS", "en": "AWS"},
+    "on_other": {"ja": "その他の事業者 (内訳非公表)", "en": "other providers (split not published)"},
+    "not_on_gov_cloud": {"ja": "未利用・不明", "en": "not on it, or not reported"},
+    "funds_title": {
+        "ja": "自治体の移行を支える国の基金 (J-LIS)",
+        "en": "State funds for local migration (held by J-LIS)",
+    },
+    "billion_yen_axis": {"ja": "十億円", "en": "billion yen"},
+    "planned": {"ja": "計画 (補正予算)", "en": "planned (budget)"},
+    "spent_or_set": {"ja": "計上済み", "en": "appropriated"},
+    # ai-compute charts
+    "awards_title": {
+        "ja": "経済安全保障推進法のクラウドプログラム: 経済産業省の助成決定 (十億円)",
+        "en": "METI's support decisions under the Economic Security Promotion Act's cloud programme (billion yen)",
+    },
+    "award_gpu_cloud": {"ja": "GPUクラウド", "en": "GPU cloud"},
+    "award_technology_development": {"ja": "技術開発", "en": "technology development"},
+    "budget_line": {"ja": "予算 (2023年度補正)", "en": "budget (FY2023 supplementary)"},
+    "decision_total": {"ja": "2024-04-19の5件の決定総額", "en": "stated total of the five (2024-04-19)"},
+    "look_gpu_cloud": {"ja": "助成決定: GPUクラウド", "en": "award: GPU cloud"},
+    "look_technology_development": {"ja": "助成決定: 技術開発", "en": "award: technology development"},
+    "look_decision_total": {"ja": "1日の決定の総額 (公表値)", "en": "stated total of a day's decisions"},
+    "look_budget": {"ja": "予算枠 (助成決定ではない)", "en": "budget line (not an award)"},
+    "decision_total_kind": {"ja": "1日の決定の総額 (公表値)", "en": "stated total of a day's decisions"},
+    "budget_kind": {"ja": "予算枠 (助成決定ではない)", "en": "budget line (not an award)"},
+    "qual_": {"ja": "{v}", "en": "{v}"},
+    "qual_about": {"ja": "約{v}", "en": "about {v}"},
+    "qual_up to": {"ja": "最大{v}", "en": "up to {v}"},
+    "qual_up to about": {"ja": "最大約{v}", "en": "up to about {v}"},
+    "qual_at least": {"ja": "{v}以上", "en": "at least {v}"},
+    "qual_more than": {"ja": "{v}超", "en": "more than {v}"},
+    "qual_scale": {"ja": "{v}規模", "en": "on the scale of {v}"},
+    "capacity_title": {
+        "ja": "国内の計算資源: 目標・推計・見通し・導入済み (エクサフロップス、精度別)",
+        "en": "Japan's AI compute: target, estimate, projections, installed (exaflops, by precision)",
+    },
+    "eflops_axis": {"ja": "エクサフロップス (EFLOPS)", "en": "exaflops (EFLOPS)"},
+    "capacity_meti_target": {"ja": "目標: 2027年度末", "en": "target: end of FY2027"},
+    "capacity_meti_estimate_2023": {"ja": "推計: 2023年11月時点", "en": "estimate: November 2023"},
+    "capacity_awards_2024_04": {"ja": "見通し: 2024年4月の助成分", "en": "projection: April 2024 awards"},
+    "capacity_meti_expected_2024_05": {"ja": "見通し: 大臣発言 (2024年5月)", "en": "projection: minister (May 2024)"},
+    "capacity_abci_3_half": {"ja": "ABCI 3.0 (半精度)", "en": "ABCI 3.0 (half precision)"},
+    "capacity_abci_3_single": {"ja": "ABCI 3.0 (単精度)", "en": "ABCI 3.0 (single precision)"},
+    "precision_not stated": {"ja": "精度の記載なし", "en": "precision not stated"},
+    "precision_half": {"ja": "半精度", "en": "half precision"},
+    "precision_single": {"ja": "単精度", "en": "single precision"},
+    "kind_observed": {"ja": "推計・導入済み (塗り)", "en": "estimate or installed (filled)"},
+    "kind_planned": {"ja": "目標・見通し (白抜き)", "en": "target or projection (open)"},
+    "never_added": {"ja": "精度の異なる値は足し合わせない", "en": "values of different precisions are never added"},
 }
 
 # Marks that may not begin a line, and marks that may not end one.
@@ -230,3 +344,9 @@ def _split_overlong(text: str, width_pt: float, size_pt: float) -> tuple[str, st
     while 1 < cut < len(text) and (text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END):
         cut -= 1
     return text[:cut], text[cut:]
+
+
+def qualified(value: str, qualifier, lang: str) -> str:
+    """A number with its qualifier as the source words it: "about 6.8" / 約6.8, "up to 72.5" / 最大72.5."""
+    qualifier = qualifier if isinstance(qualifier, str) else ""
+    return label(f"qual_{qualifier}", lang).format(v=value)
