@@ -72,7 +72,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-CHART_NOTEBOOKS = ("cloud_dependence", "policy_timeline", "sovereign_models")
+CHART_NOTEBOOKS = ("cloud_dependence", "policy_timeline", "sovereign_models", "local_government", "ai_compute")
 
 
 @functools.cache
