@@ -95,3 +95,27 @@ def test_a_japanese_chart_has_no_english_notes():
     plot = draw("deficit", "ja").axes[0]
     notes = [t.get_text() for t in plot.texts if "METI" in t.get_text() or "projection" in t.get_text()]
     assert notes == []
+
+
+def test_show_source_off_leaves_the_line_to_the_caption():
+    from sovereign_ai.style import caption
+
+    with_line = drawn("cloud_dependence", "en", 183)["market"]
+    without = drawn("cloud_dependence", "en", 183, show_source=False)["market"]
+    assert caption(with_line) == caption(without), "the caption file is the same either way"
+    assert any(t.get_text().startswith("Sources:") for t in with_line.texts)
+    assert not any(t.get_text().startswith("Sources:") for t in without.texts)
+    assert without.get_figheight() < with_line.get_figheight()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_long_source_line_is_shortened_at_89_mm_never_dropped(lang):
+    from sovereign_ai import frame, text
+    from sovereign_ai.style import caption
+
+    fig = drawn("cloud_dependence", lang, 89)["roster"]
+    short = text.wrap_mm(text.label("sources_in_caption", lang), lang, 89 - 2 * frame.MARGIN_MM, 5.5)
+    assert short[0] in [t.get_text() for t in fig.texts], "the figure points to the caption"
+    assert "Dempa Shimbun Digital" in caption(fig), "the caption file keeps the full line"
+    line_mm = sum(t.get_fontsize() for t in fig.texts if t.get_text() in short) * 1.4 * 25.4 / 72
+    assert line_mm <= 0.25 * fig.get_figheight() * 25.4

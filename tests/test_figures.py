@@ -18,10 +18,18 @@ FIGURE_STEMS = (
     *(f"cloud_dependence_{c}" for c in CLOUD_CHARTS),
     "policy_timeline",
     "sovereign_models",
+    *(f"local_government_{c}" for c in ("slippage", "reasons", "cost", "clouds")),
+    *(f"ai_compute_{c}" for c in ("awards", "capacity")),
 )
 EXPECTED = sorted(
-    [f"{stem}.{lang}.{ext}" for stem in FIGURE_STEMS for lang in ("ja", "en") for ext in ("svg", "pdf", "png")]
-    + ["MANIFEST.json", "cloud_dependence_metrics.csv"]
+    [
+        f"{stem}.{lang}.{ext}"
+        for stem in FIGURE_STEMS
+        for lang in ("ja", "en")
+        for ext in ("svg", "pdf", "png", "caption.txt")
+    ]
+    + ["MANIFEST.json"]
+    + [f"{name}_metrics.csv" for name in ("cloud_dependence", "local_government", "ai_compute")]
 )
 
 FIGURE_1_TITLES = {
@@ -103,3 +111,13 @@ def test_source_lines_are_in_the_figures():
     assert "(出所)" in text and "大和総研" in text and "人工知能基本計画骨子(案)" in re.sub(r"\s+", "", text)
     english = "".join(p.extract_text() for p in PdfReader(FIGURES / "four_reasons.en.pdf").pages)
     assert "Source: Tanabe Miho" in english and "Daiwa Institute of Research" in english
+
+
+@pytest.mark.parametrize("stem", FIGURE_STEMS)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_figure_has_a_caption_with_its_title_and_the_source_line_it_draws(stem, lang):
+    caption = (FIGURES / f"{stem}.{lang}.caption.txt").read_text(encoding="utf-8")
+    title, source = caption.rstrip("\n").split("\n\n")
+    meta = PdfReader(FIGURES / f"{stem}.{lang}.pdf").metadata
+    assert (meta.title, meta.subject) == (title, source), "the caption is what the figure's metadata says"
+    assert source.startswith("(出所)" if lang == "ja" else "Source")

@@ -195,12 +195,13 @@ def draw_card_figure(
     rows = [cards[i : i + columns] for i in range(0, len(cards), columns)]
     row_heights = [max(c.height(card_width, lang) for c in row) for row in rows]
     title_block = Paragraph(title, style.FONT_SIZES.title) if title else None
-    source_block = Paragraph(source_line, style.FONT_SIZES.source, role="muted_text")
+    source_block = Paragraph(source_line, style.FONT_SIZES.source, role="muted_text") if source_line else None
 
     y = MARGIN_MM
     title_height = title_block.height(inner, lang) + GAP_MM if title_block else 0.0
     grid_height = sum(row_heights) + GAP_MM * (len(rows) - 1)
-    height = MARGIN_MM + title_height + grid_height + GAP_MM + source_block.height(inner, lang) + MARGIN_MM
+    source_height = source_block.height(inner, lang) + GAP_MM if source_block else 0.0
+    height = MARGIN_MM + title_height + grid_height + source_height + MARGIN_MM
 
     fig = style.new_figure(width_mm, height)
     canvas = Canvas(fig, width_mm, height, palette)
@@ -210,5 +211,6 @@ def draw_card_figure(
         for i, card in enumerate(row):
             card.draw(canvas, MARGIN_MM + i * (card_width + GAP_MM), y, card_width, row_height, lang)
         y += row_height + GAP_MM
-    source_block.draw(canvas, MARGIN_MM, y, inner, lang)
+    if source_block:
+        source_block.draw(canvas, MARGIN_MM, y, inner, lang)
     return fig

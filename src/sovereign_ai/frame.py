@@ -16,6 +16,7 @@ from sovereign_ai.style import line_height_mm
 MARGIN_MM = 2.5  # around the whole figure
 GAP_MM = 2.5  # between the title, the plot and the source line
 WIDE_MM = 150.0  # at or above this width a chart has room for wider legends and longer labels
+SOURCE_SHARE_MAX = 0.25  # a longer source line is shortened on the figure; the caption file has it in full
 TITLE_COLOUR = "#000000"
 SOURCE_COLOUR = "#4D4D4D"
 LEGEND_SPACING = 0.45  # between legend rows, as a fraction of the font size
@@ -41,24 +42,32 @@ def chart_figure(
     column_gap_mm: float = 12.0,
     top_mm: float = 0.0,
     legend_rows: int = 0,
+    show_source: bool = True,
 ) -> tuple[Figure, list]:
     """A figure with a title, `columns` axes side by side and a source line; returns (fig, axes).
 
     left_mm, right_mm: room beside the axes for tick labels; bottom_mm: room
     under them for the tick labels and axis label; top_mm: room above them;
     legend_rows: rows of legend that `legend_below` puts under all of that.
+    The full title and source line always go to the figure's caption file;
+    show_source=False leaves the line off the figure, and a line that would
+    take more than SOURCE_SHARE_MAX of the figure's height is shortened to a
+    pointer to the caption, never dropped silently.
     """
     legend_mm = legend_rows * LEGEND_ROW_MM + (GAP_MM if legend_rows else 0)
     bottom_mm += legend_mm
     inner = width_mm - 2 * MARGIN_MM
     title_lines = text.wrap_mm(title, lang, inner, style.FONT_SIZES.title)
-    source_lines = text.wrap_mm(source_line, lang, inner, style.FONT_SIZES.source)
     title_h = len(title_lines) * line_height_mm(style.FONT_SIZES.title)
-    source_h = len(source_lines) * line_height_mm(style.FONT_SIZES.source)
-    height = MARGIN_MM + title_h + GAP_MM + top_mm + plot_height_mm + bottom_mm + GAP_MM + source_h + MARGIN_MM
+    body_h = MARGIN_MM + title_h + GAP_MM + top_mm + plot_height_mm + bottom_mm + MARGIN_MM
+    source_lines = source_lines_shown(source_line, lang, inner, body_h) if show_source else []
+    source_h = len(source_lines) * line_height_mm(style.FONT_SIZES.source) + (GAP_MM if source_lines else 0)
+    height = body_h + source_h
     fig = style.describe(style.new_figure(width_mm, height), title, source_line)
     put_lines(fig, title_lines, MARGIN_MM, MARGIN_MM, style.FONT_SIZES.title, TITLE_COLOUR)
-    put_lines(fig, source_lines, MARGIN_MM, height - MARGIN_MM - source_h, style.FONT_SIZES.source, SOURCE_COLOUR)
+    put_lines(
+        fig, source_lines, MARGIN_MM, height - MARGIN_MM - source_h + GAP_MM, style.FONT_SIZES.source, SOURCE_COLOUR
+    )
     plot_top = MARGIN_MM + title_h + GAP_MM + top_mm
     plot_width = (width_mm - left_mm - right_mm - column_gap_mm * (columns - 1)) / columns
     axes = []
@@ -90,6 +99,16 @@ def legend_below(fig: Figure, handles, ncols: int = 1) -> None:
         columnspacing=1.2,
         labelspacing=LEGEND_SPACING,
     )
+
+
+def source_lines_shown(source_line: str, lang: str, inner_mm: float, body_height_mm: float) -> list[str]:
+    """The source line as drawn under a chart: in full, or, when it would take more than
+    SOURCE_SHARE_MAX of the figure's height, the short form that points to the caption."""
+    lines = text.wrap_mm(source_line, lang, inner_mm, style.FONT_SIZES.source)
+    height = len(lines) * line_height_mm(style.FONT_SIZES.source) + GAP_MM
+    if height > SOURCE_SHARE_MAX * (body_height_mm + height):
+        return text.wrap_mm(text.label("sources_in_caption", lang), lang, inner_mm, style.FONT_SIZES.source)
+    return lines
 
 
 def put_lines(

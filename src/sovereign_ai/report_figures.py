@@ -123,9 +123,18 @@ _CARDS = {"four_reasons": four_reasons_cards, "basic_plan_policies": basic_plan_
 
 
 def draw_report_figure(
-    figure_id: str, *, lang: str, width_mm: float, palette: str, columns: int = 0, show_title: bool = True
+    figure_id: str,
+    *,
+    lang: str,
+    width_mm: float,
+    palette: str,
+    columns: int = 0,
+    show_title: bool = True,
+    show_source: bool = True,
 ) -> Figure:
-    """Figure 1 ('four_reasons') or Figure 2 ('basic_plan_policies') as a matplotlib Figure."""
+    """Figure 1 ('four_reasons') or Figure 2 ('basic_plan_policies') as a matplotlib Figure.
+
+    Without the title or the source line on the figure, both still go to the caption file."""
     if figure_id not in _CARDS:
         raise ValueError(f"figure {figure_id!r} is unknown; choose one of {', '.join(_CARDS)}")
     title = figure_title(figure_id, lang)
@@ -133,7 +142,7 @@ def draw_report_figure(
     fig = draw_card_figure(
         title if show_title else "",
         _CARDS[figure_id](lang),
-        source,
+        source if show_source else "",
         lang=lang,
         width_mm=width_mm,
         palette=get_palette(palette),

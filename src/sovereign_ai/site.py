@@ -67,6 +67,9 @@ def _figure_groups(figures: Path) -> dict[str, dict[str, Path]]:
     """Figure files grouped by '<stem>.<lang>', each with its formats."""
     groups: dict[str, dict[str, Path]] = defaultdict(dict)
     for path in sorted(figures.iterdir()):
+        if path.name.endswith(".caption.txt"):
+            groups[path.name.removesuffix(".caption.txt")]["caption"] = path
+            continue
         stem, _, ext = path.name.rpartition(".")
         if ext in FIGURE_FORMATS:
             groups[stem][ext] = path
@@ -103,10 +106,18 @@ def build_site(site_dir: Path | None = None) -> Path:
         return first, stem, 0 if lang == "ja" else 1
 
     for key, formats in sorted(groups.items(), key=lambda item: position(item[0])):
-        title, source = _svg_description(formats["svg"]) if "svg" in formats else (key, "")
+        caption = formats.pop("caption", None)
+        if caption:  # the caption file an author pastes: title, blank line, source line
+            title, _, source = caption.read_text(encoding="utf-8").strip().partition("\n\n")
+            formats["caption"] = caption
+        else:
+            title, source = _svg_description(formats["svg"]) if "svg" in formats else (key, "")
         shown = formats.get("png") or formats.get("svg") or formats["pdf"]
         lang = key.rpartition(".")[2]
-        links = " ".join(f'<a href="figures/{p.name}">{ext.upper()}</a>' for ext, p in sorted(formats.items()))
+        links = " ".join(
+            f'<a href="figures/{p.name}">{"caption" if ext == "caption" else ext.upper()}</a>'
+            for ext, p in sorted(formats.items())
+        )
         sections.append(
             f'<figure id="{html.escape(key)}">\n'
             f'<img src="figures/{shown.name}" alt="{html.escape(title)}" loading="lazy">\n'

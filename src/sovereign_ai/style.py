@@ -146,7 +146,35 @@ def save_as_asked(fig: Figure, settings, part: str = "") -> list[Path]:
         return []
     reads.record_modules()  # the code that drew this figure, for the build's manifest
     stem = f"{settings.name}_{part}" if part else settings.name
-    return save_figure(fig, settings.output_dir, f"{stem}.{settings.lang}", settings.formats, settings.dpi)
+    written = save_figure(fig, settings.output_dir, f"{stem}.{settings.lang}", settings.formats, settings.dpi)
+    return [*written, save_caption(fig, settings.output_dir, f"{stem}.{settings.lang}")]
+
+
+def caption(fig: Figure) -> str:
+    """The figure's caption for an author to paste: its title, then its full source line."""
+    described = getattr(fig, "sovereign_ai_description", None) or {}
+    return "\n\n".join(part for part in (described.get("title"), described.get("source")) if part) + "\n"
+
+
+def save_caption(fig: Figure, output_dir: str | os.PathLike, stem: str) -> Path:
+    """Write output_dir/<stem>.caption.txt (UTF-8), by the same write-then-rename as the figures."""
+    target = Path(output_dir) / f"{stem}.caption.txt"
+    handle, temporary = tempfile.mkstemp(dir=output_dir, prefix=f".{stem}.", suffix=".txt")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as f:
+            f.write(caption(fig))
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def size_mm(fig: Figure) -> tuple[float, float]:
@@ -158,7 +186,8 @@ def report_saved(written: list[Path], fig: Figure) -> None:
     """Print each file written with its size in mm, so an author sees the height at a journal's width."""
     width, height = size_mm(fig)
     for path in written:
-        print(f"wrote {path} ({width:.0f} × {height:.0f} mm)")
+        size = "" if path.name.endswith(".caption.txt") else f" ({width:.0f} × {height:.0f} mm)"
+        print(f"wrote {path}{size}")
 
 
 def png_bytes(fig: Figure, dpi: int) -> bytes:

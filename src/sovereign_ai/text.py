@@ -14,6 +14,10 @@ LABELS = {
     "examples_heading": {"ja": "【具体的な取り組み例】", "en": "Examples of concrete measures"},
     "bullet": {"ja": "・", "en": "•"},
     "source_prefix": {"ja": "(出所)", "en": "Source:"},
+    "sources_in_caption": {
+        "ja": "(出所) キャプションを参照。数値の計算と作図は sovereign-ai",
+        "en": "Sources: see the caption. Calculations and chart by the sovereign-ai project.",
+    },
     "made_from": {"ja": "より作成", "en": ""},
     "original_source": {"ja": "原典", "en": "original source"},
     "translation_note": {"ja": "", "en": "English translation by the sovereign-ai project."},
