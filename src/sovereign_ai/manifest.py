@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 import sovereign_ai
-from sovereign_ai import paths
+from sovereign_ai import paths, safe_io
 
 MANIFEST_NAME = "MANIFEST.json"
 FORMAT_VERSION = 1
@@ -90,11 +90,8 @@ def render(files: dict) -> str:
 
 
 def write(output_dir: Path, files: dict) -> Path:
-    path = Path(output_dir) / MANIFEST_NAME
-    temporary = path.with_name("." + MANIFEST_NAME + ".tmp")
-    temporary.write_text(render(files), encoding="utf-8")
-    temporary.replace(path)
-    return path
+    """Replace the manifest atomically (a complete, flushed temporary file renamed over it)."""
+    return safe_io.write_bytes(Path(output_dir) / MANIFEST_NAME, render(files).encode("utf-8"))
 
 
 def package_record(modules=()) -> dict:

@@ -8,7 +8,6 @@ Japanese font, and files that are byte-identical from one build to the next.
 import base64
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers the bundled IPAexGothic font)
 from matplotlib.figure import Figure
 
-from sovereign_ai import reads
+from sovereign_ai import reads, safe_io
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -103,8 +102,9 @@ def _metadata(fig: Figure, fmt: str) -> dict:
 def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, dpi: int) -> list[Path]:
     """Write fig as output_dir/stem.<format> for each format; return the paths written.
 
-    Each file is written beside its target and then renamed, so a failure never
-    leaves a half-written figure behind.
+    Each file is written in full beside its target, flushed, and then renamed over it
+    (sovereign_ai.safe_io), so a failure never leaves a half-written or truncated figure
+    behind; files get the permissions the umask asks for (0644 under umask 022).
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -113,14 +113,7 @@ def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, 
         if fmt not in FORMATS:
             raise ValueError(f"format {fmt!r} is not supported; choose from {', '.join(FORMATS)}")
         target = output_dir / f"{stem}.{fmt}"
-        handle, temporary = tempfile.mkstemp(dir=output_dir, prefix=f".{stem}.", suffix=f".{fmt}")
-        try:
-            with os.fdopen(handle, "wb") as f:
-                fig.savefig(f, format=fmt, dpi=dpi, metadata=_metadata(fig, fmt))
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        safe_io.write_file(target, lambda f: fig.savefig(f, format=fmt, dpi=dpi, metadata=_metadata(fig, fmt)))
         written.append(target)
     return written
 
