@@ -7,7 +7,8 @@ parameters, data, package source and environment, and its files are there
 unchanged. Runs that do execute work side by side in separate processes, each
 into a staging folder; their files are moved into the output folder only when
 every run has succeeded, so a failed build leaves the existing figures
-untouched.
+untouched; publishing takes the output folder's lock and is all or nothing,
+even when the build is killed (sovereign_ai.publish).
 
 Why not a task runner such as doit: a run's data dependencies are only known
 once it has run (the kernel logs the tables it reads), the record of what was
@@ -18,9 +19,11 @@ process pool.
 """
 
 import csv
+import io
 import itertools
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -31,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, manifest, paths, reads
+from sovereign_ai import data, manifest, paths, publish, reads, safe_io
 from sovereign_ai.kernels import KERNEL_LOG_VARIABLE, KERNEL_NAME, ipc_kernel_manager_class
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
@@ -40,7 +43,33 @@ BUILD_SETS = ("name", "output_dir")  # parameters the build gives each run itsel
 
 
 class BuildError(RuntimeError):
-    """The build cannot go on; the message says why and what to do."""
+    """The build cannot go on; the message says why and what to do.
+
+    exit_code follows the command line's convention: 2 when the build was refused before
+    anything ran (bad input or usage), 1 when it ran and failed, 128 + signal when interrupted.
+    """
+
+    exit_code = 2
+
+
+class BuildFailed(BuildError):
+    """A run, or putting its files in place, failed."""
+
+    exit_code = 1
+
+
+class Interrupted(BuildError):
+    """Ctrl-C or SIGTERM stopped the build; the message says what was left unchanged."""
+
+    def __init__(self, message: str, signum: int = signal.SIGINT):
+        super().__init__(message)
+        self.exit_code = 128 + signum
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the build stops the same clean way (see cli)."""
+
+    signum = signal.SIGTERM
 
 
 @dataclass(frozen=True)
@@ -250,17 +279,44 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
     runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
-    files = manifest.read(output_dir)["files"]
+    work = publish.work_folder(out)
+    area = publish.area(work, output_dir)
+    if dry_run:
+        return _dry_run(runs, output_dir, area, force, only, out)
+    try:
+        with publish.locked(area, shown, out):
+            publish.recover(output_dir, area, out)
+            return _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
+    except KeyboardInterrupt as interrupt:
+        raise Interrupted(f"Interrupted: {shown} is unchanged (no file in it was replaced).",
+                          getattr(interrupt, "signum", signal.SIGINT)) from None
+
+
+def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, out) -> Outcome:
+    files = _read_manifest(output_dir, force, only)
+    reasons = {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
+    for run in runs:
+        why = "; ".join(reasons[run.run_id]) or "up to date"
+        print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
+    left = publish.pending(output_dir, area)
+    if left:
+        print(f"note: {left}", file=out)
+    todo = [r for r in runs if reasons[r.run_id]]
+    print(f"{len(todo)} of {len(runs)} runs would execute into {paths.relative(output_dir)}/", file=out)
+    return Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
+
+
+def _read_manifest(output_dir: Path, force: bool, only) -> dict:
+    return manifest.read(output_dir)["files"]
+
+
+def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started) -> Outcome:
+    """The build proper, holding the output folder's lock."""
+    shown = paths.relative(output_dir) + "/"
+    files = _read_manifest(output_dir, force, only)
     reasons = {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
-
-    if dry_run:
-        for run in runs:
-            why = "; ".join(reasons[run.run_id]) or "up to date"
-            print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
-        print(f"{len(todo)} of {len(runs)} runs would execute into {shown}", file=out)
-        return outcome
     if not todo:
         print(f"All {len(runs)} runs are up to date in {shown} (nothing to do; --force rebuilds).", file=out)
         return outcome
@@ -270,8 +326,7 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
     except data.DataError as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
 
-    work = paths.build_dir()
-    staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=_ensure(work)))
+    staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=area))
     workers = max(1, min(jobs or default_jobs(), len(todo)))
     print(f"Running {len(todo)} of {len(runs)} runs ({len(outcome.skipped)} up to date) "
           f"on {workers} worker{'s' if workers > 1 else ''}:", file=out, flush=True)
@@ -283,13 +338,19 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
             lines = [f"{f['run_id']} failed: {f['error']}\n  The executed notebook is "
                      f"{paths.relative(work / 'executed' / (f['run_id'] + '.ipynb'))} "
                      f"(kernel log: {f['run_id']}.kernel.log beside it)." for f in failures]
-            raise BuildError("\n".join(lines) + f"\n{shown} is unchanged.")
-        _publish(todo, staging_root, output_dir, files, outcome)
+            raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
+        try:
+            received = _publish(todo, staging_root, output_dir, files, outcome, area)
+        except publish.PublishError as error:
+            raise BuildFailed(str(error)) from None
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]
     print(f"{len(outcome.written)} files written to {shown} ({len(outcome.changed)} changed), "
           f"{len(outcome.skipped)} runs up to date, in {time.perf_counter() - started:.1f} s", file=out, flush=True)
+    if received:
+        raise Interrupted(f"Interrupted while publishing: it was finished first, so {shown} holds this build's "
+                          "files, complete.", received[0])
     return outcome
 
 
@@ -324,15 +385,32 @@ def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
             report(_execute(job))
         return results
     # Separate processes (spawned, so no state is shared) each pay papermill's import once.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # They ignore Ctrl-C: the build stops them itself, so the terminal shows no worker tracebacks.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
+    futures = []
+    try:
         futures = [pool.submit(_execute, job) for job in jobs]
         for future in as_completed(futures):
             report(future.result())
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()  # their kernels exit with them (ipykernel watches its parent)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 
-def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome) -> None:
-    """Check every staged file, then move them into output_dir and update its manifest."""
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome,
+             area: Path) -> list[int]:
+    """Check every staged file, then put them into output_dir with its updated manifest, all or nothing
+    (publish.commit); returns the signals held back meanwhile."""
     chosen: dict[str, tuple[Path, list[Run]]] = {}
     problems = []
     for run in runs:
@@ -347,7 +425,7 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
                 problems.append(f"{name} differs between runs {chosen[name][1][0].run_id} and {run.run_id}")
             chosen.setdefault(name, (path, []))[1].append(run)
     if problems:
-        raise BuildError("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
+        raise BuildFailed("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
 
     rerun = {r.run_id for r in runs}
     inputs = {}
@@ -356,27 +434,30 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
         modules = [e[len(reads.MODULE_PREFIX):] for e in read if e.startswith(reads.MODULE_PREFIX)]
         inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
     # Files the rerun runs made before but not now are removed with their entries.
+    removed = []
     for name in list(files):
         producers = [p for p in files[name]["produced_by"] if p["run"] not in rerun]
         if producers:
             files[name]["produced_by"] = producers
         else:
             del files[name]
-            if name not in chosen:
-                (output_dir / name).unlink(missing_ok=True)
+            if name not in chosen and (output_dir / name).exists():
+                removed.append(name)
+    new, kept = {}, []
     for name, (path, producers) in sorted(chosen.items()):
         target = output_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
         sha = manifest.sha256_file(path)
-        if not target.exists() or manifest.sha256_file(target) != sha:
+        if not target.is_file() or manifest.sha256_file(target) != sha:
             outcome.changed.append(name)
-        shutil.move(path, target)
+            new[name] = path
+        else:
+            kept.append(name)
         outcome.written.append(target)
         entry = files.setdefault(name, {"sha256": sha, "produced_by": []})
         entry["sha256"] = sha
         entry["produced_by"] = sorted(entry["produced_by"] + [{"run": r.run_id, "inputs": inputs[r.run_id]}
                                                               for r in producers], key=lambda p: p["run"])
-    manifest.write(output_dir, files)
+    return publish.commit(output_dir, area, new, removed, manifest.render(files), keep=kept)
 
 
 def _data_read(staging_root: Path, run: Run) -> list[str]:
@@ -397,8 +478,10 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     """
     figures = paths.figures_dir()
     runs = plan(load_registry(), {}, only)
-    files = manifest.read(figures)["files"]
-    problems = []
+    files = _read_manifest(figures, False, only)
+    work = publish.work_folder(out)
+    left = publish.pending(figures, publish.area(work, figures))
+    problems = [f"incomplete: {left}"] if left else []
     for run in runs:
         for reason in stale_reasons(run, files, figures):
             problems.append(f"stale: {run.run_id}: {reason}")
@@ -409,7 +492,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     if quick:
         return problems
 
-    with tempfile.TemporaryDirectory(prefix="check-", dir=_ensure(paths.build_dir())) as temporary:
+    with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
         fresh = Path(temporary)
         print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
         build(only=only, output_dir=fresh, force=True, jobs=jobs, out=out)
@@ -469,11 +552,12 @@ def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.s
     build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
     files = manifest.read(output_dir)["files"]
     index = output_dir / "index.csv"
-    with open(index, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["run", "parameters", "files"])
-        for run in planned:
-            produced = sorted(n for n, e in files.items() if any(p["run"] == run.run_id for p in e["produced_by"]))
-            writer.writerow([run.run_id, manifest.canonical_json(run.parameters), " ".join(produced)])
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["run", "parameters", "files"])
+    for run in planned:
+        produced = sorted(n for n, e in files.items() if any(p["run"] == run.run_id for p in e["produced_by"]))
+        writer.writerow([run.run_id, manifest.canonical_json(run.parameters), " ".join(produced)])
+    safe_io.write_bytes(index, text.getvalue().encode("utf-8"))
     print(f"index of {len(planned)} runs: {paths.relative(index)}", file=out)
     return index
