@@ -22,6 +22,7 @@ import csv
 import io
 import itertools
 import os
+import re
 import shutil
 import signal
 import sys
@@ -40,6 +41,7 @@ from sovereign_ai.parameters import ParameterError, check_given, declared_parame
 
 CELL_TIMEOUT_S = 600
 BUILD_SETS = ("name", "output_dir")  # parameters the build gives each run itself
+NAME = re.compile(r"[a-z0-9_]+")  # figure names and sweep labels: they name files and folders
 
 
 class BuildError(RuntimeError):
@@ -157,12 +159,21 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     for run in runs:
         # an override applies to the runs whose notebook declares it (-p as_of only touches the
         # cloud notebook); names no notebook declares were refused above
+        for kind, value in (("figure name", run.figure), ("label", run.label), ("folder", run.subdir)):
+            if value and not NAME.fullmatch(value):
+                raise BuildError(f"{run.run_id}: the {kind} {value!r} may hold only lower-case letters, digits "
+                                 "and '_' (it names files and folders)")
         declared = declared_parameters(run.notebook)
         parameters = run.parameters | {k: v for k, v in overrides.items() if k in declared}
         try:
             checked = check_given(run.notebook, parameters)
         except ParameterError as error:
             raise BuildError(f"{run.run_id} ({run.parameters}): {error}") from None
+        for name, value in checked.items():
+            if isinstance(value, list) and len(set(map(repr, value))) < len(value):
+                repeated = sorted({repr(v) for v in value if value.count(v) > 1})
+                raise BuildError(f"{run.run_id} ({run.parameters}): parameter {name!r} lists "
+                                 f"{', '.join(repeated)} more than once; give each value once")
         final = Run(run.figure, run.notebook, checked, run.label, run.subdir)
         if final.run_id in owners:
             raise BuildError(f"two runs of {final.figure} would both write {final.run_id}.*: "
@@ -279,6 +290,10 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
     runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
+    problem = (publish.refuse_destination(output_dir, variants=bool(overrides), labelled=any(r.label for r in runs))
+               or publish.refuse_folder(output_dir, create=not dry_run))
+    if problem:
+        raise BuildError(f"{problem}\nNo notebook was run and nothing was written.")
     work = publish.work_folder(out)
     area = publish.area(work, output_dir)
     if dry_run:
@@ -535,7 +550,7 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     runs = []
     for i, values in enumerate(itertools.product(*(grid[n] for n in names)), start=1):
         parameters = fixed | {n: _plain(v) for n, v in zip(names, values)}
-        label = f"run-{i:03d}"
+        label = f"run_{i:03d}"
         runs.append(Run(notebook.stem, notebook, parameters, label=label, subdir=label))
     return runs, output_dir
 

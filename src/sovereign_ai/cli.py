@@ -65,7 +65,11 @@ def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
     for name, raw in pairs:
         if name not in declared:
             raise ParameterError(f"parameter {name!r} is unknown; the notebooks' parameters are: {', '.join(declared)}")
-        values[name] = rule_for(name).parse(name, raw)
+        value = rule_for(name).parse(name, raw)
+        if isinstance(value, list) and len(set(value)) < len(value):
+            value = list(dict.fromkeys(value))  # each value once: a list such as 0.1,0.1 would draw twice
+            print(f"note: -p {name} {raw}: a value is given more than once; using {value}", file=sys.stderr)
+        values[name] = value
     return values
 
 

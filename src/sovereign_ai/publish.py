@@ -1,5 +1,8 @@
-"""Putting a build's files into an output folder: one build at a time, all or nothing.
+"""Putting a build's files into an output folder: where they may go, one build at a time, all or nothing.
 
+- Where: figures/ holds exactly what figures.yaml lists, so variants (-p) and
+  sweeps go elsewhere; no output folder may hold the repository's own files.
+  Both are checked, and the folder is tried for writing, before any kernel starts.
 - One at a time: each output folder has a lock file in the build's work folder
   (its "area"); a second build into the same folder waits for the first, so no
   manifest update is lost.
@@ -30,10 +33,64 @@ PUBLISH_SUFFIX = ".publishing"  # a new file, complete, waiting to be renamed in
 JOURNAL_NAME = "publish-journal.json"
 LOCK_NAME = "lock"
 FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL)
+TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".git")  # never an output folder, nor inside one
+TRACKED_FOLDERS = ("sweeps",)  # holds tracked files itself; its subfolders may take outputs
 
 
 class PublishError(RuntimeError):
     """Files could not be put into the output folder; the message says what and what was left."""
+
+
+# ---- Where outputs may go ---------------------------------------------------------------
+
+
+def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> str | None:
+    """Why output_dir may not take this build's files, or None. variants: -p overrides were given;
+    labelled: the runs are a sweep's (labels, subfolders)."""
+    root, figures, target = paths.repo_root(), paths.figures_dir().resolve(), Path(output_dir).resolve()
+    shown = paths.relative(target) + "/"
+    if target == figures:
+        if variants:
+            return (f"-p overrides make variants, and {shown} holds only what figures.yaml lists; "
+                    "add --output-dir (e.g. --output-dir variants/)")
+        if labelled:
+            return f"a sweep's files may not go into {shown}, which holds only what figures.yaml lists"
+        return None
+    if figures in target.parents:
+        return (f"the output folder {shown} is inside figures/, which holds only what figures.yaml lists; "
+                "choose a folder outside it (e.g. variants/)")
+    if target == root or target in root.parents:
+        return (f"the output folder {shown} holds the repository itself; "
+                "choose a folder for the outputs only (e.g. variants/)")
+    for name in TRACKED_TREES + TRACKED_FOLDERS:
+        folder = root / name
+        if target == folder or (name in TRACKED_TREES and folder in target.parents):
+            where = "" if target == folder else f"inside {name}/, "
+            return (f"the output folder {shown} is {where}a folder of the repository's tracked files; "
+                    "choose another folder (e.g. variants/)")
+    return None
+
+
+def refuse_folder(output_dir: Path, *, create: bool = True) -> str | None:
+    """What stops files being written into output_dir (a file in the way, read-only, no permission), or None.
+
+    With create, the folder is made and a file is written in it and removed, as the build will.
+    """
+    output_dir = Path(output_dir)
+    shown = paths.relative(output_dir) + "/"
+    in_the_way = next((p for p in (output_dir, *output_dir.parents) if p.exists() and not p.is_dir()), None)
+    if in_the_way is not None:
+        return f"the output folder {shown} cannot be made: {paths.relative(in_the_way)} is a file, not a folder"
+    if not create:
+        return None
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=output_dir, prefix=".write-test-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        return f"cannot write into the output folder {shown}: {error.strerror or error}"
+    return None
 
 
 # ---- The work folder and an output folder's area in it ----------------------------------------
