@@ -1,6 +1,7 @@
 """Bad input and misplaced outputs are refused before any kernel starts, with a message naming
 the place, exit code 2, and figures/ plus MANIFEST.json byte-identical afterwards."""
 
+import json
 import os
 import re
 import shutil
@@ -65,14 +66,16 @@ def test_a_sweep_into_figures_is_refused(repo_copy, output_dir):
     sweep = repo_copy / "into_figures.yaml"
     sweep.write_text(f"notebook: notebooks/four_reasons.ipynb\noutput_dir: {output_dir}\n"
                      "grid:\n  lang: [en]\n", encoding="utf-8")
-    refused(repo_copy, "sweep", str(sweep), expected="figures/, which holds only what figures.yaml lists")
+    result = refused(repo_copy, "sweep", str(sweep), expected="into_figures.yaml, line 2: ")
+    assert "figures/, which holds only what figures.yaml lists" in result.stderr
 
 
 def test_a_figure_name_that_is_a_path_is_refused_and_nothing_is_written_outside(repo_copy):
     with open(repo_copy / "figures.yaml", "a", encoding="utf-8") as f:
         f.write("\n../../../x:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: en\n")
     outside = sorted(repo_copy.parent.iterdir())
-    refused(repo_copy, "build", expected="the figure name '../../../x' may hold only lower-case letters, digits and '_'")
+    refused(repo_copy, "build", expected="figures.yaml, line 38, figure '../../../x': a figure name may hold only "
+                                         "lower-case letters, digits and '_'")
     assert sorted(repo_copy.parent.iterdir()) == outside
 
 
@@ -152,6 +155,101 @@ def test_duplicate_list_values_in_a_sweep_are_refused(repo_copy):
     sweep.write_text("notebook: notebooks/cloud_dependence.ipynb\noutput_dir: build/sweeps/twice\n"
                      "grid:\n  shift_to_domestic: [[0.1, 0.1]]\n", encoding="utf-8")
     refused(repo_copy, "sweep", str(sweep), expected="parameter 'shift_to_domestic' lists 0.1 more than once")
+
+
+# ---- Messages, never tracebacks -----------------------------------------------------------------
+
+
+def test_a_manifest_with_merge_conflict_markers_says_how_to_recover(repo_copy):
+    path = repo_copy / "figures" / "MANIFEST.json"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:3] + ["<<<<<<< HEAD\n"] + lines[3:6] + ["=======\n"] + lines[3:6]
+                            + [">>>>>>> other\n"] + lines[6:]), encoding="utf-8")
+    for command in (("build",), ("build", "--only", "four_reasons", "--force"), ("check", "--quick")):
+        result = refused(repo_copy, *command, expected="figures/MANIFEST.json, line 4: has git's merge-conflict marker")
+        assert "rebuild with `python -m sovereign_ai build --force`" in result.stderr
+
+
+def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
+    (repo_copy / "figures.yaml").write_text("four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n"
+                                            "  runs:\n    - lang: ja\n    - lang: en\n", encoding="utf-8")
+    path = repo_copy / "figures" / "MANIFEST.json"
+    path.write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n", encoding="utf-8")
+    result = run_cli("build", "--force", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    files = json.loads(path.read_text(encoding="utf-8"))["files"]
+    assert sorted(files) == sorted(f"four_reasons.{lang}.{fmt}" for lang in ("ja", "en") for fmt in ("pdf", "png", "svg"))
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (("    - lang: en\n", "    - lang: en\n   oops: [1\n"), "figures.yaml, line 13: not valid YAML"),
+    (("    - lang: en\n", "    - !!python/object/apply:os.system ['touch pwned']\n"),
+     "figures.yaml, line 12: the YAML tag !!python/object/apply:os.system is not allowed"),
+    (("  runs:\n    - lang: ja\n", "  runs:\n    - !!binary aGk=\n"),
+     "figures.yaml, line 11: the YAML tag !!binary is not allowed"),
+    (("    - lang: en\n", "    - en\n"),
+     "figures.yaml, line 12, figure 'four_reasons': run 2 is 'en'; write each run as parameters and values, "
+     "e.g. '- lang: en'"),
+    (("notebooks/four_reasons.ipynb", "data/sources.csv"),
+     "figures.yaml, line 9: data/sources.csv is not a Jupyter notebook (a .ipynb file)"),
+])
+def test_a_broken_figures_yaml_is_named_with_its_line(repo_copy, edit, expected):
+    _edit(repo_copy / "figures.yaml", *edit)
+    refused(repo_copy, "build", expected=expected)
+    assert not (repo_copy / "pwned").exists()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("notebook: notebooks/cloud_dependence.ipynb\ngrid:\n  as_of: [2022-01-01\n", "s.yaml, line 4: not valid YAML"),
+    ("notebook: !!python/name:os.system\ngrid: {as_of: [2022-01-01]}\n",
+     "s.yaml, line 1: the YAML tag !!python/name:os.system is not allowed"),
+    ("notebook: data/sources.csv\ngrid: {as_of: [2022-01-01]}\n",
+     "s.yaml, line 1: data/sources.csv is not a Jupyter notebook"),
+    ("- notebook: notebooks/cloud_dependence.ipynb\n", "s.yaml: expected 'notebook:', 'grid:'"),
+    ("notebook: notebooks/cloud_dependence.ipynb\ngrid: {as_of: 2022-01-01}\n",
+     "s.yaml, line 2: 'grid:' must map each parameter to a non-empty list of values"),
+])
+def test_a_broken_sweep_file_is_named_with_its_line(repo_copy, text, expected):
+    (repo_copy / "s.yaml").write_text(text, encoding="utf-8")
+    refused(repo_copy, "sweep", str(repo_copy / "s.yaml"), expected=expected)
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("data/sources.csv", "data/sources.csv is not a Jupyter notebook (a .ipynb file)"),
+    ("data", "data is not a Jupyter notebook (a .ipynb file)"),
+    ("notebooks/missing.ipynb", "notebooks/missing.ipynb does not exist"),
+    ("fake.ipynb", "fake.ipynb is not a Jupyter notebook papermill can run: it is not JSON (line 1"),
+    ("cells.ipynb", "cells.ipynb is not a Jupyter notebook papermill can run: it has no list of cells"),
+])
+def test_params_given_something_that_is_not_a_notebook(repo_copy, target, expected):
+    (repo_copy / "fake.ipynb").write_text("lang = 'en'\n", encoding="utf-8")
+    (repo_copy / "cells.ipynb").write_text('{"nbformat": 4}', encoding="utf-8")
+    refused(repo_copy, "params", str(repo_copy / target), expected=expected)
+
+
+@pytest.mark.parametrize("command", [("build",), ("validate",), ("check", "--quick")])
+def test_an_invalid_datapackage_json_is_named_with_its_line(repo_copy, command):
+    _edit(repo_copy / "data" / "datapackage.json", '"resources": [', '"resources": [,')
+    line = next(i for i, text in enumerate((repo_copy / "data" / "datapackage.json").read_text().splitlines(), 1)
+                if '"resources": [,' in text)
+    refused(repo_copy, *command, expected=f"data/datapackage.json, line {line}, column ")
+
+
+def test_exit_codes_follow_one_convention(repo_copy):
+    assert run_cli("build", "--no-such-option", root=repo_copy).returncode == 2, "argparse: usage"
+    assert run_cli("build", "-p", "lang", "fr", root=repo_copy).returncode == 2, "refused parameter"
+    assert run_cli("build", "--only", "nope", root=repo_copy).returncode == 2, "unknown figure"
+    assert run_cli("sweep", str(repo_copy / "missing.yaml"), root=repo_copy).returncode == 2, "missing file"
+    (repo_copy / "figures" / "four_reasons.ja.png").write_bytes(b"edited")
+    assert run_cli("check", "--quick", root=repo_copy).returncode == 1, "figures/ not current: a failed check"
+
+
+def test_the_readme_ends_with_what_is_refused_and_what_recovers():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.rindex("\n## "):]
+    assert section.startswith("\n## Bad input and failures\n")
+    for words in ("exit code", "130", "refused", "recovers", "MANIFEST.json", "--output-dir", "lock"):
+        assert words in section, words
 
 
 def test_sweep_labels_are_plain_names():

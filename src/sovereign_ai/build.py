@@ -21,6 +21,7 @@ process pool.
 import csv
 import io
 import itertools
+import json
 import os
 import re
 import shutil
@@ -123,21 +124,104 @@ def load_registry(registry: Path | None = None) -> list[Run]:
     """Every run listed in figures.yaml, in order."""
     registry = registry or paths.registry_file()
     shown = paths.relative(registry)
-    try:
-        with open(registry, encoding="utf-8") as f:
-            entries = yaml.safe_load(f) or {}
-    except FileNotFoundError:
-        raise BuildError(f"{shown}: registry not found") from None
+    entries, root = _read_yaml(registry)
+    if entries is None:
+        entries = {}
+    if not isinstance(entries, dict):
+        raise BuildError(f"{shown}: expected figure names, each with 'notebook:' and 'runs:'")
     runs = []
     for figure, entry in entries.items():
+        where = f"{shown}, line {_line(root, figure)}, figure {figure!r}"
+        if not isinstance(figure, str) or not NAME.fullmatch(figure):
+            raise BuildError(f"{where}: a figure name may hold only lower-case letters, digits and '_' "
+                             "(it names the figure's files)")
         if not isinstance(entry, dict) or "notebook" not in entry or not isinstance(entry.get("runs"), list):
-            raise BuildError(f"{shown}, figure {figure!r}: expected 'notebook:' and a list of 'runs:'")
-        notebook = paths.repo_root() / entry["notebook"]
-        if not notebook.exists():
-            raise BuildError(f"{shown}, figure {figure!r}: notebook {entry['notebook']} does not exist")
-        for parameters in entry["runs"]:
+            raise BuildError(f"{where}: expected 'notebook:' and a list of 'runs:'")
+        notebook = _notebook(entry["notebook"], f"{shown}, line {_line(root, figure, 'notebook')}")
+        for i, parameters in enumerate(entry["runs"]):
+            if not isinstance(parameters, dict | None) or not all(isinstance(k, str) for k in parameters or {}):
+                raise BuildError(f"{shown}, line {_line(root, figure, 'runs', i)}, figure {figure!r}: run {i + 1} "
+                                 f"is {parameters!r}; write each run as parameters and values, e.g. '- lang: en'")
             runs.append(Run(figure, notebook, dict(parameters or {})))
     return runs
+
+
+def _read_yaml(path: Path):
+    """A YAML file's value and its node tree (for line numbers); BuildError naming file and line
+    for bad syntax and for tags (!!python/..., !!binary, ...), which the build's files never need."""
+    shown = paths.relative(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError(f"{shown}: file not found") from None
+    except UnicodeDecodeError:
+        raise BuildError(f"{shown}: not UTF-8 text") from None
+    except OSError as error:
+        raise BuildError(f"{shown}: cannot be read ({error.strerror or error})") from None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if getattr(event, "tag", None):
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                raise BuildError(f"{shown}, line {event.start_mark.line + 1}: the YAML tag {tag} is not allowed; "
+                                 "write plain values")
+        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f", line {mark.line + 1}" if mark else ""
+        raise BuildError(f"{shown}{line}: not valid YAML: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise BuildError(f"{shown}: not valid YAML: {error}") from None
+
+
+def _line(node, *keys) -> int | str:
+    """The line of a key (or list item) in a YAML node tree, or '?'."""
+    line = "?"
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)]
+            if not found:
+                return line
+            line, node = found[0][0].start_mark.line + 1, found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _notebook(relative, where: str) -> Path:
+    """The notebook a registry or sweep entry names, checked to be one papermill can run."""
+    if not isinstance(relative, str):
+        raise BuildError(f"{where}: 'notebook:' must be a path such as notebooks/four_reasons.ipynb")
+    notebook = paths.repo_root() / relative
+    if not notebook.exists():
+        raise BuildError(f"{where}: notebook {relative} does not exist")
+    notebook_parameters(notebook, where)
+    return notebook
+
+
+def notebook_parameters(notebook: Path, where: str = "") -> dict:
+    """The parameters a notebook declares; BuildError when the file is not a notebook with a parameters cell."""
+    shown = paths.relative(notebook)
+    prefix = f"{where}: " if where else ""
+    if not notebook.exists():
+        raise BuildError(f"{prefix}{shown} does not exist")
+    if notebook.suffix != ".ipynb" or not notebook.is_file():
+        raise BuildError(f"{prefix}{shown} is not a Jupyter notebook (a .ipynb file)")
+    try:
+        return declared_parameters(notebook)
+    except ParameterError as error:
+        raise BuildError(f"{prefix}{error}") from None
+    except UnicodeDecodeError:
+        reason = "it is not UTF-8 text"
+    except json.JSONDecodeError as error:
+        reason = f"it is not JSON (line {error.lineno}: {error.msg})"
+    except (KeyError, TypeError, AttributeError):
+        reason = "it has no list of cells"
+    except (SyntaxError, ValueError) as error:
+        reason = f"its parameters cell is not plain Python values ({error})"
+    raise BuildError(f"{prefix}{shown} is not a Jupyter notebook papermill can run: {reason}")
 
 
 def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> list[Run]:
@@ -151,7 +235,7 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     for name in BUILD_SETS:
         if name in overrides:
             raise BuildError(f"parameter {name!r} is set by the build; use --output-dir or figures.yaml instead")
-    known = set().union(*(declared_parameters(n) for n in {r.notebook for r in runs})) if runs else set()
+    known = set().union(*(notebook_parameters(n) for n in {r.notebook for r in runs})) if runs else set()
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise BuildError(f"parameter {unknown[0]!r} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}")
@@ -163,7 +247,7 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
             if value and not NAME.fullmatch(value):
                 raise BuildError(f"{run.run_id}: the {kind} {value!r} may hold only lower-case letters, digits "
                                  "and '_' (it names files and folders)")
-        declared = declared_parameters(run.notebook)
+        declared = notebook_parameters(run.notebook)
         parameters = run.parameters | {k: v for k, v in overrides.items() if k in declared}
         try:
             checked = check_given(run.notebook, parameters)
@@ -322,7 +406,13 @@ def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, o
 
 
 def _read_manifest(output_dir: Path, force: bool, only) -> dict:
-    return manifest.read(output_dir)["files"]
+    """The output folder's manifest entries; an unreadable manifest is rebuilt by a full --force build."""
+    try:
+        return manifest.read(output_dir)["files"]
+    except manifest.ManifestError as error:
+        if force and not only:
+            return {}  # every run executes and the manifest is written anew
+        raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
 
 
 def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started) -> Outcome:
@@ -533,19 +623,28 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
 def load_sweep(path: Path) -> tuple[list[Run], Path]:
     """The runs of a sweep file (a notebook, fixed parameters, a grid) and its output folder."""
     shown = paths.relative(path)
-    with open(path, encoding="utf-8") as f:
-        spec = yaml.safe_load(f) or {}
+    spec, root = _read_yaml(Path(path))
+    spec = {} if spec is None else spec
+    if not isinstance(spec, dict):
+        raise BuildError(f"{shown}: expected 'notebook:', 'grid:' and optionally 'fixed:' and 'output_dir:'")
     for key in ("notebook", "grid"):
         if key not in spec:
             raise BuildError(f"{shown}: missing '{key}:'")
-    notebook = paths.repo_root() / spec["notebook"]
-    if not notebook.exists():
-        raise BuildError(f"{shown}: notebook {spec['notebook']} does not exist")
+    notebook = _notebook(spec["notebook"], f"{shown}, line {_line(root, 'notebook')}")
     grid = spec["grid"]
     if not isinstance(grid, dict) or not grid or not all(isinstance(v, list) and v for v in grid.values()):
-        raise BuildError(f"{shown}: 'grid:' must map each parameter to a non-empty list of values")
-    fixed = dict(spec.get("fixed") or {})
-    output_dir = paths.repo_root() / spec.get("output_dir", f"build/sweeps/{path.stem}")
+        raise BuildError(f"{shown}, line {_line(root, 'grid')}: 'grid:' must map each parameter to a non-empty "
+                         "list of values")
+    fixed = spec.get("fixed") or {}
+    if not isinstance(fixed, dict):
+        raise BuildError(f"{shown}, line {_line(root, 'fixed')}: 'fixed:' must map parameters to values")
+    folder = spec.get("output_dir", f"build/sweeps/{Path(path).stem}")
+    if not isinstance(folder, str) or not folder.strip():
+        raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: 'output_dir:' must be a folder path")
+    output_dir = paths.repo_root() / folder
+    problem = publish.refuse_destination(output_dir, variants=False, labelled=True)
+    if problem:
+        raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: {problem}")
     names = list(grid)
     runs = []
     for i, values in enumerate(itertools.product(*(grid[n] for n in names)), start=1):

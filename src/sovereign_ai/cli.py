@@ -74,9 +74,10 @@ def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
 
 
 def _print_params(notebook: Path) -> None:
-    from sovereign_ai.parameters import RULES, declared_parameters
+    from sovereign_ai.build import notebook_parameters
+    from sovereign_ai.parameters import RULES
 
-    declared = declared_parameters(notebook)
+    declared = notebook_parameters(notebook)
     width = max(len(n) for n in declared)
     print(f"Parameters of {notebook}:")
     for name, d in declared.items():
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from sovereign_ai.build import BuildError, Terminated
     from sovereign_ai.data import DataError
+    from sovereign_ai.manifest import ManifestError
     from sovereign_ai.parameters import ParameterError
 
     def terminate(_number, _frame):
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         print(f"error: {error}" if error.exit_code < 128 else str(error), file=sys.stderr)
         return error.exit_code
-    except (DataError, ParameterError, FileNotFoundError) as error:
+    except (DataError, ManifestError, ParameterError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as interrupt:
