@@ -67,7 +67,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def run_build(*args: str, root: Path | None = None, umask: int = 0o022, env: dict | None = None,
               popen: bool = False):
     """`python -m sovereign_ai ARGS` under a known umask (and extra environment): finished, or with
-    popen a running process in its own session (so a test can send it Ctrl-C as a terminal would)."""
+    popen a running process in its own session (so a test can send it Ctrl-C as a terminal would).
+    Like run_cli, it works on $SOVEREIGN_AI_ROOT (the repo_copy fixture) unless given root."""
     environment = dict(os.environ) | (env or {})
     if root is not None:
         environment["SOVEREIGN_AI_ROOT"] = str(root)

@@ -91,7 +91,7 @@ def _old_folder(out):
     return snapshot(out)
 
 
-def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path):
+def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path, repo_copy):
     disk = tmp_path / "disk"
     with mounted(disk, "size=2m"):
         out = disk / "out"
@@ -110,7 +110,7 @@ def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path):
 # ---- A build killed while publishing: old or new, and the next build recovers -------------------
 
 
-def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or_completes(tmp_path):
+def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or_completes(tmp_path, repo_copy):
     out, fresh = tmp_path / "out", tmp_path / "fresh"
     variant = (*FAST, "-p", "width_mm", "120", "--output-dir")
     old = _old_folder(out)
@@ -180,7 +180,7 @@ def test_ctrl_c_while_files_are_renamed_waits_until_the_folder_is_consistent(tmp
     assert not (area / publish.JOURNAL_NAME).exists()
 
 
-def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path):
+def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_copy):
     out = tmp_path / "out"
     out.mkdir()
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
@@ -198,7 +198,7 @@ def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path):
 # ---- One build per output folder --------------------------------------------------------------
 
 
-def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp_path):
+def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp_path, repo_copy):
     out = tmp_path / "out"
     first = run_build("build", *FAST, "--output-dir", str(out), popen=True)
     _wait_for(first, "Running 2 of 2 runs")  # the first holds the folder's lock
