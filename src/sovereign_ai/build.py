@@ -392,8 +392,7 @@ def build(overrides: dict | None = None, only: list[str] | None = None, output_d
 
 
 def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, out) -> Outcome:
-    files = _read_manifest(output_dir, force, only)
-    reasons = {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
+    _, reasons = _reasons(runs, output_dir, force, only)
     for run in runs:
         why = "; ".join(reasons[run.run_id]) or "up to date"
         print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
@@ -403,6 +402,12 @@ def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, o
     todo = [r for r in runs if reasons[r.run_id]]
     print(f"{len(todo)} of {len(runs)} runs would execute into {paths.relative(output_dir)}/", file=out)
     return Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
+
+
+def _reasons(runs: list[Run], output_dir: Path, force: bool, only) -> tuple[dict, dict[str, list[str]]]:
+    """The output folder's manifest entries, and why each run must execute (empty: it is current)."""
+    files = _read_manifest(output_dir, force, only)
+    return files, {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
 
 
 def _read_manifest(output_dir: Path, force: bool, only) -> dict:
@@ -418,8 +423,7 @@ def _read_manifest(output_dir: Path, force: bool, only) -> dict:
 def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started) -> Outcome:
     """The build proper, holding the output folder's lock."""
     shown = paths.relative(output_dir) + "/"
-    files = _read_manifest(output_dir, force, only)
-    reasons = {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
+    files, reasons = _reasons(runs, output_dir, force, only)
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
     if not todo:
