@@ -6,8 +6,10 @@ import functools
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,57 @@ def drawn(notebook: str, lang: str = "en", width_mm: float = 183, **parameters) 
             REPO / "notebooks" / f"{notebook}.ipynb", {"lang": lang, "width_mm": width_mm, **parameters}
         )
     return ran.figures
+
+
+def run_build(*args: str, root: Path | None = None, umask: int = 0o022, env: dict | None = None, popen: bool = False):
+    """`python -m sovereign_ai ARGS` under a known umask (and extra environment): finished, or with
+    popen a running process in its own session (so a test can send it Ctrl-C as a terminal would).
+    Like run_cli, it works on $SOVEREIGN_AI_ROOT (the repo_copy fixture) unless given root."""
+    environment = dict(os.environ) | (env or {})
+    if root is not None:
+        environment["SOVEREIGN_AI_ROOT"] = str(root)
+
+    def start():
+        os.umask(umask)
+        if popen:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    command = [PYTHON, "-m", "sovereign_ai", *args]
+    if popen:
+        return subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+            cwd=root or REPO,
+            preexec_fn=start,
+            start_new_session=True,
+        )
+    return subprocess.run(
+        command, capture_output=True, text=True, env=environment, cwd=root or REPO, preexec_fn=start, timeout=600
+    )
+
+
+@contextmanager
+def mounted(target: Path, *options: str, bind: bool = False):
+    """A tmpfs mounted at target (or target bind-mounted onto itself) with mount options, for the test;
+    skips when this machine does not let the test mount (not root, no mount command)."""
+    target.mkdir(parents=True, exist_ok=True)
+    first = (
+        ["mount", "--bind", str(target), str(target)]
+        if bind
+        else ["mount", "-t", "tmpfs", "-o", ",".join(options) or "size=4m", "tmpfs", str(target)]
+    )
+    try:
+        done = subprocess.run(first, capture_output=True, text=True)
+    except FileNotFoundError:
+        pytest.skip("no mount command on this machine")
+    if done.returncode != 0:
+        pytest.skip(f"this machine does not let the test mount a file system: {done.stderr.strip()}")
+    try:
+        if bind:
+            subprocess.run(["mount", "-o", "remount,bind," + ",".join(options), str(target)], check=True)
+        yield target
+    finally:
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)

@@ -7,7 +7,8 @@ parameters, data, package source and environment, and its files are there
 unchanged. Runs that do execute work side by side in separate processes, each
 into a staging folder; their files are moved into the output folder only when
 every run has succeeded, so a failed build leaves the existing figures
-untouched.
+untouched; publishing takes the output folder's lock and is all or nothing,
+even when the build is killed (sovereign_ai.publish).
 
 Why not a task runner such as doit: a run's data dependencies are only known
 once it has run (the kernel logs the tables it reads), the record of what was
@@ -18,9 +19,13 @@ process pool.
 """
 
 import csv
+import io
 import itertools
+import json
 import os
+import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -31,16 +36,43 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, manifest, paths, reads
+from sovereign_ai import data, manifest, paths, publish, reads, safe_io
 from sovereign_ai.kernels import KERNEL_LOG_VARIABLE, KERNEL_NAME, ipc_kernel_manager_class
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
 CELL_TIMEOUT_S = 600
 BUILD_SETS = ("name", "output_dir")  # parameters the build gives each run itself
+NAME = re.compile(r"[a-z0-9_]+")  # figure names and sweep labels: they name files and folders
 
 
 class BuildError(RuntimeError):
-    """The build cannot go on; the message says why and what to do."""
+    """The build cannot go on; the message says why and what to do.
+
+    exit_code follows the command line's convention: 2 when the build was refused before
+    anything ran (bad input or usage), 1 when it ran and failed, 128 + signal when interrupted.
+    """
+
+    exit_code = 2
+
+
+class BuildFailed(BuildError):
+    """A run, or putting its files in place, failed."""
+
+    exit_code = 1
+
+
+class Interrupted(BuildError):
+    """Ctrl-C or SIGTERM stopped the build; the message says what was left unchanged."""
+
+    def __init__(self, message: str, signum: int = signal.SIGINT):
+        super().__init__(message)
+        self.exit_code = 128 + signum
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the build stops the same clean way (see cli)."""
+
+    signum = signal.SIGTERM
 
 
 @dataclass(frozen=True)
@@ -92,21 +124,108 @@ def load_registry(registry: Path | None = None) -> list[Run]:
     """Every run listed in figures.yaml, in order."""
     registry = registry or paths.registry_file()
     shown = paths.relative(registry)
-    try:
-        with open(registry, encoding="utf-8") as f:
-            entries = yaml.safe_load(f) or {}
-    except FileNotFoundError:
-        raise BuildError(f"{shown}: registry not found") from None
+    entries, root = _read_yaml(registry)
+    if entries is None:
+        entries = {}
+    if not isinstance(entries, dict):
+        raise BuildError(f"{shown}: expected figure names, each with 'notebook:' and 'runs:'")
     runs = []
     for figure, entry in entries.items():
+        where = f"{shown}, line {_line(root, figure)}, figure {figure!r}"
+        if not isinstance(figure, str) or not NAME.fullmatch(figure):
+            raise BuildError(
+                f"{where}: a figure name may hold only lower-case letters, digits and '_' (it names the figure's files)"
+            )
         if not isinstance(entry, dict) or "notebook" not in entry or not isinstance(entry.get("runs"), list):
-            raise BuildError(f"{shown}, figure {figure!r}: expected 'notebook:' and a list of 'runs:'")
-        notebook = paths.repo_root() / entry["notebook"]
-        if not notebook.exists():
-            raise BuildError(f"{shown}, figure {figure!r}: notebook {entry['notebook']} does not exist")
-        for parameters in entry["runs"]:
+            raise BuildError(f"{where}: expected 'notebook:' and a list of 'runs:'")
+        notebook = _notebook(entry["notebook"], f"{shown}, line {_line(root, figure, 'notebook')}")
+        for i, parameters in enumerate(entry["runs"]):
+            if not isinstance(parameters, dict | None) or not all(isinstance(k, str) for k in parameters or {}):
+                raise BuildError(
+                    f"{shown}, line {_line(root, figure, 'runs', i)}, figure {figure!r}: run {i + 1} "
+                    f"is {parameters!r}; write each run as parameters and values, e.g. '- lang: en'"
+                )
             runs.append(Run(figure, notebook, dict(parameters or {})))
     return runs
+
+
+def _read_yaml(path: Path):
+    """A YAML file's value and its node tree (for line numbers); BuildError naming file and line
+    for bad syntax and for tags (!!python/..., !!binary, ...), which the build's files never need."""
+    shown = paths.relative(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError(f"{shown}: file not found") from None
+    except UnicodeDecodeError:
+        raise BuildError(f"{shown}: not UTF-8 text") from None
+    except OSError as error:
+        raise BuildError(f"{shown}: cannot be read ({error.strerror or error})") from None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if getattr(event, "tag", None):
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                raise BuildError(
+                    f"{shown}, line {event.start_mark.line + 1}: the YAML tag {tag} is not allowed; write plain values"
+                )
+        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f", line {mark.line + 1}" if mark else ""
+        raise BuildError(f"{shown}{line}: not valid YAML: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise BuildError(f"{shown}: not valid YAML: {error}") from None
+
+
+def _line(node, *keys) -> int | str:
+    """The line of a key (or list item) in a YAML node tree, or '?'."""
+    line = "?"
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)]
+            if not found:
+                return line
+            line, node = found[0][0].start_mark.line + 1, found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _notebook(relative, where: str) -> Path:
+    """The notebook a registry or sweep entry names, checked to be one papermill can run."""
+    if not isinstance(relative, str):
+        raise BuildError(f"{where}: 'notebook:' must be a path such as notebooks/four_reasons.ipynb")
+    notebook = paths.repo_root() / relative
+    if not notebook.exists():
+        raise BuildError(f"{where}: notebook {relative} does not exist")
+    notebook_parameters(notebook, where)
+    return notebook
+
+
+def notebook_parameters(notebook: Path, where: str = "") -> dict:
+    """The parameters a notebook declares; BuildError when the file is not a notebook with a parameters cell."""
+    shown = paths.relative(notebook)
+    prefix = f"{where}: " if where else ""
+    if not notebook.exists():
+        raise BuildError(f"{prefix}{shown} does not exist")
+    if notebook.suffix != ".ipynb" or not notebook.is_file():
+        raise BuildError(f"{prefix}{shown} is not a Jupyter notebook (a .ipynb file)")
+    try:
+        return declared_parameters(notebook)
+    except ParameterError as error:
+        raise BuildError(f"{prefix}{error}") from None
+    except UnicodeDecodeError:
+        reason = "it is not UTF-8 text"
+    except json.JSONDecodeError as error:
+        reason = f"it is not JSON (line {error.lineno}: {error.msg})"
+    except (KeyError, TypeError, AttributeError):
+        reason = "it has no list of cells"
+    except (SyntaxError, ValueError) as error:
+        reason = f"its parameters cell is not plain Python values ({error})"
+    raise BuildError(f"{prefix}{shown} is not a Jupyter notebook papermill can run: {reason}")
 
 
 def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> list[Run]:
@@ -122,7 +241,7 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     for name in BUILD_SETS:
         if name in overrides:
             raise BuildError(f"parameter {name!r} is set by the build; use --output-dir or figures.yaml instead")
-    known = set().union(*(declared_parameters(n) for n in {r.notebook for r in runs})) if runs else set()
+    known = set().union(*(notebook_parameters(n) for n in {r.notebook for r in runs})) if runs else set()
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise BuildError(
@@ -132,12 +251,25 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     for run in runs:
         # an override applies to the runs whose notebook declares it (-p as_of only touches the
         # cloud notebook); names no notebook declares were refused above
-        declared = declared_parameters(run.notebook)
+        for kind, value in (("figure name", run.figure), ("label", run.label), ("folder", run.subdir)):
+            if value and not NAME.fullmatch(value):
+                raise BuildError(
+                    f"{run.run_id}: the {kind} {value!r} may hold only lower-case letters, digits "
+                    "and '_' (it names files and folders)"
+                )
+        declared = notebook_parameters(run.notebook)
         parameters = run.parameters | {k: v for k, v in overrides.items() if k in declared}
         try:
             checked = check_given(run.notebook, parameters)
         except ParameterError as error:
             raise BuildError(f"{run.run_id} ({run.parameters}): {error}") from None
+        for name, value in checked.items():
+            if isinstance(value, list) and len(set(map(repr, value))) < len(value):
+                repeated = sorted({repr(v) for v in value if value.count(v) > 1})
+                raise BuildError(
+                    f"{run.run_id} ({run.parameters}): parameter {name!r} lists "
+                    f"{', '.join(repeated)} more than once; give each value once"
+                )
         final = Run(run.figure, run.notebook, checked, run.label, run.subdir)
         if final.run_id in owners:
             raise BuildError(
@@ -272,17 +404,61 @@ def build(
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
     runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
-    files = manifest.read(output_dir)["files"]
-    reasons = {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
+    problem = publish.refuse_destination(
+        output_dir, variants=bool(overrides), labelled=any(r.label for r in runs)
+    ) or publish.refuse_folder(output_dir, create=not dry_run)
+    if problem:
+        raise BuildError(f"{problem}\nNo notebook was run and nothing was written.")
+    work = publish.work_folder(out)
+    area = publish.area(work, output_dir)
+    if dry_run:
+        return _dry_run(runs, output_dir, area, force, only, out)
+    try:
+        with publish.locked(area, shown, out):
+            publish.recover(output_dir, area, out)
+            return _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
+    except KeyboardInterrupt as interrupt:
+        raise Interrupted(
+            f"Interrupted: {shown} is unchanged (no file in it was replaced).",
+            getattr(interrupt, "signum", signal.SIGINT),
+        ) from None
+
+
+def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, out) -> Outcome:
+    _, reasons = _reasons(runs, output_dir, force, only)
+    for run in runs:
+        why = "; ".join(reasons[run.run_id]) or "up to date"
+        print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
+    left = publish.pending(output_dir, area)
+    if left:
+        print(f"note: {left}", file=out)
+    todo = [r for r in runs if reasons[r.run_id]]
+    print(f"{len(todo)} of {len(runs)} runs would execute into {paths.relative(output_dir)}/", file=out)
+    return Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
+
+
+def _reasons(runs: list[Run], output_dir: Path, force: bool, only) -> tuple[dict, dict[str, list[str]]]:
+    """The output folder's manifest entries, and why each run must execute (empty: it is current)."""
+    files = _read_manifest(output_dir, force, only)
+    return files, {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
+
+
+def _read_manifest(output_dir: Path, force: bool, only) -> dict:
+    """The output folder's manifest entries; an unreadable manifest is rebuilt by a full --force build."""
+    try:
+        return manifest.read(output_dir)["files"]
+    except manifest.ManifestError as error:
+        if force and not only:
+            return {}  # every run executes and the manifest is written anew
+        raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
+
+
+def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started) -> Outcome:
+    """The build proper, holding the output folder's lock."""
+    shown = paths.relative(output_dir) + "/"
+    files, reasons = _reasons(runs, output_dir, force, only)
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
-
-    if dry_run:
-        for run in runs:
-            why = "; ".join(reasons[run.run_id]) or "up to date"
-            print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
-        print(f"{len(todo)} of {len(runs)} runs would execute into {shown}", file=out)
-        return outcome
     if not todo:
         print(f"All {len(runs)} runs are up to date in {shown} (nothing to do; --force rebuilds).", file=out)
         return outcome
@@ -292,8 +468,7 @@ def build(
     except data.DataError as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
 
-    work = paths.build_dir()
-    staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=_ensure(work)))
+    staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=area))
     workers = max(1, min(jobs or default_jobs(), len(todo)))
     print(
         f"Running {len(todo)} of {len(runs)} runs ({len(outcome.skipped)} up to date) "
@@ -312,8 +487,11 @@ def build(
                 f"(kernel log: {f['run_id']}.kernel.log beside it)."
                 for f in failures
             ]
-            raise BuildError("\n".join(lines) + f"\n{shown} is unchanged.")
-        _publish(todo, staging_root, output_dir, files, outcome)
+            raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
+        try:
+            received = _publish(todo, staging_root, output_dir, files, outcome, area)
+        except publish.PublishError as error:
+            raise BuildFailed(str(error)) from None
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]
@@ -323,6 +501,11 @@ def build(
         file=out,
         flush=True,
     )
+    if received:
+        raise Interrupted(
+            f"Interrupted while publishing: it was finished first, so {shown} holds this build's files, complete.",
+            received[0],
+        )
     return outcome
 
 
@@ -360,15 +543,33 @@ def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
             report(_execute(job))
         return results
     # Separate processes (spawned, so no state is shared) each pay papermill's import once.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # They ignore Ctrl-C: the build stops them itself, so the terminal shows no worker tracebacks.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
+    futures = []
+    try:
         futures = [pool.submit(_execute, job) for job in jobs]
         for future in as_completed(futures):
             report(future.result())
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()  # their kernels exit with them (ipykernel watches its parent)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 
-def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome) -> None:
-    """Check every staged file, then move them into output_dir and update its manifest."""
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _publish(
+    runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome, area: Path
+) -> list[int]:
+    """Check every staged file, then put them into output_dir with its updated manifest, all or nothing
+    (publish.commit); returns the signals held back meanwhile."""
     chosen: dict[str, tuple[Path, list[Run]]] = {}
     problems = []
     for run in runs:
@@ -383,7 +584,7 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
                 problems.append(f"{name} differs between runs {chosen[name][1][0].run_id} and {run.run_id}")
             chosen.setdefault(name, (path, []))[1].append(run)
     if problems:
-        raise BuildError("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
+        raise BuildFailed("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
 
     rerun = {r.run_id for r in runs}
     inputs = {}
@@ -392,21 +593,24 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
         modules = [e[len(reads.MODULE_PREFIX) :] for e in read if e.startswith(reads.MODULE_PREFIX)]
         inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
     # Files the rerun runs made before but not now are removed with their entries.
+    removed = []
     for name in list(files):
         producers = [p for p in files[name]["produced_by"] if p["run"] not in rerun]
         if producers:
             files[name]["produced_by"] = producers
         else:
             del files[name]
-            if name not in chosen:
-                (output_dir / name).unlink(missing_ok=True)
+            if name not in chosen and (output_dir / name).exists():
+                removed.append(name)
+    new, kept = {}, []
     for name, (path, producers) in sorted(chosen.items()):
         target = output_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
         sha = manifest.sha256_file(path)
-        if not target.exists() or manifest.sha256_file(target) != sha:
+        if not target.is_file() or manifest.sha256_file(target) != sha:
             outcome.changed.append(name)
-        shutil.move(path, target)
+            new[name] = path
+        else:
+            kept.append(name)
         outcome.written.append(target)
         entry = files.setdefault(name, {"sha256": sha, "produced_by": []})
         entry["sha256"] = sha
@@ -414,7 +618,7 @@ def _publish(runs: list[Run], staging_root: Path, output_dir: Path, files: dict,
             entry["produced_by"] + [{"run": r.run_id, "inputs": inputs[r.run_id]} for r in producers],
             key=lambda p: p["run"],
         )
-    manifest.write(output_dir, files)
+    return publish.commit(output_dir, area, new, removed, manifest.render(files), keep=kept)
 
 
 def _data_read(staging_root: Path, run: Run) -> list[str]:
@@ -435,8 +639,10 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     """
     figures = paths.figures_dir()
     runs = plan(load_registry(), {}, only)
-    files = manifest.read(figures)["files"]
-    problems = []
+    files = _read_manifest(figures, False, only)
+    work = publish.work_folder(out)
+    left = publish.pending(figures, publish.area(work, figures))
+    problems = [f"incomplete: {left}"] if left else []
     for run in runs:
         for reason in stale_reasons(run, files, figures):
             problems.append(f"stale: {run.run_id}: {reason}")
@@ -447,7 +653,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     if quick:
         return problems
 
-    with tempfile.TemporaryDirectory(prefix="check-", dir=_ensure(paths.build_dir())) as temporary:
+    with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
         fresh = Path(temporary)
         print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
         build(only=only, output_dir=fresh, force=True, jobs=jobs, out=out)
@@ -473,24 +679,34 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
 def load_sweep(path: Path) -> tuple[list[Run], Path]:
     """The runs of a sweep file (a notebook, fixed parameters, a grid) and its output folder."""
     shown = paths.relative(path)
-    with open(path, encoding="utf-8") as f:
-        spec = yaml.safe_load(f) or {}
+    spec, root = _read_yaml(Path(path))
+    spec = {} if spec is None else spec
+    if not isinstance(spec, dict):
+        raise BuildError(f"{shown}: expected 'notebook:', 'grid:' and optionally 'fixed:' and 'output_dir:'")
     for key in ("notebook", "grid"):
         if key not in spec:
             raise BuildError(f"{shown}: missing '{key}:'")
-    notebook = paths.repo_root() / spec["notebook"]
-    if not notebook.exists():
-        raise BuildError(f"{shown}: notebook {spec['notebook']} does not exist")
+    notebook = _notebook(spec["notebook"], f"{shown}, line {_line(root, 'notebook')}")
     grid = spec["grid"]
     if not isinstance(grid, dict) or not grid or not all(isinstance(v, list) and v for v in grid.values()):
-        raise BuildError(f"{shown}: 'grid:' must map each parameter to a non-empty list of values")
-    fixed = dict(spec.get("fixed") or {})
-    output_dir = paths.repo_root() / spec.get("output_dir", f"build/sweeps/{path.stem}")
+        raise BuildError(
+            f"{shown}, line {_line(root, 'grid')}: 'grid:' must map each parameter to a non-empty list of values"
+        )
+    fixed = spec.get("fixed") or {}
+    if not isinstance(fixed, dict):
+        raise BuildError(f"{shown}, line {_line(root, 'fixed')}: 'fixed:' must map parameters to values")
+    folder = spec.get("output_dir", f"build/sweeps/{Path(path).stem}")
+    if not isinstance(folder, str) or not folder.strip():
+        raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: 'output_dir:' must be a folder path")
+    output_dir = paths.repo_root() / folder
+    problem = publish.refuse_destination(output_dir, variants=False, labelled=True)
+    if problem:
+        raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: {problem}")
     names = list(grid)
     runs = []
     for i, values in enumerate(itertools.product(*(grid[n] for n in names)), start=1):
         parameters = fixed | {n: _plain(v) for n, v in zip(names, values)}
-        label = f"run-{i:03d}"
+        label = f"run_{i:03d}"
         runs.append(Run(notebook.stem, notebook, parameters, label=label, subdir=label))
     return runs, output_dir
 
@@ -507,11 +723,12 @@ def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.s
     build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
     files = manifest.read(output_dir)["files"]
     index = output_dir / "index.csv"
-    with open(index, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["run", "parameters", "files"])
-        for run in planned:
-            produced = sorted(n for n, e in files.items() if any(p["run"] == run.run_id for p in e["produced_by"]))
-            writer.writerow([run.run_id, manifest.canonical_json(run.parameters), " ".join(produced)])
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["run", "parameters", "files"])
+    for run in planned:
+        produced = sorted(n for n, e in files.items() if any(p["run"] == run.run_id for p in e["produced_by"]))
+        writer.writerow([run.run_id, manifest.canonical_json(run.parameters), " ".join(produced)])
+    safe_io.write_bytes(index, text.getvalue().encode("utf-8"))
     print(f"index of {len(planned)} runs: {paths.relative(index)}", file=out)
     return index

@@ -1,7 +1,15 @@
-"""Command line: `python -m sovereign_ai build | check | sweep | site | params | validate | refresh-notebooks`."""
+"""Command line: `python -m sovereign_ai build | check | sweep | site | params | validate | refresh-notebooks`.
+
+Exit codes: 0 done; 1 the build ran and failed (a notebook, writing the files) or
+`check` found figures/ not current; 2 refused before anything ran (a usage error or
+bad input: parameters, figures.yaml, a sweep file, data, MANIFEST.json, the output
+folder); 130 interrupted by Ctrl-C (143 by SIGTERM). Errors are one message, never
+a traceback.
+"""
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -65,14 +73,19 @@ def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
     for name, raw in pairs:
         if name not in declared:
             raise ParameterError(f"parameter {name!r} is unknown; the notebooks' parameters are: {', '.join(declared)}")
-        values[name] = rule_for(name).parse(name, raw)
+        value = rule_for(name).parse(name, raw)
+        if isinstance(value, list) and len(set(value)) < len(value):
+            value = list(dict.fromkeys(value))  # each value once: a list such as 0.1,0.1 would draw twice
+            print(f"note: -p {name} {raw}: a value is given more than once; using {value}", file=sys.stderr)
+        values[name] = value
     return values
 
 
 def _print_params(notebook: Path) -> None:
-    from sovereign_ai.parameters import RULES, declared_parameters
+    from sovereign_ai.build import notebook_parameters
+    from sovereign_ai.parameters import RULES
 
-    declared = declared_parameters(notebook)
+    declared = notebook_parameters(notebook)
     width = max(len(n) for n in declared)
     print(f"Parameters of {notebook}:")
     for name, d in declared.items():
@@ -87,10 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.root:
         os.environ["SOVEREIGN_AI_ROOT"] = str(args.root.resolve())
 
-    from sovereign_ai.build import BuildError
+    from sovereign_ai.build import BuildError, Terminated
     from sovereign_ai.data import DataError
+    from sovereign_ai.manifest import ManifestError
     from sovereign_ai.parameters import ParameterError
 
+    def terminate(_number, _frame):
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)  # stop as cleanly as on Ctrl-C
     try:
         if args.command == "build":
             from sovereign_ai.build import build, load_registry
@@ -135,7 +153,17 @@ def main(argv: list[str] | None = None) -> int:
             from sovereign_ai.refresh import refresh_all
 
             refresh_all(args.names, out=sys.stdout)
-    except (BuildError, DataError, ParameterError, FileNotFoundError) as error:
+    except BuildError as error:
+        print(f"error: {error}" if error.exit_code < 128 else str(error), file=sys.stderr)
+        return error.exit_code
+    except (DataError, ManifestError, ParameterError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2 if isinstance(error, ParameterError) else 1
+        return 2
+    except KeyboardInterrupt as interrupt:
+        print("Interrupted before any file was written: nothing was changed.", file=sys.stderr)
+        return 128 + getattr(interrupt, "signum", signal.SIGINT)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
     return 0

@@ -72,8 +72,26 @@ def input_sha256(entry: str) -> str:
 
 @lru_cache(maxsize=4)
 def _read_descriptor(path: Path, mtime_ns: int) -> dict:
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    shown = paths.relative(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            body = json.load(f)
+    except UnicodeDecodeError:
+        raise DataError(f"{shown}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise DataError(f"{shown}, line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}") from None
+    resources = body.get("resources") if isinstance(body, dict) else None
+    if not isinstance(resources, list) or not all(
+        isinstance(r, dict)
+        and {"name", "path"} <= set(r)
+        and isinstance(r.get("schema"), dict)
+        and isinstance(r["schema"].get("fields"), list)
+        for r in resources
+    ):
+        raise DataError(
+            f"{shown}: expected a data package: 'resources', each with 'name', 'path' and 'schema' with 'fields'"
+        )
+    return body
 
 
 def table_names() -> list[str]:

@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 import sovereign_ai
-from sovereign_ai import paths
+from sovereign_ai import paths, safe_io
 
 MANIFEST_NAME = "MANIFEST.json"
 FORMAT_VERSION = 1
@@ -74,13 +74,37 @@ def environment_record() -> dict:
     return record
 
 
+class ManifestError(ValueError):
+    """An output folder's MANIFEST.json cannot be read; the message says how to recover."""
+
+
+CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>")  # what git writes where a merge conflicts
+
+
 def read(output_dir: Path) -> dict:
-    """The manifest of an output folder, or an empty one."""
+    """The manifest of an output folder, or an empty one; ManifestError when it is unreadable."""
     path = Path(output_dir) / MANIFEST_NAME
     if not path.exists():
         return {"format_version": FORMAT_VERSION, "files": {}}
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    shown = paths.relative(path)
+    recover = (
+        "resolve the conflict by hand, or take either side (git checkout --ours/--theirs) and rebuild "
+        "with `python -m sovereign_ai build --force`, which rewrites the manifest from a fresh build"
+    )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ManifestError(f"{shown} is not UTF-8 text; {recover}") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(CONFLICT_MARKERS):
+            raise ManifestError(f"{shown}, line {number}: has git's merge-conflict marker {line[:7]!r}; {recover}")
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ManifestError(f"{shown}, line {error.lineno}: not valid JSON ({error.msg}); {recover}") from None
+    if not isinstance(body, dict) or not isinstance(body.get("files"), dict):
+        raise ManifestError(f"{shown}: expected an object with 'files'; {recover}")
+    return body
 
 
 def render(files: dict) -> str:
@@ -90,11 +114,8 @@ def render(files: dict) -> str:
 
 
 def write(output_dir: Path, files: dict) -> Path:
-    path = Path(output_dir) / MANIFEST_NAME
-    temporary = path.with_name("." + MANIFEST_NAME + ".tmp")
-    temporary.write_text(render(files), encoding="utf-8")
-    temporary.replace(path)
-    return path
+    """Replace the manifest atomically (a complete, flushed temporary file renamed over it)."""
+    return safe_io.write_bytes(Path(output_dir) / MANIFEST_NAME, render(files).encode("utf-8"))
 
 
 def package_record(modules=()) -> dict:

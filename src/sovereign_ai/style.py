@@ -8,7 +8,6 @@ Japanese font, and files that are byte-identical from one build to the next.
 import base64
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers the bundled IPAexGothic font)
 from matplotlib.figure import Figure
 
-from sovereign_ai import reads
+from sovereign_ai import reads, safe_io
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -109,8 +108,9 @@ def _metadata(fig: Figure, fmt: str) -> dict:
 def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, dpi: int) -> list[Path]:
     """Write fig as output_dir/stem.<format> for each format; return the paths written.
 
-    Each file is written beside its target and then renamed, so a failure never
-    leaves a half-written figure behind.
+    Each file is written in full beside its target, flushed, and then renamed over it
+    (sovereign_ai.safe_io), so a failure never leaves a half-written or truncated figure
+    behind; files get the permissions the umask asks for (0644 under umask 022).
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -119,14 +119,7 @@ def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, 
         if fmt not in FORMATS:
             raise ValueError(f"format {fmt!r} is not supported; choose from {', '.join(FORMATS)}")
         target = output_dir / f"{stem}.{fmt}"
-        handle, temporary = tempfile.mkstemp(dir=output_dir, prefix=f".{stem}.", suffix=f".{fmt}")
-        try:
-            with os.fdopen(handle, "wb") as f:
-                fig.savefig(f, format=fmt, dpi=dpi, metadata=_metadata(fig, fmt))
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        safe_io.write_file(target, lambda f, fmt=fmt: fig.savefig(f, format=fmt, dpi=dpi, metadata=_metadata(fig, fmt)))
         written.append(target)
     return written
 
@@ -157,24 +150,8 @@ def caption(fig: Figure) -> str:
 
 
 def save_caption(fig: Figure, output_dir: str | os.PathLike, stem: str) -> Path:
-    """Write output_dir/<stem>.caption.txt (UTF-8), by the same write-then-rename as the figures."""
-    target = Path(output_dir) / f"{stem}.caption.txt"
-    handle, temporary = tempfile.mkstemp(dir=output_dir, prefix=f".{stem}.", suffix=".txt")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as f:
-            f.write(caption(fig))
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+    """Write output_dir/<stem>.caption.txt (UTF-8), written in full and renamed into place like the figures."""
+    return safe_io.write_bytes(Path(output_dir) / f"{stem}.caption.txt", caption(fig).encode("utf-8"))
 
 
 def size_mm(fig: Figure) -> tuple[float, float]:

@@ -1,0 +1,395 @@
+"""Putting a build's files into an output folder: where they may go, one build at a time, all or nothing.
+
+- Where: figures/ holds exactly what figures.yaml lists, so variants (-p) and
+  sweeps go elsewhere; no output folder may hold the repository's own files.
+  Both are checked, and the folder is tried for writing, before any kernel starts.
+- One at a time: each output folder has a lock file in the build's work folder
+  (its "area"); a second build into the same folder waits for the first, so no
+  manifest update is lost.
+- All or nothing: every new file is first written in full beside its target
+  (safe_io), then a journal listing every rename is written to the area, and
+  only then are the files renamed into place, MANIFEST.json last. A build
+  killed at any moment leaves each file old or new; the next build into the
+  folder finds the journal and completes the renames, or, when no journal was
+  written yet, removes the unfinished temporary files (the folder never
+  changed). Either way it says which.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from sovereign_ai import manifest, paths, safe_io
+
+PUBLISH_SUFFIX = ".publishing"  # a new file, complete, waiting to be renamed into place
+JOURNAL_NAME = "publish-journal.json"
+LOCK_NAME = "lock"
+FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL)
+TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".git")  # never an output folder, nor inside one
+TRACKED_FOLDERS = ("sweeps",)  # holds tracked files itself; its subfolders may take outputs
+
+
+class PublishError(RuntimeError):
+    """Files could not be put into the output folder; the message says what and what was left."""
+
+
+# ---- Where outputs may go ---------------------------------------------------------------
+
+
+def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> str | None:
+    """Why output_dir may not take this build's files, or None. variants: -p overrides were given;
+    labelled: the runs are a sweep's (labels, subfolders)."""
+    root, figures, target = paths.repo_root(), paths.figures_dir().resolve(), Path(output_dir).resolve()
+    shown = paths.relative(target) + "/"
+    if target == figures:
+        if variants:
+            return (
+                f"-p overrides make variants, and {shown} holds only what figures.yaml lists; "
+                "add --output-dir (e.g. --output-dir variants/)"
+            )
+        if labelled:
+            return f"a sweep's files may not go into {shown}, which holds only what figures.yaml lists"
+        return None
+    if figures in target.parents:
+        return (
+            f"the output folder {shown} is inside figures/, which holds only what figures.yaml lists; "
+            "choose a folder outside it (e.g. variants/)"
+        )
+    if target == root or target in root.parents:
+        return (
+            f"the output folder {shown} holds the repository itself; "
+            "choose a folder for the outputs only (e.g. variants/)"
+        )
+    for name in TRACKED_TREES + TRACKED_FOLDERS:
+        folder = root / name
+        if target == folder or (name in TRACKED_TREES and folder in target.parents):
+            where = "" if target == folder else f"inside {name}/, "
+            return (
+                f"the output folder {shown} is {where}a folder of the repository's tracked files; "
+                "choose another folder (e.g. variants/)"
+            )
+    return None
+
+
+def refuse_folder(output_dir: Path, *, create: bool = True) -> str | None:
+    """What stops files being written into output_dir (a file in the way, read-only, no permission), or None.
+
+    With create, the folder is made and a file is written in it and removed, as the build will.
+    """
+    output_dir = Path(output_dir)
+    shown = paths.relative(output_dir) + "/"
+    in_the_way = next((p for p in (output_dir, *output_dir.parents) if p.exists() and not p.is_dir()), None)
+    if in_the_way is not None:
+        return f"the output folder {shown} cannot be made: {paths.relative(in_the_way)} is a file, not a folder"
+    if not create:
+        return None
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=output_dir, prefix=".write-test-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        return f"cannot write into the output folder {shown}: {error.strerror or error}"
+    return None
+
+
+# ---- The work folder and an output folder's area in it ----------------------------------------
+
+
+_fallback_said = False
+
+
+def work_folder(out=sys.stdout) -> Path:
+    """build/ in the repository; when the repository is read-only, a folder in the system's temporary folder."""
+    global _fallback_said
+    preferred = paths.build_dir()
+    try:
+        preferred.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=preferred):
+            pass
+        return preferred
+    except OSError:
+        pass
+    digest = hashlib.sha256(str(paths.repo_root()).encode()).hexdigest()[:12]
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    fallback = Path(tempfile.gettempdir()) / f"sovereign_ai-{uid}-{digest}"
+    fallback.mkdir(mode=0o700, exist_ok=True)
+    if not _fallback_said:
+        print(
+            f"{paths.relative(preferred)}/ cannot be written (a read-only repository?): working in {fallback} instead.",
+            file=out,
+            flush=True,
+        )
+        _fallback_said = True
+    return fallback
+
+
+def area(work: Path, output_dir: Path) -> Path:
+    """The folder in the work folder that belongs to one output folder: its lock, journal and staging."""
+    target = Path(output_dir).resolve()
+    slug = re.sub(r"[^a-z0-9_]+", "_", paths.relative(target).lower()).strip("_")[-40:] or "root"
+    folder = work / "outputs" / f"{slug}-{hashlib.sha256(str(target).encode()).hexdigest()[:12]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# ---- One build per output folder -----------------------------------------------------------
+
+
+@contextmanager
+def locked(folder: Path, shown: str, out=sys.stdout):
+    """Hold the output folder's lock (a file in its area); wait, saying so once, while another build holds it."""
+    with open(folder / LOCK_NAME, "a+b") as f:
+        if not _lock(f, wait=False):
+            print(f"Another build is writing into {shown}; waiting for it to finish...", file=out, flush=True)
+            _lock(f, wait=True)
+        try:
+            yield
+        finally:
+            _unlock(f)
+
+
+try:
+    import fcntl
+
+    def _lock(f, wait: bool) -> bool:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(f) -> None:
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+except ImportError:  # Windows
+    import msvcrt
+    import time
+
+    def _lock(f, wait: bool) -> bool:
+        while True:
+            try:
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError:
+                if not wait:
+                    return False
+                time.sleep(0.2)
+
+    def _unlock(f) -> None:
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+# ---- All or nothing --------------------------------------------------------------------------
+
+
+def commit(
+    output_dir: Path, folder: Path, new: dict[str, Path], remove: list[str], manifest_text: str, keep: list[str] = ()
+) -> list[int]:
+    """Put the new files (name -> complete source file) into output_dir, remove the named ones, then
+    replace MANIFEST.json; all or nothing. Files in keep are unchanged: only their mode is set.
+
+    Returns the signals (Ctrl-C, SIGTERM) that arrived while files were being renamed: they are
+    held back until the folder is consistent again, and the caller reports them.
+    """
+    output_dir = Path(output_dir)
+    shown = paths.relative(output_dir) + "/"
+    content = manifest_text.encode("utf-8")
+    manifest_path = output_dir / manifest.MANIFEST_NAME
+    writes = {name: _copier(source) for name, source in sorted(new.items())}
+    if not manifest_path.exists() or manifest_path.read_bytes() != content:
+        writes[manifest.MANIFEST_NAME] = lambda f: f.write(content)  # last: it names the files in place
+    for name in keep:
+        _set_mode(output_dir / name)
+    if not writes and not remove:
+        return []
+
+    replacements, name = [], None
+    try:
+        for name, write in writes.items():
+            target = output_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = safe_io.write_temporary(target, write, suffix=PUBLISH_SUFFIX)
+            replacements.append(
+                {
+                    "replace": temporary.relative_to(output_dir).as_posix(),
+                    "by": name,
+                    "sha256": manifest.sha256_file(temporary),
+                }
+            )
+        _fault("written")
+        for parent in {(output_dir / r["by"]).parent for r in replacements}:
+            safe_io.sync_folder(parent)
+    except BaseException as error:
+        _discard(output_dir, replacements)
+        if isinstance(error, OSError):
+            raise PublishError(
+                f"could not write {name} into {shown}: {error.strerror or error}; "
+                f"{shown} is unchanged (no file in it was replaced)"
+            ) from None
+        raise
+    # removals before the manifest, which is always the last step
+    last = [r for r in replacements if r["by"] == manifest.MANIFEST_NAME]
+    steps = [r for r in replacements if r not in last] + [{"remove": n} for n in remove] + last
+
+    with _signals_held() as received:
+        try:
+            safe_io.write_bytes(
+                folder / JOURNAL_NAME,
+                json.dumps({"output_dir": str(output_dir.resolve()), "steps": steps}, indent=1).encode("utf-8"),
+            )
+        except OSError as error:
+            _discard(output_dir, replacements)
+            raise PublishError(
+                f"could not write the publishing journal in {folder}: {error.strerror or error}; "
+                f"{shown} is unchanged (no file in it was replaced)"
+            ) from None
+        _fault("journal")
+        try:
+            _apply(output_dir, steps, faults=True)
+        except OSError as error:
+            raise PublishError(
+                f"publishing into {shown} stopped part-way ({error.strerror or error}); "
+                "the journal of what remains is kept, and the next build completes it"
+            ) from None
+        (folder / JOURNAL_NAME).unlink()
+    return received
+
+
+def pending(output_dir: Path, folder: Path) -> str | None:
+    """What an interrupted build left for the next one to finish, or None."""
+    if (folder / JOURNAL_NAME).exists():
+        return (
+            f"an interrupted build left a publish into {paths.relative(output_dir)}/ half done; "
+            "the next build completes it"
+        )
+    if _leftovers(output_dir):
+        return (
+            f"an interrupted build left unfinished temporary files in {paths.relative(output_dir)}/; "
+            "the next build removes them"
+        )
+    return None
+
+
+def recover(output_dir: Path, folder: Path, out=sys.stdout) -> str | None:
+    """Finish what an interrupted build left (the caller holds the lock); say what was done, or None."""
+    output_dir = Path(output_dir)
+    shown = paths.relative(output_dir) + "/"
+    for staging in folder.glob("staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)  # a killed build's unfinished runs
+    journal = folder / JOURNAL_NAME
+    message = None
+    if journal.exists():
+        try:
+            steps = json.loads(journal.read_text(encoding="utf-8"))["steps"]
+        except (ValueError, KeyError, TypeError):
+            steps = []
+        lost = _apply(output_dir, steps)
+        if lost:
+            message = (
+                f"An interrupted build left a publish into {shown} half done, and the new versions of "
+                f"{', '.join(lost)} are gone: MANIFEST.json was left as it was, so the runs that wrote "
+                "them count as stale and are rebuilt."
+            )
+        else:
+            done = sum("replace" in s for s in steps)
+            message = (
+                f"Completed the publish an interrupted build had begun in {shown}: "
+                f"{done} files put in place, {len(steps) - done} removed, as that build intended."
+            )
+        journal.unlink()
+    leftovers = _leftovers(output_dir)
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if leftovers and message is None:
+        message = (
+            f"An earlier build into {shown} was interrupted before it replaced any file: rolled back "
+            f"(removed {len(leftovers)} unfinished temporary files); {shown} is as it was before it."
+        )
+    if message:
+        print(message, file=out, flush=True)
+    return message
+
+
+def _apply(output_dir: Path, steps: list[dict], faults: bool = False) -> list[str]:
+    """Carry out a journal's steps; those already done are skipped. Returns the files whose new version
+    is lost (then the manifest is not replaced, so it still describes the old files)."""
+    lost, replaced = [], 0
+    for step in steps:
+        if "remove" in step:
+            (output_dir / step["remove"]).unlink(missing_ok=True)
+            continue
+        temporary, target = output_dir / step["replace"], output_dir / step["by"]
+        if step["by"] == manifest.MANIFEST_NAME and lost:
+            temporary.unlink(missing_ok=True)
+            continue
+        if temporary.exists():
+            os.replace(temporary, target)
+            replaced += 1
+            if faults:
+                _fault(f"replaced-{replaced}")
+        elif not target.exists() or manifest.sha256_file(target) != step["sha256"]:
+            lost.append(step["by"])
+    for parent in {(output_dir / s.get("by", s.get("remove", ""))).parent for s in steps}:
+        safe_io.sync_folder(parent)
+    return lost
+
+
+def _discard(output_dir: Path, replacements: list[dict]) -> None:
+    for step in replacements:
+        (output_dir / step["replace"]).unlink(missing_ok=True)
+
+
+def _leftovers(output_dir: Path) -> list[Path]:
+    if not Path(output_dir).is_dir():
+        return []
+    return sorted(p for p in Path(output_dir).rglob(f".*{PUBLISH_SUFFIX}") if p.is_file())
+
+
+def _copier(source: Path):
+    def copy(f):
+        with open(source, "rb") as s:
+            shutil.copyfileobj(s, f)
+
+    return copy
+
+
+def _set_mode(path: Path) -> None:
+    """Give an unchanged file the mode the umask asks for (builds before this one made them 0600)."""
+    try:
+        if path.is_file() and (path.stat().st_mode & 0o777) != safe_io.file_mode():
+            os.chmod(path, safe_io.file_mode())
+    except OSError:
+        pass
+
+
+@contextmanager
+def _signals_held():
+    """Hold back Ctrl-C and SIGTERM while files are renamed; yields the list of those that arrived."""
+    received: list[int] = []
+    held = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(number) is not None:
+                held[number] = signal.signal(number, lambda n, _frame: received.append(n))
+    try:
+        yield received
+    finally:
+        for number, handler in held.items():
+            signal.signal(number, handler)
+
+
+def _fault(point: str) -> None:
+    """Tests only: SOVEREIGN_AI_TEST_FAULT=kill-at:<point> kills this process (SIGKILL) at that point."""
+    if os.environ.get(FAULT_VARIABLE) == f"kill-at:{point}":
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,329 @@
+"""Bad input and misplaced outputs are refused before any kernel starts, with a message naming
+the place, exit code 2, and figures/ plus MANIFEST.json byte-identical afterwards."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from sovereign_ai import paths
+from sovereign_ai.build import BuildError, Run, load_registry, plan
+
+from conftest import REPO, mounted, run_build, run_cli, snapshot
+
+FAST = ("--only", "four_reasons", "-p", "formats", "png")
+
+
+def refused(root, *args, expected: str, code: int = 2):
+    """Run the command in the repository copy at root and check it refused cleanly before any kernel."""
+    before = snapshot(root / "figures")
+    result = run_cli(*args, root=root)
+    assert result.returncode == code, (result.stdout, result.stderr)
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(root / "figures") == before, "figures/ and MANIFEST.json are byte-identical"
+    executed = root / "build" / "executed"
+    assert not executed.exists() or not any(executed.iterdir()), "no kernel started"
+    return result
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+# ---- Outputs go only where they belong -----------------------------------------------------------
+
+
+def test_overrides_without_an_output_folder_are_refused(repo_copy):
+    expected = "-p overrides make variants, and figures/ holds only what figures.yaml lists; add --output-dir"
+    refused(repo_copy, "build", *FAST, expected=expected)
+    refused(repo_copy, "build", *FAST, "--output-dir", str(repo_copy / "figures"), expected=expected)
+
+
+@pytest.mark.parametrize(
+    "folder, expected",
+    [
+        ("data", "the output folder data/ is a folder of the repository's tracked files"),
+        ("notebooks", "the output folder notebooks/ is a folder of the repository's tracked files"),
+        ("src", "the output folder src/ is a folder of the repository's tracked files"),
+        ("tests", "the output folder tests/ is a folder of the repository's tracked files"),
+        (
+            "docs/variants",
+            "the output folder docs/variants/ is inside docs/, a folder of the repository's tracked files",
+        ),
+        ("sweeps", "the output folder sweeps/ is a folder of the repository's tracked files"),
+        (".", "the output folder ./ holds the repository itself"),
+        ("..", "holds the repository itself"),
+        ("figures/variants", "the output folder figures/variants/ is inside figures/"),
+    ],
+)
+def test_an_output_folder_holding_the_repositorys_files_is_refused(repo_copy, folder, expected):
+    refused(repo_copy, "build", *FAST, "--output-dir", str(repo_copy / folder), expected=expected)
+    assert not (repo_copy / folder / "four_reasons.ja.png").exists()
+
+
+@pytest.mark.parametrize("output_dir", ["figures", "figures/", "./figures", "figures/sweep"])
+def test_a_sweep_into_figures_is_refused(repo_copy, output_dir):
+    sweep = repo_copy / "into_figures.yaml"
+    sweep.write_text(
+        f"notebook: notebooks/four_reasons.ipynb\noutput_dir: {output_dir}\ngrid:\n  lang: [en]\n", encoding="utf-8"
+    )
+    result = refused(repo_copy, "sweep", str(sweep), expected="into_figures.yaml, line 2: ")
+    assert "figures/, which holds only what figures.yaml lists" in result.stderr
+
+
+def test_a_figure_name_that_is_a_path_is_refused_and_nothing_is_written_outside(repo_copy):
+    with open(repo_copy / "figures.yaml", "a", encoding="utf-8") as f:
+        f.write("\n../../../x:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: en\n")
+    outside = sorted(repo_copy.parent.iterdir())
+    refused(
+        repo_copy,
+        "build",
+        expected="figures.yaml, line 38, figure '../../../x': a figure name may hold only "
+        "lower-case letters, digits and '_'",
+    )
+    assert sorted(repo_copy.parent.iterdir()) == outside
+
+
+def test_labels_and_figure_names_given_through_the_api_are_checked():
+    notebook = REPO / "notebooks" / "four_reasons.ipynb"
+    with pytest.raises(BuildError, match=r"the label '\.\./x' may hold only lower-case letters"):
+        plan([Run("four_reasons", notebook, {"lang": "en"}, label="../x", subdir="x")], {})
+    with pytest.raises(BuildError, match=r"the figure name 'Four reasons' may hold only"):
+        plan([Run("Four reasons", notebook, {"lang": "en"})], {})
+
+
+def test_an_output_folder_that_is_a_file_is_refused(repo_copy, tmp_path):
+    blocker = tmp_path / "variants"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    refused(
+        repo_copy,
+        "build",
+        *FAST,
+        "--output-dir",
+        str(blocker / "a"),
+        expected=f"the output folder {blocker}/a/ cannot be made: {blocker} is a file, not a folder",
+    )
+    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write into any folder")
+def test_an_output_folder_without_permission_is_refused(repo_copy, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    try:
+        refused(
+            repo_copy,
+            "build",
+            *FAST,
+            "--output-dir",
+            str(locked),
+            expected=f"cannot write into the output folder {locked}/: Permission denied",
+        )
+    finally:
+        locked.chmod(0o755)
+
+
+def test_an_output_folder_on_a_read_only_file_system_is_refused(repo_copy, tmp_path):
+    with mounted(tmp_path / "ro", "ro", "size=1m") as folder:
+        refused(
+            repo_copy,
+            "build",
+            *FAST,
+            "--output-dir",
+            str(folder),
+            expected=f"cannot write into the output folder {folder}/: Read-only file system",
+        )
+
+
+def test_a_variant_build_works_from_a_read_only_repository(repo_copy, tmp_path):
+    out = tmp_path / "variants"
+    if os.geteuid() == 0:
+        context = mounted(repo_copy, "ro", bind=True)
+    else:
+        subprocess.run(["chmod", "-R", "a-w", str(repo_copy)], check=True)
+        context = _RestoringWrite(repo_copy)
+    with context:
+        before = snapshot(repo_copy)
+        result = run_build("build", *FAST, "--output-dir", str(out), root=repo_copy)
+        assert result.returncode == 0, result.stderr
+        assert snapshot(repo_copy) == before
+    said = re.search(
+        r"build/ cannot be written \(a read-only repository\?\): working in (\S+) instead\.", result.stdout
+    )
+    assert said, result.stdout
+    shutil.rmtree(said.group(1), ignore_errors=True)
+    assert sorted(snapshot(out)) == ["MANIFEST.json", "four_reasons.en.png", "four_reasons.ja.png"]
+
+
+class _RestoringWrite:
+    def __init__(self, root):
+        self.root = root
+
+    def __enter__(self):
+        return self.root
+
+    def __exit__(self, *exc):
+        subprocess.run(["chmod", "-R", "u+w", str(self.root)], check=True)
+
+
+def test_duplicate_list_values_on_the_command_line_are_merged(capsys):
+    from sovereign_ai.cli import _overrides
+
+    notebooks = sorted({r.notebook for r in load_registry()})
+    assert _overrides([["shift_to_domestic", "0.1,0.1,0.5"]], notebooks) == {"shift_to_domestic": [0.1, 0.5]}
+    assert (
+        "note: -p shift_to_domestic 0.1,0.1,0.5: a value is given more than once; using [0.1, 0.5]"
+        in capsys.readouterr().err
+    )
+
+
+def test_duplicate_list_values_in_a_sweep_are_refused(repo_copy):
+    sweep = repo_copy / "twice.yaml"
+    sweep.write_text(
+        "notebook: notebooks/cloud_dependence.ipynb\noutput_dir: build/sweeps/twice\n"
+        "grid:\n  shift_to_domestic: [[0.1, 0.1]]\n",
+        encoding="utf-8",
+    )
+    refused(repo_copy, "sweep", str(sweep), expected="parameter 'shift_to_domestic' lists 0.1 more than once")
+
+
+# ---- Messages, never tracebacks -----------------------------------------------------------------
+
+
+def test_a_manifest_with_merge_conflict_markers_says_how_to_recover(repo_copy):
+    path = repo_copy / "figures" / "MANIFEST.json"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(
+        "".join([*lines[:3], "<<<<<<< HEAD\n", *lines[3:6], "=======\n", *lines[3:6], ">>>>>>> other\n", *lines[6:]]),
+        encoding="utf-8",
+    )
+    for command in (("build",), ("build", "--only", "four_reasons", "--force"), ("check", "--quick")):
+        result = refused(repo_copy, *command, expected="figures/MANIFEST.json, line 4: has git's merge-conflict marker")
+        assert "rebuild with `python -m sovereign_ai build --force`" in result.stderr
+
+
+def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
+    (repo_copy / "figures.yaml").write_text(
+        "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: ja\n    - lang: en\n",
+        encoding="utf-8",
+    )
+    path = repo_copy / "figures" / "MANIFEST.json"
+    path.write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n", encoding="utf-8")
+    result = run_cli("build", "--force", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    files = json.loads(path.read_text(encoding="utf-8"))["files"]
+    assert sorted(files) == sorted(
+        f"four_reasons.{lang}.{fmt}" for lang in ("ja", "en") for fmt in ("pdf", "png", "svg")
+    )
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (("    - lang: en\n", "    - lang: en\n   oops: [1\n"), "figures.yaml, line 13: not valid YAML"),
+        (
+            ("    - lang: en\n", "    - !!python/object/apply:os.system ['touch pwned']\n"),
+            "figures.yaml, line 12: the YAML tag !!python/object/apply:os.system is not allowed",
+        ),
+        (
+            ("  runs:\n    - lang: ja\n", "  runs:\n    - !!binary aGk=\n"),
+            "figures.yaml, line 11: the YAML tag !!binary is not allowed",
+        ),
+        (
+            ("    - lang: en\n", "    - en\n"),
+            "figures.yaml, line 12, figure 'four_reasons': run 2 is 'en'; write each run as parameters and values, "
+            "e.g. '- lang: en'",
+        ),
+        (
+            ("notebooks/four_reasons.ipynb", "data/sources.csv"),
+            "figures.yaml, line 9: data/sources.csv is not a Jupyter notebook (a .ipynb file)",
+        ),
+    ],
+)
+def test_a_broken_figures_yaml_is_named_with_its_line(repo_copy, edit, expected):
+    _edit(repo_copy / "figures.yaml", *edit)
+    refused(repo_copy, "build", expected=expected)
+    assert not (repo_copy / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("notebook: notebooks/cloud_dependence.ipynb\ngrid:\n  as_of: [2022-01-01\n", "s.yaml, line 4: not valid YAML"),
+        (
+            "notebook: !!python/name:os.system\ngrid: {as_of: [2022-01-01]}\n",
+            "s.yaml, line 1: the YAML tag !!python/name:os.system is not allowed",
+        ),
+        (
+            "notebook: data/sources.csv\ngrid: {as_of: [2022-01-01]}\n",
+            "s.yaml, line 1: data/sources.csv is not a Jupyter notebook",
+        ),
+        ("- notebook: notebooks/cloud_dependence.ipynb\n", "s.yaml: expected 'notebook:', 'grid:'"),
+        (
+            "notebook: notebooks/cloud_dependence.ipynb\ngrid: {as_of: 2022-01-01}\n",
+            "s.yaml, line 2: 'grid:' must map each parameter to a non-empty list of values",
+        ),
+    ],
+)
+def test_a_broken_sweep_file_is_named_with_its_line(repo_copy, text, expected):
+    (repo_copy / "s.yaml").write_text(text, encoding="utf-8")
+    refused(repo_copy, "sweep", str(repo_copy / "s.yaml"), expected=expected)
+
+
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("data/sources.csv", "data/sources.csv is not a Jupyter notebook (a .ipynb file)"),
+        ("data", "data is not a Jupyter notebook (a .ipynb file)"),
+        ("notebooks/missing.ipynb", "notebooks/missing.ipynb does not exist"),
+        ("fake.ipynb", "fake.ipynb is not a Jupyter notebook papermill can run: it is not JSON (line 1"),
+        ("cells.ipynb", "cells.ipynb is not a Jupyter notebook papermill can run: it has no list of cells"),
+    ],
+)
+def test_params_given_something_that_is_not_a_notebook(repo_copy, target, expected):
+    (repo_copy / "fake.ipynb").write_text("lang = 'en'\n", encoding="utf-8")
+    (repo_copy / "cells.ipynb").write_text('{"nbformat": 4}', encoding="utf-8")
+    refused(repo_copy, "params", str(repo_copy / target), expected=expected)
+
+
+@pytest.mark.parametrize("command", [("build",), ("validate",), ("check", "--quick")])
+def test_an_invalid_datapackage_json_is_named_with_its_line(repo_copy, command):
+    _edit(repo_copy / "data" / "datapackage.json", '"resources": [', '"resources": [,')
+    line = next(
+        i
+        for i, text in enumerate((repo_copy / "data" / "datapackage.json").read_text().splitlines(), 1)
+        if '"resources": [,' in text
+    )
+    refused(repo_copy, *command, expected=f"data/datapackage.json, line {line}, column ")
+
+
+def test_exit_codes_follow_one_convention(repo_copy):
+    assert run_cli("build", "--no-such-option", root=repo_copy).returncode == 2, "argparse: usage"
+    assert run_cli("build", "-p", "lang", "fr", root=repo_copy).returncode == 2, "refused parameter"
+    assert run_cli("build", "--only", "nope", root=repo_copy).returncode == 2, "unknown figure"
+    assert run_cli("sweep", str(repo_copy / "missing.yaml"), root=repo_copy).returncode == 2, "missing file"
+    (repo_copy / "figures" / "four_reasons.ja.png").write_bytes(b"edited")
+    assert run_cli("check", "--quick", root=repo_copy).returncode == 1, "figures/ not current: a failed check"
+
+
+def test_the_readme_ends_with_what_is_refused_and_what_recovers():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.rindex("\n## ") :]
+    assert section.startswith("\n## Bad input and failures\n")
+    for words in ("exit code", "130", "refused", "recovers", "MANIFEST.json", "--output-dir", "lock"):
+        assert words in section, words
+
+
+def test_sweep_labels_are_plain_names():
+    """A sweep labels its runs run_001, run_002, ...: names that pass the same check as figure names."""
+    from sovereign_ai.build import load_sweep
+
+    runs, _ = load_sweep(paths.repo_root() / "sweeps" / "as_of.yaml")
+    assert [r.label for r in runs[:2]] == ["run_001", "run_002"]
+    assert all(re.fullmatch(r"[a-z0-9_]+", r.label) for r in runs)

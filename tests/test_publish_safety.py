@@ -1,0 +1,249 @@
+"""Publishing is all or nothing: atomic files, a journal that the next build completes,
+one build per output folder, Ctrl-C without a traceback, and the umask's permissions."""
+
+import io
+import json
+import os
+import shutil
+import signal
+import stat
+import time
+
+import pytest
+
+from sovereign_ai import manifest, paths, publish, safe_io
+
+from conftest import mounted, run_build, snapshot
+
+FIGURES = paths.figures_dir()
+FAST = ("--only", "four_reasons", "-p", "formats", "png")  # the quickest real build: two runs, PNG only
+
+
+def _modes(folder):
+    return {name: stat.S_IMODE((folder / name).stat().st_mode) for name in snapshot(folder)}
+
+
+def _wait_for(process, text):
+    """Read the process's output until a line holds text (the build has reached that point)."""
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if text in line:
+            return "".join(seen)
+    raise AssertionError(f"the build ended before printing {text!r}: {''.join(seen)}")
+
+
+# ---- Files are replaced whole, with the umask's permissions -------------------------------------
+
+
+def test_a_failed_write_never_truncates_the_good_file(tmp_path):
+    target = tmp_path / "figure.png"
+    target.write_bytes(b"the good figure")
+
+    def fails_half_way(f):
+        f.write(b"half a fig")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        safe_io.write_file(target, fails_half_way)
+    assert target.read_bytes() == b"the good figure"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.png"], "no temporary file is left behind"
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_save_figure_and_the_manifest_respect_the_umask(tmp_path, umask, mode):
+    from sovereign_ai.style import new_figure, save_figure
+
+    previous = os.umask(umask)
+    try:
+        written = save_figure(new_figure(60, 20), tmp_path, "mode", ["png", "svg"], 72)
+        manifest.write(tmp_path, {})
+    finally:
+        os.umask(previous)
+    assert [p.name for p in written] == ["mode.png", "mode.svg"]
+    assert _modes(tmp_path) == {"MANIFEST.json": mode, "mode.png": mode, "mode.svg": mode}
+
+
+def test_a_publish_that_cannot_write_leaves_the_folder_unchanged(tmp_path):
+    out, area = tmp_path / "out", tmp_path / "area"
+    out.mkdir()
+    area.mkdir()
+    (out / "a.png").write_bytes(b"old a")
+    (out / "MANIFEST.json").write_text("{}\n")
+    before = snapshot(out)
+    good = tmp_path / "new_a.png"
+    good.write_bytes(b"new a")
+    unreadable = tmp_path / "a_folder"  # reading it fails part-way through the publish
+    unreadable.mkdir()
+    with pytest.raises(publish.PublishError) as error:
+        publish.commit(out, area, {"a.png": good, "b.png": unreadable}, [], '{"files": {}}\n')
+    assert "could not write b.png into" in str(error.value)
+    assert "is unchanged (no file in it was replaced)" in str(error.value)
+    assert snapshot(out) == before
+    assert not (area / publish.JOURNAL_NAME).exists()
+
+
+def _old_folder(out):
+    """An output folder as an earlier build left it (the committed Figure 1 PNGs), without a kernel."""
+    out.mkdir(parents=True)
+    for lang in ("ja", "en"):
+        shutil.copy2(FIGURES / f"four_reasons.{lang}.png", out / f"four_reasons.{lang}.png")
+    (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
+    return snapshot(out)
+
+
+def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path, repo_copy):
+    disk = tmp_path / "disk"
+    with mounted(disk, "size=2m"):
+        out = disk / "out"
+        before = _old_folder(out)
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        (disk / "filler").write_bytes(b"\0" * (free - 16384))  # a few kilobytes left: too few for a figure
+        full = run_build("build", *FAST, "-p", "width_mm", "120", "--output-dir", str(out))
+        assert full.returncode == 1, full.stderr
+        assert "could not write four_reasons." in full.stderr
+        assert "No space left on device" in full.stderr
+        assert "is unchanged (no file in it was replaced)" in full.stderr
+        assert "Traceback" not in full.stderr
+        assert snapshot(out) == before
+
+
+# ---- A build killed while publishing: old or new, and the next build recovers -------------------
+
+
+def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or_completes(tmp_path, repo_copy):
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    variant = (*FAST, "-p", "width_mm", "120", "--output-dir")
+    old = _old_folder(out)
+
+    # killed once every new file is written beside its target, before any rename: nothing changed
+    killed = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "kill-at:written"})
+    assert killed.returncode == -signal.SIGKILL
+    left = snapshot(out)
+    assert {n: d for n, d in left.items() if not n.startswith(".")} == old
+    assert sum(n.endswith(publish.PUBLISH_SUFFIX) for n in left) == 3, "two figures and the manifest, waiting"
+
+    # killed at the moment files start changing: after the first rename
+    killed = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "kill-at:replaced-1"})
+    assert killed.returncode == -signal.SIGKILL
+    assert (
+        "was interrupted before it replaced any file: rolled back (removed 3 unfinished temporary files)"
+        in killed.stdout
+    ), "the first thing it did was to clean up after the first kill"
+    assert run_build("build", *variant, str(fresh)).returncode == 0
+    new = snapshot(fresh)
+    now = {name: data for name, data in snapshot(out).items() if not name.startswith(".")}
+    assert set(now) == set(old)
+    for name, data in now.items():
+        assert data in (old[name], new[name]), f"{name} is neither the old nor the new file"
+    assert any(now[n] == new[n] != old[n] for n in now), "the kill came after the first rename"
+    assert now["MANIFEST.json"] == old["MANIFEST.json"], "the manifest is renamed last"
+    dry = run_build("build", *variant, str(out), "--dry-run")
+    assert "an interrupted build left a publish into" in dry.stdout
+
+    recovered = run_build("build", *variant, str(out))
+    assert recovered.returncode == 0, recovered.stderr
+    assert "Completed the publish an interrupted build had begun in" in recovered.stdout
+    assert "All 2 runs are up to date" in recovered.stdout, "recovery needs no kernel"
+    assert snapshot(out) == new, "equal to a fresh build"
+    assert set(_modes(out).values()) == {0o644}, "written files follow umask 022"
+
+
+def test_recovery_removes_leftovers_of_a_build_killed_before_its_journal(tmp_path):
+    out, area = tmp_path / "out", tmp_path / "area"
+    (out / "sub").mkdir(parents=True)
+    area.mkdir()
+    (out / "a.png").write_bytes(b"a")
+    (out / "sub" / f".b.png.x1{publish.PUBLISH_SUFFIX}").write_bytes(b"new b")
+    (area / "staging-123").mkdir()
+    message = publish.recover(out, area, out=io.StringIO())
+    assert "rolled back (removed 1 unfinished temporary files)" in message
+    assert snapshot(out) == {"a.png": b"a"}
+    assert not (area / "staging-123").exists()
+
+
+# ---- Ctrl-C --------------------------------------------------------------------------------
+
+
+def test_ctrl_c_while_files_are_renamed_waits_until_the_folder_is_consistent(tmp_path, monkeypatch):
+    out, area = tmp_path / "out", tmp_path / "area"
+    out.mkdir()
+    area.mkdir()
+    (out / "a.png").write_bytes(b"old a")
+    (out / "b.png").write_bytes(b"old b")
+    sources = {}
+    for name in ("a.png", "b.png"):
+        sources[name] = tmp_path / f"new_{name}"
+        sources[name].write_bytes(b"new " + name.encode())
+    monkeypatch.setattr(publish, "_fault", lambda point: point == "journal" and os.kill(os.getpid(), signal.SIGINT))
+    received = publish.commit(out, area, sources, [], manifest.render({}))
+    assert received == [signal.SIGINT], "held back, then reported to the build"
+    assert snapshot(out) == {
+        "MANIFEST.json": manifest.render({}).encode(),
+        "a.png": b"new a.png",
+        "b.png": b"new b.png",
+    }
+    assert not (area / publish.JOURNAL_NAME).exists()
+
+
+def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_copy):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
+    before = snapshot(out)
+    process = run_build("build", *FAST, "--output-dir", str(out), popen=True)
+    _wait_for(process, "Running 2 of 2 runs")
+    time.sleep(2)  # the workers have started their kernels
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the build, its workers and kernels
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.splitlines() == [f"Interrupted: {out}/ is unchanged (no file in it was replaced)."]
+    assert snapshot(out) == before
+
+
+# ---- One build per output folder --------------------------------------------------------------
+
+
+def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp_path, repo_copy):
+    out = tmp_path / "out"
+    first = run_build("build", *FAST, "--output-dir", str(out), popen=True)
+    _wait_for(first, "Running 2 of 2 runs")  # the first holds the folder's lock
+    second = run_build(
+        "build", "--only", "basic_plan_policies", "-p", "formats", "png", "--output-dir", str(out), popen=True
+    )
+    second_out, second_err = second.communicate(timeout=300)
+    first_out, first_err = first.communicate(timeout=300)
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second_err
+    assert second_out.count("Another build is writing into") == 1, second_out
+    assert "waiting for it to finish" not in first_out
+    files = json.loads((out / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
+    assert sorted(files) == [
+        "basic_plan_policies.en.png",
+        "basic_plan_policies.ja.png",
+        "four_reasons.en.png",
+        "four_reasons.ja.png",
+    ]
+    assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
+
+
+def test_the_lock_is_exclusive_per_folder(tmp_path):
+    import subprocess
+    import sys
+
+    area = tmp_path / "area"
+    area.mkdir()
+    holder = (
+        "import sys, time; from pathlib import Path; from sovereign_ai import publish\n"
+        "with publish.locked(Path(sys.argv[1]), 'out/'):\n    print('held', flush=True); time.sleep(30)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", holder, str(area)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "held"
+        with open(area / publish.LOCK_NAME, "a+b") as f:
+            assert publish._lock(f, wait=False) is False
+    finally:
+        process.kill()
+        process.wait()
+    with open(area / publish.LOCK_NAME, "a+b") as f:
+        assert publish._lock(f, wait=False) is True, "released when its holder dies"
