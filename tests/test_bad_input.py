@@ -15,6 +15,7 @@ from sovereign_ai.build import BuildError, Run, load_registry, plan
 from conftest import REPO, mounted, run_build, run_cli, snapshot
 
 FAST = ("--only", "four_reasons", "-p", "formats", "png")
+CAPTIONS = ("four_reasons.en.caption.txt", "four_reasons.ja.caption.txt")  # written beside every figure
 
 
 def refused(root, *args, expected: str, code: int = 2):
@@ -84,7 +85,8 @@ def test_a_figure_name_that_is_a_path_is_refused_and_nothing_is_written_outside(
     refused(
         repo_copy,
         "build",
-        expected="figures.yaml, line 38, figure '../../../x': a figure name may hold only "
+        expected=f"figures.yaml, line {len((REPO / 'figures.yaml').read_text(encoding='utf-8').splitlines()) + 2}, "
+        "figure '../../../x': a figure name may hold only "
         "lower-case letters, digits and '_'",
     )
     assert sorted(repo_copy.parent.iterdir()) == outside
@@ -158,7 +160,7 @@ def test_a_variant_build_works_from_a_read_only_repository(repo_copy, tmp_path):
     )
     assert said, result.stdout
     shutil.rmtree(said.group(1), ignore_errors=True)
-    assert sorted(snapshot(out)) == ["MANIFEST.json", "four_reasons.en.png", "four_reasons.ja.png"]
+    assert sorted(snapshot(out)) == sorted(["MANIFEST.json", *CAPTIONS, "four_reasons.en.png", "four_reasons.ja.png"])
 
 
 class _RestoringWrite:
@@ -219,7 +221,7 @@ def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
     assert result.returncode == 0, result.stderr
     files = json.loads(path.read_text(encoding="utf-8"))["files"]
     assert sorted(files) == sorted(
-        f"four_reasons.{lang}.{fmt}" for lang in ("ja", "en") for fmt in ("pdf", "png", "svg")
+        f"four_reasons.{lang}.{fmt}" for lang in ("ja", "en") for fmt in ("pdf", "png", "svg", "caption.txt")
     )
 
 

@@ -4,7 +4,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from sovereign_ai.build import BuildError, load_registry, plan
+from sovereign_ai.build import BuildError, Run, load_registry, plan
 
 from conftest import edit_csv_row, run_cli, snapshot
 
@@ -18,14 +18,29 @@ def test_registry_lists_every_figure_in_both_languages():
     runs = load_registry()
     assert {(r.figure, r.parameters["lang"]) for r in runs} == {
         (figure, lang)
-        for figure in ("four_reasons", "basic_plan_policies", "cloud_dependence", "policy_timeline", "sovereign_models")
+        for figure in (
+            "four_reasons",
+            "basic_plan_policies",
+            "cloud_dependence",
+            "local_government",
+            "ai_compute",
+            "policy_timeline",
+            "sovereign_models",
+        )
         for lang in ("ja", "en")
     }
 
 
-def test_overrides_that_make_two_runs_write_the_same_file_are_refused():
+def test_runs_that_would_write_the_same_file_are_refused():
+    four = next(r for r in load_registry() if r.figure == "four_reasons")
+    runs = [Run(four.figure, four.notebook, {"lang": "en", "width_mm": w}) for w in (89, 120)]
     with pytest.raises(BuildError, match=r"two runs of four_reasons would both write four_reasons\.en\.\*"):
-        plan(load_registry(), {"lang": "en"})
+        plan(runs, {})
+
+
+def test_an_override_of_a_parameter_the_runs_set_selects_those_runs():
+    planned = plan(load_registry(), {"lang": "en", "formats": ["pdf"]}, only=["four_reasons"])
+    assert [(r.run_id, r.parameters["formats"]) for r in planned] == [("four_reasons.en", ["pdf"])]
 
 
 def test_unknown_figure_is_named():
@@ -129,8 +144,9 @@ def test_validate_reports_the_tables():
 
 def test_an_override_applies_only_to_notebooks_that_declare_it():
     runs = plan(load_registry(), {"as_of": "2022-01-01"})
-    cloud = [r for r in runs if r.figure == "cloud_dependence"]
-    assert cloud and all(r.parameters["as_of"] == "2022-01-01" for r in cloud)
-    assert all("as_of" not in r.parameters for r in runs if r.figure != "cloud_dependence")
+    declaring = {"cloud_dependence", "local_government"}  # the notebooks with an as_of parameter
+    dated = [r for r in runs if r.figure in declaring]
+    assert dated and all(r.parameters["as_of"] == "2022-01-01" for r in dated)
+    assert all("as_of" not in r.parameters for r in runs if r.figure not in declaring)
     with pytest.raises(BuildError, match="parameter 'as_off' is unknown"):
         plan(load_registry(), {"as_off": "2022-01-01"})

@@ -59,6 +59,8 @@ def test_figures_folder_holds_every_registered_figure():
         "four_reasons",
         "basic_plan_policies",
         "cloud_dependence",
+        "local_government",
+        "ai_compute",
         "policy_timeline",
         "sovereign_models",
     }

@@ -158,7 +158,7 @@ def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
         if run.figure == "sovereign_models" and run.parameters["lang"] == "en":
             draw_run(run, tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == ["sovereign_models.en.pdf", "sovereign_models.en.png", "sovereign_models.en.svg"]
+    assert written == [f"sovereign_models.en.{kind}" for kind in ("caption.txt", "pdf", "png", "svg")]
     for name in written:
         assert (tmp_path / name).read_bytes() == (FIGURES / name).read_bytes(), name
 

@@ -35,7 +35,7 @@ def test_four_reasons_in_english_single_column_greyscale(tmp_path):
     out = run_notebook(
         "four_reasons", tmp_path, lang="en", width_mm=89, palette="greyscale", formats=["pdf", "png"], dpi=200
     )
-    assert sorted(p.name for p in out.iterdir()) == ["four_reasons.en.pdf", "four_reasons.en.png"]
+    assert sorted(p.name for p in out.iterdir()) == [f"four_reasons.en.{k}" for k in ("caption.txt", "pdf", "png")]
     page = PdfReader(out / "four_reasons.en.pdf").pages[0]
     assert float(page.mediabox.width) == pytest.approx(89 * MM_TO_PT, abs=0.01)  # 252.3 pt
     text = pdf_text(out / "four_reasons.en.pdf")
@@ -62,7 +62,7 @@ def test_basic_plan_policies_double_column_in_japanese(tmp_path):
         show_title=False,
         name="policies_wide",
     )
-    assert [p.name for p in out.iterdir()] == ["policies_wide.ja.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["policies_wide.ja.caption.txt", "policies_wide.ja.pdf"]
     pdf = out / "policies_wide.ja.pdf"
     assert float(PdfReader(pdf).pages[0].mediabox.width) == pytest.approx(183 * MM_TO_PT, abs=0.01)
     text = pdf_text(pdf).replace("\n", "")

@@ -87,7 +87,8 @@ def _old_folder(out):
     """An output folder as an earlier build left it (the committed Figure 1 PNGs), without a kernel."""
     out.mkdir(parents=True)
     for lang in ("ja", "en"):
-        shutil.copy2(FIGURES / f"four_reasons.{lang}.png", out / f"four_reasons.{lang}.png")
+        for kind in ("png", "caption.txt"):
+            shutil.copy2(FIGURES / f"four_reasons.{lang}.{kind}", out / f"four_reasons.{lang}.{kind}")
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     return snapshot(out)
 
@@ -121,7 +122,8 @@ def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or
     assert killed.returncode == -signal.SIGKILL
     left = snapshot(out)
     assert {n: d for n, d in left.items() if not n.startswith(".")} == old
-    assert sum(n.endswith(publish.PUBLISH_SUFFIX) for n in left) == 3, "two figures and the manifest, waiting"
+    waiting = sum(n.endswith(publish.PUBLISH_SUFFIX) for n in left)
+    assert waiting == 3, "two figures and the manifest, waiting (the captions did not change)"
 
     # killed at the moment files start changing: after the first rename
     killed = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "kill-at:replaced-1"})
@@ -218,12 +220,12 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
     assert second_out.count("Another build is writing into") == 1, second_out
     assert "waiting for it to finish" not in first_out
     files = json.loads((out / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
-    assert sorted(files) == [
-        "basic_plan_policies.en.png",
-        "basic_plan_policies.ja.png",
-        "four_reasons.en.png",
-        "four_reasons.ja.png",
-    ]
+    assert sorted(files) == sorted(
+        f"{figure}.{lang}.{kind}"
+        for figure in ("basic_plan_policies", "four_reasons")
+        for lang in ("en", "ja")
+        for kind in ("png", "caption.txt")
+    )
     assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
 
 

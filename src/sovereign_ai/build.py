@@ -247,6 +247,12 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
         raise BuildError(
             f"parameter {unknown[0]!r} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}"
         )
+    # An override of a parameter that the registry's runs set themselves (-p lang en) selects the
+    # runs with that value, so one language is built once; when no run has it, it overrides them all.
+    for name, value in overrides.items():
+        chosen = [r for r in runs if r.parameters.get(name, value) == value]
+        if any(name in r.parameters for r in runs) and chosen:
+            runs = chosen
     planned, owners = [], {}
     for run in runs:
         # an override applies to the runs whose notebook declares it (-p as_of only touches the

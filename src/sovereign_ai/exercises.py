@@ -180,6 +180,9 @@ def show_solutions(notebook: str, settings) -> None:
     """Display the notebook's worked solutions when settings.show_solutions is on; else nothing."""
     if not settings.show_solutions:
         return
+    if not SOLUTIONS.get(notebook):
+        print("This copy of the notebooks has no worked solutions: ask your teacher for them.")
+        return
     from IPython.display import Markdown, display
 
     from sovereign_ai import cloud_dependence, data, landscape, style

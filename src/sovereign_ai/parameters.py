@@ -178,6 +178,10 @@ def declared_parameters(notebook: Path) -> dict[str, Declared]:
         content = notebook.read_bytes()
     except OSError as error:
         raise ParameterError(f"{notebook}: cannot read the notebook ({error.strerror})") from None
+    # A file that is not a notebook raises here (UnicodeDecodeError, JSONDecodeError, KeyError),
+    # so the build can say which of those it is before papermill is even imported.
+    if not isinstance(json.loads(content.decode("utf-8"))["cells"], list):
+        raise KeyError("cells")
     key = hashlib.sha256(content).hexdigest()
     cache = _read_cache()
     if key not in cache:

@@ -1,0 +1,63 @@
+"""`sovereign-ai handout [FOLDER]`: a copy of the project for students, without the worked solutions.
+
+The copy holds what a student needs to run and change the notebooks: the
+notebooks (with the outputs of their default run, which show no solution),
+the data, the package, the figures and the set-up files. The tests, CI and
+guides for maintainers stay out, and `exercises.SOLUTIONS` is emptied, so
+`show_solutions=True` says there are none instead of showing them.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+from sovereign_ai import paths
+
+HANDOUT_ITEMS = (
+    "README.md",
+    "LICENSE",
+    "CITATION.cff",
+    "Makefile",
+    "pyproject.toml",
+    "constraints.txt",
+    "tools-constraints.txt",
+    "environment.yml",
+    "figures.yaml",
+    ".gitignore",
+    "data",
+    "notebooks",
+    "figures",
+    "sweeps",
+    "src",
+    "docs/teaching.md",
+)
+SOLUTIONS_BLOCK = re.compile(r"^SOLUTIONS: dict\[str, list\[Solution\]\] = \{\n.*?^\}\n", re.M | re.S)
+NO_SOLUTIONS = "SOLUTIONS: dict[str, list[Solution]] = {}  # the students' copy has no worked solutions\n"
+
+
+class HandoutError(RuntimeError):
+    """The handout cannot be written where asked."""
+
+
+def write_handout(folder: Path) -> Path:
+    """Copy the project for students into folder (which must not exist yet, or be empty); return it."""
+    folder = Path(folder).resolve()
+    root = paths.repo_root()
+    if folder == root or (root in folder.parents and folder.parts[len(root.parts)] != "handout"):
+        raise HandoutError(f"{folder}: write the handout outside the repository, or into handout/ (git-ignored)")
+    if folder.exists() and any(folder.iterdir()):
+        raise HandoutError(f"{folder} is not empty; give a new folder")
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints", "kernel-ipc-*")
+    for item in HANDOUT_ITEMS:
+        source, target = root / item, folder / item
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        elif source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    exercises = folder / "src" / "sovereign_ai" / "exercises.py"
+    text, count = SOLUTIONS_BLOCK.subn(NO_SOLUTIONS, exercises.read_text(encoding="utf-8"))
+    if count != 1:
+        raise HandoutError("could not find the worked solutions in src/sovereign_ai/exercises.py to leave them out")
+    exercises.write_text(text, encoding="utf-8")
+    return folder
