@@ -2,65 +2,66 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# Every target below is a thin call of the `sovereign-ai` command, which runs without make too.
+SAI    := $(VENV)/bin/sovereign-ai
 STAMP  := $(VENV)/.installed-stamp
 TOOLS  := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures check test lint format bench site lab notebooks clean
+.PHONY: help setup figures check test lint format bench site lab notebooks handout clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The environment is rebuilt whenever the pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "Installing the pinned environment into $(VENV) (first run only)..."
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)..."; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing the pinned packages into $(VENV) (first run only: a minute or two, longer on a slow network)..."
+	@$(PY) -m pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@# the build backend's wheel, so that a plain venv can be tried offline (tests/test_routes.py)
+	@$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --dest $(VENV)/wheelhouse setuptools==80.9.0
 	@touch $(STAMP)
+	@echo "$(VENV) is ready."
 
 # Command-line tools whose dependencies clash with the main environment (cffconvert).
 $(TOOLS_STAMP): tools-constraints.txt
 	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	@echo "Installing cffconvert into $(TOOLS) (checks CITATION.cff; first run only)..."
 	@$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -c tools-constraints.txt cffconvert
 	@touch $(TOOLS_STAMP)
 
 setup: $(STAMP) $(TOOLS_STAMP) ## create .venv (and .venv-tools) with the pinned packages (done for you by the others)
 
 figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what changed)
-	@$(PY) -m sovereign_ai build
+	@$(SAI) build
 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
-	@$(PY) -m sovereign_ai check
+	@$(SAI) check
 
 test: $(STAMP) $(TOOLS_STAMP) ## `lint`, `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
-	@$(VENV)/bin/ruff check src tests notebooks
-	@$(VENV)/bin/ruff format --check src tests notebooks
-	@$(PY) -m sovereign_ai check
-	@$(PY) -m pytest
+	@$(SAI) test
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks (no changes)
-	@$(VENV)/bin/ruff check src tests notebooks
-	@$(VENV)/bin/ruff format --check src tests notebooks
+	@$(SAI) lint
 
 format: $(STAMP) ## let ruff fix what it can and format the code and the notebooks
-	@$(VENV)/bin/ruff check --fix src tests notebooks
-	@$(VENV)/bin/ruff format src tests notebooks
+	@$(SAI) format
 
 bench: $(STAMP) ## time full, no-op and one-data-file rebuilds against a plain-Python baseline
-	@$(PY) -m sovereign_ai.bench
+	@$(SAI) bench
 
 site: $(STAMP) ## write the offline HTML gallery of figures/ and the notebooks into site/
-	@$(PY) -m sovereign_ai site
-
-# JupyterLab refuses to start as root (containers, CI machines) unless told it may.
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+	@$(SAI) site
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
-	@$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/
+	@$(SAI) lab
+
+handout: $(STAMP) ## write handout/, a copy for students without the worked solutions
+	@$(SAI) handout handout/
 
 notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs are current
-	@$(PY) -m sovereign_ai refresh-notebooks
+	@$(SAI) refresh-notebooks
 
 clean: ## remove build/ (executed notebooks, sweeps) and site/; keeps .venv and figures/
-	rm -rf build site
+	rm -rf build site handout

@@ -466,7 +466,12 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
     if not todo:
-        print(f"All {len(runs)} runs are up to date in {shown} (nothing to do; --force rebuilds).", file=out)
+        print(
+            f"All {len(runs)} runs are up to date in {shown}: their notebooks, parameters, data and code match "
+            f"{shown}{manifest.MANIFEST_NAME} and their files are unchanged, so nothing was rebuilt "
+            "(`check` rebuilds to compare byte for byte; --force rebuilds).",
+            file=out,
+        )
         return outcome
 
     try:
@@ -501,6 +506,10 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]
+    if output_dir.resolve() != paths.figures_dir().resolve():  # a variant: say where each figure went, and its size
+        for path in sorted(outcome.written):
+            size = file_size_mm(path)
+            print(f"  {path}" + (f"  ({size[0]:.0f} × {size[1]:.0f} mm)" if size else ""), file=out)
     print(
         f"{len(outcome.written)} files written to {shown} ({len(outcome.changed)} changed), "
         f"{len(outcome.skipped)} runs up to date, in {time.perf_counter() - started:.1f} s",
@@ -513,6 +522,27 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
             received[0],
         )
     return outcome
+
+
+def file_size_mm(path: Path) -> tuple[float, float] | None:
+    """A figure file's width and height in millimetres, read from the file; None for other files."""
+    import re
+
+    mm_per_pt = 25.4 / 72
+    if path.suffix == ".pdf":
+        box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", path.read_bytes())
+        return (float(box[1]) * mm_per_pt, float(box[2]) * mm_per_pt) if box else None
+    if path.suffix == ".svg":
+        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+        width, height = re.search(r'width="([\d.]+)pt"', head), re.search(r'height="([\d.]+)pt"', head)
+        return (float(width[1]) * mm_per_pt, float(height[1]) * mm_per_pt) if width and height else None
+    if path.suffix == ".png":
+        from PIL import Image
+
+        with Image.open(path) as image:
+            dpi = image.info.get("dpi", (72, 72))
+            return image.width / dpi[0] * 25.4, image.height / dpi[1] * 25.4
+    return None
 
 
 def _ensure(folder: Path) -> Path:

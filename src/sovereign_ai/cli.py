@@ -1,4 +1,8 @@
-"""Command line: `python -m sovereign_ai build | check | sweep | site | params | validate | refresh-notebooks`.
+"""Command line: `sovereign-ai` (or `python -m sovereign_ai`) build | check | sweep | site | params |
+validate | refresh-notebooks | handout | lint | format | test | bench | lab.
+
+Every `make` target is a thin call of one of these, so the same jobs run without make
+(Windows, conda). A folder given relative is below the repository root, from any folder.
 
 Exit codes: 0 done; 1 the build ran and failed (a notebook, writing the files) or
 `check` found figures/ not current; 2 refused before anything ran (a usage error or
@@ -59,7 +63,41 @@ def _parser() -> argparse.ArgumentParser:
 
     refresh = commands.add_parser("refresh-notebooks", help="re-execute notebooks in place (stored outputs)")
     refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
+
+    handout = commands.add_parser("handout", help="write a copy for students, without the worked solutions")
+    handout.add_argument("folder", nargs="?", type=Path, default=Path("handout"), help="(default: handout/)")
+
+    commands.add_parser("lint", help="ruff over the package, the tests and the notebooks (changes nothing)")
+    commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
+    commands.add_parser("test", help="lint, check that figures/ is current, then the whole test suite")
+    commands.add_parser("bench", help="time full, no-op and one-table rebuilds against the plain baseline")
+    commands.add_parser("lab", help="open JupyterLab on notebooks/")
     return parser
+
+
+LINTED = ("src", "tests", "notebooks")
+
+
+def _run(*command: str) -> int:
+    """A tool of this environment (`python -m ...`) in the repository root; its exit code."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", *command], cwd=paths.repo_root()).returncode
+
+
+def _tools(command: str) -> int:
+    """lint, format, test, bench and lab: the make targets' jobs, without make."""
+    if command == "lint":
+        return _run("ruff", "check", *LINTED) or _run("ruff", "format", "--check", *LINTED)
+    if command == "format":
+        return _run("ruff", "check", "--fix", *LINTED) or _run("ruff", "format", *LINTED)
+    if command == "test":
+        return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest")
+    if command == "bench":
+        return _run("sovereign_ai.bench")
+    # JupyterLab refuses to start as root (containers, CI machines) unless told it may.
+    as_root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
+    return _run("jupyterlab", *as_root, "notebooks/")
 
 
 def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
@@ -115,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
 
             runs = load_registry()
             overrides = _overrides(args.parameter, sorted({r.notebook for r in runs}))
-            build(overrides, args.only, args.output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
+            output_dir = paths.output_folder(args.output_dir) if args.output_dir else None
+            build(overrides, args.only, output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
         elif args.command == "check":
             from sovereign_ai.build import check
 
@@ -147,12 +186,23 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "site":
             from sovereign_ai.site import build_site
 
-            index = build_site(args.output_dir)
+            index = build_site(paths.output_folder(args.output_dir) if args.output_dir else None)
             print(f"gallery: {paths.relative(index)}")
         elif args.command == "refresh-notebooks":
             from sovereign_ai.refresh import refresh_all
 
             refresh_all(args.names, out=sys.stdout)
+        elif args.command == "handout":
+            from sovereign_ai.handout import HandoutError, write_handout
+
+            try:
+                folder = write_handout(paths.output_folder(args.folder))
+            except HandoutError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
+            print(f"handout for students (no worked solutions): {folder}")
+        else:
+            return _tools(args.command)
     except BuildError as error:
         print(f"error: {error}" if error.exit_code < 128 else str(error), file=sys.stderr)
         return error.exit_code

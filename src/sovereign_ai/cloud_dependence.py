@@ -399,13 +399,11 @@ def metrics_table(as_of, fractions) -> pd.DataFrame:
 
 
 def write_metrics(metrics: pd.DataFrame, output_dir, name: str):
-    """Write the metrics table as <name>_metrics.csv in output_dir; return its path."""
-    from pathlib import Path
-
-    from sovereign_ai import reads
+    """Write the metrics table as <name>_metrics.csv in output_dir (a relative one is below the
+    repository root), in full and then renamed into place like the figures; return its path."""
+    from sovereign_ai import paths, reads, safe_io
 
     reads.record_modules()
-    path = Path(output_dir) / f"{name}_metrics.csv"
+    path = paths.output_folder(output_dir) / f"{name}_metrics.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    metrics.to_csv(path, index=False, lineterminator="\n")
-    return path
+    return safe_io.write_bytes(path, metrics.to_csv(index=False, lineterminator="\n").encode("utf-8"))

@@ -39,6 +39,13 @@ def registry_file() -> Path:
     return repo_root() / "figures.yaml"
 
 
+def output_folder(value) -> Path:
+    """Where a folder the user names goes: as given when absolute, else below the repository root,
+    from every route alike (the build, papermill run from any folder, JupyterLab in notebooks/)."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else repo_root() / path
+
+
 def relative(path: Path) -> str:
     """A path as the user should read it: relative to the repository when inside it."""
     path = Path(path).resolve()

@@ -15,7 +15,7 @@ import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers the bundled IPAexGothic font)
 from matplotlib.figure import Figure
 
-from sovereign_ai import reads, safe_io
+from sovereign_ai import paths, reads, safe_io
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -139,8 +139,9 @@ def save_as_asked(fig: Figure, settings, part: str = "") -> list[Path]:
         return []
     reads.record_modules()  # the code that drew this figure, for the build's manifest
     stem = f"{settings.name}_{part}" if part else settings.name
-    written = save_figure(fig, settings.output_dir, f"{stem}.{settings.lang}", settings.formats, settings.dpi)
-    return [*written, save_caption(fig, settings.output_dir, f"{stem}.{settings.lang}")]
+    folder = paths.output_folder(settings.output_dir)  # a relative folder is below the repository root
+    written = save_figure(fig, folder, f"{stem}.{settings.lang}", settings.formats, settings.dpi)
+    return [*written, save_caption(fig, folder, f"{stem}.{settings.lang}")]
 
 
 def caption(fig: Figure) -> str:

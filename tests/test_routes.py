@@ -1,0 +1,183 @@
+"""Every user's route as the docs write it: the teaching guide's commands, the students' handout,
+an author's one-language PDF, papermill's list values, a relative output_dir from notebooks/,
+the `sovereign-ai` command in a plain venv, and make targets that are thin calls of it."""
+
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sovereign_ai.kernels import KERNEL_NAME
+
+from conftest import REPO, run_cli
+
+BIN = Path(sys.executable).parent
+TEACHING = REPO / "docs" / "teaching.md"
+
+
+@pytest.fixture
+def clone(tmp_path, monkeypatch) -> Path:
+    """The repository's tracked files, as a fresh clone has them, made the package's root."""
+    root = tmp_path / "clone"
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    for name in tracked.splitlines():
+        if (REPO / name).is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / name)
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+    return root
+
+
+def _shell(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = command.replace(".venv/bin/", f"{BIN}/")
+    return subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_the_teaching_guides_commands_work_as_written_on_a_fresh_clone(clone):
+    blocks = re.findall(r"^```bash run\n(.*?)^```", TEACHING.read_text(encoding="utf-8"), re.M | re.S)
+    assert len(blocks) >= 2, "the guide marks the commands a teacher runs with ```bash run"
+    for block in blocks:
+        for command in filter(str.strip, block.splitlines()):
+            result = _shell(command, clone)
+            assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    solutions = (clone / "build" / "cloud_dependence_solutions.ipynb").read_text(encoding="utf-8")
+    assert "**Solution 1.**" in solutions and "**Solution 3.**" in solutions
+    handout = clone / "handout"
+    assert (handout / "notebooks" / "cloud_dependence.ipynb").exists() and (handout / "data" / "sources.csv").exists()
+    assert (handout / "figures" / "MANIFEST.json").exists() and (handout / "Makefile").exists()
+    assert not (handout / "tests").exists() and not (handout / ".ci").exists()
+    exercises = runpy.run_path(str(handout / "src" / "sovereign_ai" / "exercises.py"))
+    assert exercises["SOLUTIONS"] == {}, "the students' copy has no worked solutions"
+
+
+def test_an_author_gets_one_figure_in_one_language_and_one_format(clone):
+    result = run_cli(
+        "build",
+        "--only",
+        "four_reasons",
+        "-p",
+        "lang",
+        "en",
+        "-p",
+        "formats",
+        "pdf",
+        "--output-dir",
+        "journal/",
+        root=clone,
+    )
+    assert result.returncode == 0, result.stderr
+    journal = clone / "journal"  # relative: below the repository root, wherever the command runs
+    assert sorted(p.name for p in journal.iterdir()) == [
+        "MANIFEST.json",
+        "four_reasons.en.caption.txt",
+        "four_reasons.en.pdf",
+    ]
+    assert f"{journal / 'four_reasons.en.pdf'}  (183 × " in result.stdout, "the path and its size in mm"
+
+
+def test_papermill_reads_list_values_as_the_build_does_and_a_relative_folder_is_below_the_root(clone, tmp_path):
+    result = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            "four_reasons.ipynb",
+            str(tmp_path / "run.ipynb"),
+            "-k",
+            KERNEL_NAME,
+            "-p",
+            "lang",
+            "en",
+            "-p",
+            "formats",
+            "pdf,png",
+            "-p",
+            "output_dir",
+            "variants/pm",
+        ],
+        cwd=clone / "notebooks",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=os.environ | {"PYTHONWARNINGS": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (clone / "variants" / "pm").iterdir())
+    assert written == ["four_reasons.en.caption.txt", "four_reasons.en.pdf", "four_reasons.en.png"]
+    assert not (clone / "notebooks" / "variants").exists(), "not below the folder the kernel started in"
+
+
+def test_a_plain_venv_runs_the_sovereign_ai_command(clone, tmp_path, monkeypatch):
+    """`pip install -c constraints.txt -e .` in a new venv, then `sovereign-ai build` for one figure.
+    Offline: the venv sees the pinned packages of this environment (a .pth file), and the build
+    backend comes from the wheel `make setup` keeps in .venv/wheelhouse."""
+    backend = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"][0]
+    wheels = sorted((Path(sys.prefix) / "wheelhouse").glob(backend.replace("==", "-") + "-*.whl"))
+    if not wheels:
+        pytest.skip(f"no {backend} wheel in {Path(sys.prefix) / 'wheelhouse'} (make setup puts it there)")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").glob("python*/site-packages"))
+    (site / "this-environment.pth").write_text(next(p for p in sys.path if p.endswith("site-packages")) + "\n")
+    monkeypatch.delenv("SOVEREIGN_AI_ROOT")  # the installed command finds its own checkout
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    install = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--find-links",
+            str(wheels[0].parent),
+            "-c",
+            "constraints.txt",
+            "-e",
+            ".",
+        ],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    build = subprocess.run(
+        [
+            str(venv / "bin" / "sovereign-ai"),
+            "build",
+            "--only",
+            "four_reasons",
+            "-p",
+            "formats",
+            "png",
+            "--output-dir",
+            "variants/venv",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert build.returncode == 0, build.stderr
+    assert (clone / "variants" / "venv" / "four_reasons.en.png").exists()
+
+
+def test_every_make_target_is_a_thin_call_of_the_sovereign_ai_command():
+    recipes = {}
+    target = None
+    for line in (REPO / "Makefile").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^[a-z-]+:", line):
+            target = line.split(":")[0]
+        elif not line.startswith("\t"):
+            target = None  # variables, comments, the environment's own rules
+        elif line.startswith("\t") and target:
+            recipes.setdefault(target, []).append(line.strip())
+    own = {"help", "clean", "setup"}  # make's own jobs: listing itself, removing folders, the environment
+    for name, lines in recipes.items():
+        if name not in own:
+            assert len(lines) == 1 and lines[0].startswith("@$(SAI) "), (name, lines)
+    assert {"figures", "test", "lint", "bench", "lab", "handout", "site", "notebooks", "check"} <= set(recipes)
