@@ -10,6 +10,7 @@ and what was expected.
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -112,11 +113,18 @@ def table_path(name: str) -> Path:
 
 _TYPE_HINTS = {
     "integer": "a whole number such as 3",
-    "number": "a number such as 97.0",
+    "number": "a number such as 97.0 (digits, a point, no spaces; not NaN or infinity)",
     "date": "a date written YYYY-MM-DD",
     "boolean": "true or false",
     "string": "text",
 }
+
+
+# Written forms each type accepts, strictly: Python's int() and float() would also take " 3",
+# "1_497", "nan" and "inf", and date.fromisoformat() "20241031" and "2024-W44-4".
+_INTEGER = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _convert(value: str, field_type: str):
@@ -124,10 +132,16 @@ def _convert(value: str, field_type: str):
     if field_type == "string":
         return value
     if field_type == "integer":
+        if not _INTEGER.fullmatch(value):
+            raise ValueError(value)
         return int(value)
     if field_type == "number":
+        if not _NUMBER.fullmatch(value):
+            raise ValueError(value)
         return float(value)
     if field_type == "date":
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     if field_type == "boolean":
         lowered = value.lower()
@@ -161,10 +175,20 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
     rows: list[dict] = []
     _record_read(paths.relative(path))
     try:
-        handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 (closed by the `with` below)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{shown}: file not found (listed in data/datapackage.json as table {name!r})") from None
-    with handle:
+    try:
+        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark: read it as Excel wrote it
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataError(
+            f"{shown}, line {line}: not UTF-8 text (byte {raw[error.start]:#04x}); save the file as "
+            'UTF-8 (in Excel: Save As, "CSV UTF-8 (comma delimited)")'
+        ) from None
+    if not text.strip():
+        raise DataError(f"{shown}: the file is empty; expected the header {','.join(expected_header)} and rows")
+    with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header != expected_header:
@@ -280,10 +304,79 @@ def _raise_if(problems: list) -> None:
     raise DataError("invalid data:\n  " + "\n  ".join(lines))
 
 
+def _rule_problems(name: str, rows: list[dict]) -> list[Problem]:
+    """The project's own checks, declared in the resource's `x-sovereign-ai`: a minimum of rows,
+    and rules across columns (`not_greater`) and tables (`sum_not_greater`, `in_use_hosts_systems`)."""
+    declared = resource(name).get("x-sovereign-ai", {})
+    shown = paths.relative(table_path(name))
+    problems = []
+    if len(rows) < declared.get("minRows", 0):
+        problems.append(
+            Problem(shown, None, None, None, f"has {len(rows)} rows; expected at least {declared['minRows']}")
+        )
+    for rule in declared.get("rules", []):
+        if rule["check"] == "not_greater":
+            column, than = rule["column"], rule["than"]
+            for r in rows:
+                if r.get(column) is not None and r.get(than) is not None and r[column] > r[than]:
+                    problems.append(
+                        Problem(
+                            shown,
+                            r["__row__"],
+                            r["__line__"],
+                            column,
+                            f"{r[column]!r} is greater than {than} ({r[than]!r}); expected at most that",
+                        )
+                    )
+        elif rule["check"] == "sum_not_greater":
+            other, _ = read_rows(rule["than"]["table"])
+            totals = {tuple(o[k] for k in rule["by"]): o[rule["than"]["column"]] for o in other}
+            sums: dict[tuple, int] = {}
+            for r in rows:
+                key = tuple(r[k] for k in rule["by"])
+                sums[key] = sums.get(key, 0) + (r[rule["column"]] or 0)
+                if key in totals and totals[key] is not None and sums[key] > totals[key]:
+                    problems.append(
+                        Problem(
+                            shown,
+                            r["__row__"],
+                            r["__line__"],
+                            rule["column"],
+                            f"brings the sum for {key} to {sums[key]}, more than the "
+                            f"{totals[key]} of {rule['than']['table']}.csv; expected at most that",
+                        )
+                    )
+        elif rule["check"] == "in_use_hosts_systems":
+            totals = {(o["as_of"], o["definition"]): o["systems_total"] for o in read_rows(rule["totals_table"])[0]}
+            status, _ = read_rows(rule["status_table"])
+            for (as_of, definition), total in totals.items():
+                split = {
+                    r["provider_id"]: r["systems"] for r in rows if (r["as_of"], r["definition"]) == (as_of, definition)
+                }
+                if sum(n or 0 for n in split.values()) != total:
+                    continue  # not split in full: the rest may be on any provider in use
+                for s in status:
+                    if s["as_of"] == as_of and s["is_in_use"] and not split.get(s["provider_id"]):
+                        problems.append(
+                            Problem(
+                                shown,
+                                None,
+                                None,
+                                "systems",
+                                f"{s['provider_id']} is in use on {as_of} ({rule['status_table']}.csv "
+                                f"row {s['__row__']}) but hosts no system of the full split; "
+                                "expected at least one",
+                            )
+                        )
+        else:
+            raise DataError(f"data/datapackage.json, table {name!r}: unknown rule {rule['check']!r}")
+    return problems
+
+
 def validate_table(name: str) -> list[dict]:
-    """Rows of the table, typed, after checking the table and its foreign keys."""
+    """Rows of the table, typed, after checking the table, its foreign keys and the project's own rules."""
     rows, problems = read_rows(name)
-    problems += _foreign_key_problems(name, rows)
+    problems += _foreign_key_problems(name, rows) + _rule_problems(name, rows)
     _raise_if(problems)
     return rows
 
@@ -294,7 +387,7 @@ def validate_all() -> None:
     for name in table_names():
         try:
             rows, found = read_rows(name)
-            problems += found + _foreign_key_problems(name, rows)
+            problems += found + _foreign_key_problems(name, rows) + _rule_problems(name, rows)
         except DataError as error:  # a whole file is unreadable: its header, or missing
             problems.append(str(error))
     _raise_if(problems)

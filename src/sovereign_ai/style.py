@@ -67,9 +67,32 @@ HOUSE_RC = {
 }
 
 
+class FontMissingError(RuntimeError):
+    """The Japanese font is not installed: figures would show empty boxes instead of text."""
+
+
 def use_house_style() -> None:
-    """Apply the house rcParams (fonts, embedding, stable SVG ids) for this process."""
+    """Apply the house rcParams (fonts, embedding, stable SVG ids) for this process.
+
+    Refuses when the Japanese font is missing, on every route (the build, papermill,
+    JupyterLab), rather than draw Japanese as empty boxes.
+    """
+    check_japanese_font()
     matplotlib.rcParams.update(HOUSE_RC)
+
+
+def check_japanese_font() -> None:
+    """FontMissingError naming the font and how to restore it, when matplotlib cannot find it."""
+    from matplotlib.font_manager import FontProperties, findfont
+
+    try:
+        findfont(FontProperties(family=FONT_FAMILY[0]), fallback_to_default=False)
+    except ValueError:
+        raise FontMissingError(
+            f"the Japanese font {FONT_FAMILY[0]} is not installed (it comes with the package matplotlib-fontja), "
+            "so Japanese text would be drawn as empty boxes. Restore it by re-running the set-up: "
+            "`make setup`, or `pip install -c constraints.txt -e .` in your environment."
+        ) from None
 
 
 def mm_to_inches(mm: float) -> float:

@@ -1,0 +1,105 @@
+"""A catalogue of bad tables: each is refused by the loader, before any kernel, with file, row,
+column, the value and what was expected; what Table Schema forbids, frictionless refuses too.
+
+Beyond Table Schema, the loader is stricter on its own (documented in data/README.md):
+numbers refuse NaN, infinities, spaces and `1_497` (frictionless reads them as Python does),
+and the rules in each resource's `x-sovereign-ai` (minimum rows, checks across columns and
+tables) are the project's own."""
+
+import pytest
+
+from sovereign_ai import data
+
+from conftest import edit_csv_row
+
+# (table, data row, column, value written, what the message must say, frictionless refuses it too)
+CATALOGUE = [
+    ("cloud_market_shares", 1, "share_high_pct", "nan", "is not of type number", False),
+    ("cloud_market_shares", 1, "share_high_pct", "inf", "is not of type number", False),
+    ("cloud_market_shares", 1, "share_high_pct", " 50", "is not of type number", False),
+    ("gov_cloud_systems", 1, "systems_total", "1_497", "is not of type integer", False),
+    ("gov_cloud_systems", 1, "systems_total", " 1497", "is not of type integer", False),
+    ("gov_cloud_systems", 1, "as_of", "20241031", "is not of type date", True),
+    ("gov_cloud_systems", 1, "as_of", "2024-W44-4", "is not of type date", True),
+    ("gov_cloud_systems", 1, "systems_total", "-1", "is below the minimum 0", True),
+    ("gov_cloud_systems", 1, "definition", "systems", "is not allowed; expected one of", True),
+    ("cloud_market_shares", 1, "share_low_pct", "55", "is greater than share_high_pct (50.0)", False),
+    ("gov_cloud_systems_by_provider", 1, "systems", "1498", "more than the 1497 of gov_cloud_systems.csv", False),
+    ("local_gov_delay_surveys", 2, "bodies_count", "1789", "is greater than bodies_total", False),
+]
+
+
+def _frictionless_refuses(root) -> bool:
+    from frictionless import validate
+
+    return not validate(str(root / "data" / "datapackage.json")).valid
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value", "said", "schema"), CATALOGUE, ids=[f"{c[0]}.{c[2]}={c[3]!r}" for c in CATALOGUE]
+)
+def test_a_bad_cell_is_refused_by_name(repo_copy, table, row, column, value, said, schema):
+    edit_csv_row(repo_copy, table, row, column, value)
+    with pytest.raises(data.DataError) as refused:
+        data.validate_all()
+    message = str(refused.value)
+    assert f"data/{table}.csv, row {row} (line {row + 1}), column {column!r}" in message, message
+    assert said in message, message
+    if schema:
+        assert _frictionless_refuses(repo_copy), "frictionless accepts what the schema forbids"
+
+
+def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(repo_copy):
+    path = repo_copy / "data" / "gov_cloud_status.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "2025-03-31,sakura,conditional,true,T1-11\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"sakura is in use on 2025-03-31 .* hosts no system of the full split"):
+        data.validate_all()
+
+
+def test_a_header_only_table_is_refused(repo_copy):
+    path = repo_copy / "data" / "gov_cloud_systems.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"data/gov_cloud_systems\.csv: has 0 rows; expected at least 1"):
+        data.validate_all()
+
+
+def test_a_csv_that_excel_saved_with_a_byte_order_mark_is_read_as_excel_wrote_it(repo_copy):
+    path = repo_copy / "data" / "jurisdictions.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    data.validate_all()
+    assert data.load_table("jurisdictions")["jurisdiction_id"].iloc[0] == "JP"
+
+
+def test_a_csv_that_is_not_utf8_says_how_to_save_it(repo_copy):
+    path = repo_copy / "data" / "jurisdictions.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("shift_jis"))
+    with pytest.raises(data.DataError) as refused:
+        data.validate_all()
+    assert "data/jurisdictions.csv, line 2: not UTF-8 text" in str(refused.value)  # 日本 is on line 2
+    assert "CSV UTF-8 (comma delimited)" in str(refused.value)
+
+
+def test_an_empty_csv_is_named(repo_copy):
+    (repo_copy / "data" / "jurisdictions.csv").write_bytes(b"")
+    with pytest.raises(data.DataError, match=r"data/jurisdictions\.csv: the file is empty; expected the header"):
+        data.validate_all()
+
+
+def test_the_shipped_data_passes_both_checks():
+    from frictionless import validate
+
+    data.validate_all()
+    assert validate(str(data.paths.data_dir() / "datapackage.json")).valid
+
+
+def test_drawing_without_the_japanese_font_stops_with_a_message_naming_it(monkeypatch):
+    from matplotlib import font_manager
+
+    from sovereign_ai import style
+
+    def no_such_font(prop, *args, fallback_to_default=True, **kwargs):
+        raise ValueError(f"Failed to find font {prop}")
+
+    monkeypatch.setattr(font_manager, "findfont", no_such_font)
+    with pytest.raises(style.FontMissingError, match=r"Japanese font IPAexGothic is not installed .*make setup"):
+        style.use_house_style()
