@@ -211,38 +211,22 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
                 continue
             record = {}
             for field, cell in zip(fields, cells):
+                column, hint = field["name"], _TYPE_HINTS[field["type"]]
                 constraints = field.get("constraints", {})
+                complaint, value = None, None
                 if cell == "":
                     if constraints.get("required"):
-                        problems.append(
-                            Problem(
-                                shown,
-                                row_number,
-                                line,
-                                field["name"],
-                                f"is empty; expected {_TYPE_HINTS[field['type']]} (the column is required)",
-                            )
-                        )
-                    record[field["name"]] = None
-                    continue
-                try:
-                    value = _convert(cell, field["type"])
-                except ValueError:
-                    problems.append(
-                        Problem(
-                            shown,
-                            row_number,
-                            line,
-                            field["name"],
-                            f"{cell!r} is not of type {field['type']}; expected {_TYPE_HINTS[field['type']]}",
-                        )
-                    )
-                    record[field["name"]] = None
-                    continue
-                complaint = _check_constraints(value, constraints)
+                        complaint = f"is empty; expected {hint} (the column is required)"
+                else:
+                    try:
+                        value = _convert(cell, field["type"])
+                    except ValueError:
+                        complaint = f"{cell!r} is not of type {field['type']}; expected {hint}"
+                    else:
+                        complaint = _check_constraints(value, constraints)
                 if complaint:
-                    problems.append(Problem(shown, row_number, line, field["name"], complaint))
-                record[field["name"]] = value
+                    problems.append(Problem(shown, row_number, line, column, complaint))
+                record[column] = value
             rows.append(record | {"__row__": row_number, "__line__": line})
     problems.extend(_key_problems(res, rows, shown))
     return rows, problems
