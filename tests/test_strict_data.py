@@ -103,3 +103,17 @@ def test_drawing_without_the_japanese_font_stops_with_a_message_naming_it(monkey
     monkeypatch.setattr(font_manager, "findfont", no_such_font)
     with pytest.raises(style.FontMissingError, match=r"Japanese font IPAexGothic is not installed .*make setup"):
         style.use_house_style()
+
+
+@pytest.mark.parametrize(("table", "row", "column", "value"), [c[:4] for c in CATALOGUE[::4]])
+def test_the_build_refuses_before_any_kernel_and_changes_nothing(repo_copy, table, row, column, value):
+    from conftest import run_cli, snapshot
+
+    edit_csv_row(repo_copy, table, row, column, value)
+    before = snapshot(repo_copy / "figures")
+    result = run_cli("build", "--force", root=repo_copy)
+    assert result.returncode == 2, result.stderr
+    assert f"data/{table}.csv, row {row} (line {row + 1}), column {column!r}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(repo_copy / "figures") == before
+    assert not (repo_copy / "build" / "executed").exists(), "no kernel started"

@@ -66,6 +66,7 @@ def main(argv=None) -> int:
         rows = []
 
         full = []
+        _say(f"(a) full build from clean, {args.repeat} times...")
         for _ in range(args.repeat):
             shutil.rmtree(out, ignore_errors=True)
             elapsed, stdout = _timed(build, env)
@@ -73,6 +74,7 @@ def main(argv=None) -> int:
         rows.append(("(a) full build from clean", full, _executed(stdout)))
 
         noop = []
+        _say(f"(b) rebuild with nothing changed, {max(5, args.repeat)} times...")
         for _ in range(max(5, args.repeat)):
             elapsed, stdout = _timed(build, env)
             noop.append(elapsed)
@@ -80,6 +82,7 @@ def main(argv=None) -> int:
 
         table = root / "data" / f"{EDITED_TABLE}.csv"
         one = []
+        _say(f"(c) rebuild after editing data/{EDITED_TABLE}.csv, {args.repeat} times...")
         for i in range(args.repeat):
             text = table.read_text(encoding="utf-8")
             old, new = EDITS if i % 2 == 0 else EDITS[::-1]
@@ -94,6 +97,7 @@ def main(argv=None) -> int:
 
         baseline_out = root / "baseline"
         plain = []
+        _say(f"(d) the notebooks' code in plain Python, {args.repeat} times...")
         for _ in range(args.repeat):
             shutil.rmtree(baseline_out, ignore_errors=True)
             elapsed, _ = _timed(
@@ -110,6 +114,10 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def _print(rows, args, same: bool) -> None:
