@@ -143,3 +143,11 @@ def test_bad_cloud_parameters_stop_the_run_with_a_clear_message(tmp_path, parame
         run_notebook("cloud_dependence", tmp_path, **parameters)
     assert error.value.ename == "ParameterError"
     assert message in error.value.evalue
+
+
+def test_figures_in_the_stored_notebooks_carry_alt_text_that_nbconvert_keeps():
+    from nbconvert import HTMLExporter
+
+    page, _ = HTMLExporter().from_filename(str(REPO / "notebooks" / "four_reasons.ipynb"))
+    assert 'alt="ソブリンAIが再び注目される4つの理由"' in page
+    assert "No description has been provided for this image" not in page

@@ -198,13 +198,17 @@ def png_bytes(fig: Figure, dpi: int) -> bytes:
 
 
 def show_figure(fig: Figure, dpi: int = 110) -> None:
-    """Display the figure in a notebook as a PNG only, with its title as alt text.
+    """Display the figure in a notebook as a PNG, with its title as alt text.
 
-    No text/plain repr is sent: reprs such as '<Figure size ...>' vary between
-    versions, and nbval skips PNG outputs but would compare text. Outside a
-    kernel (the benchmark's plain-Python baseline) the PNG is still rendered,
-    so both do the same work, but nothing is shown.
+    The output carries the PNG, and an HTML <img> of the same PNG with an `alt`
+    attribute, which nbconvert's HTML export and screen readers use (nbconvert
+    reads no alt text from an image's metadata). No text/plain repr is sent:
+    reprs such as '<Figure size ...>' vary between versions. Outside a kernel
+    (the benchmark's plain-Python baseline) the PNG is still rendered, so both
+    do the same work, but nothing is shown.
     """
+    import html
+
     from IPython import get_ipython
     from IPython.display import display
 
@@ -212,5 +216,7 @@ def show_figure(fig: Figure, dpi: int = 110) -> None:
     if get_ipython() is None:
         return
     described = getattr(fig, "sovereign_ai_description", None) or {}
-    metadata = {"image/png": {"alt": described["title"]}} if described.get("title") else {}
-    display({"image/png": encoded}, raw=True, metadata=metadata)
+    alt = described.get("title") or "figure"
+    width_px = round(fig.get_figwidth() * dpi)
+    image = f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" width="{width_px}">'
+    display({"image/png": encoded, "text/html": image}, raw=True, metadata={"image/png": {"alt": alt}})
