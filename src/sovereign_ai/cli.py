@@ -95,6 +95,7 @@ def _tools(command: str) -> int:
         return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest")
     if command == "bench":
         return _run("sovereign_ai.bench")
+    assert command == "lab", command
     # JupyterLab refuses to start as root (containers, CI machines) unless told it may.
     as_root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
     return _run("jupyterlab", *as_root, "notebooks/")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sovereign_ai import data
+from sovereign_ai import data, metrics
 
 HHI_MAX = 10_000  # shares in percent: a single provider with 100 %
 
@@ -274,7 +274,6 @@ def shift_to_domestic(base: Concentration, fraction: float) -> Scenario:
 
 # ---- Metrics file --------------------------------------------------------------
 
-METRICS_COLUMNS = ["metric", "value", "unit", "as_of", "note"]
 DEFINITION_WORDS = {"production_systems": "production systems", "all_systems": "systems of every kind"}
 
 
@@ -395,15 +394,4 @@ def metrics_table(as_of, fractions) -> pd.DataFrame:
                 (f"{key}_hhi_lower", round(s.hhi_low, 1), "index points", base.as_of.isoformat(), note),
                 (f"{key}_hhi_upper", round(s.hhi_high, 1), "index points", base.as_of.isoformat(), note),
             ]
-    return pd.DataFrame(rows, columns=METRICS_COLUMNS)
-
-
-def write_metrics(metrics: pd.DataFrame, output_dir, name: str):
-    """Write the metrics table as <name>_metrics.csv in output_dir (a relative one is below the
-    repository root), in full and then renamed into place like the figures; return its path."""
-    from sovereign_ai import paths, reads, safe_io
-
-    reads.record_modules()
-    path = paths.output_folder(output_dir) / f"{name}_metrics.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return safe_io.write_bytes(path, metrics.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return pd.DataFrame(rows, columns=metrics.COLUMNS)

@@ -35,6 +35,11 @@ class Problem:
     column: str | None
     message: str
 
+    @classmethod
+    def in_row(cls, file: str, row: dict, column: str | None, message: str) -> "Problem":
+        """A problem in one of read_rows' rows, which carry their row and line numbers."""
+        return cls(file, row["__row__"], row["__line__"], column, message)
+
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
@@ -244,10 +249,9 @@ def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
             value = tuple(r[k] for k in key)
             if value in seen:
                 problems.append(
-                    Problem(
+                    Problem.in_row(
                         shown,
-                        r["__row__"],
-                        r["__line__"],
+                        r,
                         ", ".join(key),
                         f"{value if len(value) > 1 else value[0]!r} repeats row {seen[value]}; expected a unique key",
                     )
@@ -268,13 +272,7 @@ def _foreign_key_problems(name: str, rows: list[dict]) -> list[Problem]:
         for r in rows:
             if r[column] is not None and r[column] not in known:
                 problems.append(
-                    Problem(
-                        shown,
-                        r["__row__"],
-                        r["__line__"],
-                        column,
-                        f"{r[column]!r} is not a {target_column} in {target}.csv",
-                    )
+                    Problem.in_row(shown, r, column, f"{r[column]!r} is not a {target_column} in {target}.csv")
                 )
     return problems
 
@@ -282,15 +280,79 @@ def _foreign_key_problems(name: str, rows: list[dict]) -> list[Problem]:
 def _raise_if(problems: list) -> None:
     if not problems:
         return
-    lines = [str(p) for p in problems[:MAX_ERRORS_SHOWN]]
+    problems = list(dict.fromkeys(str(p) for p in problems))  # a table read for its own and others' checks
+    lines = problems[:MAX_ERRORS_SHOWN]
     if len(problems) > MAX_ERRORS_SHOWN:
         lines.append(f"... and {len(problems) - MAX_ERRORS_SHOWN} more problems")
     raise DataError("invalid data:\n  " + "\n  ".join(lines))
 
 
+def _not_greater(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """In each row, `column` is at most `than`."""
+    column, than = rule["column"], rule["than"]
+    return [
+        Problem.in_row(shown, r, column, f"{r[column]!r} is greater than {than} ({r[than]!r}); expected at most that")
+        for r in rows
+        if r.get(column) is not None and r.get(than) is not None and r[column] > r[than]
+    ]
+
+
+def _sum_not_greater(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """Summed over rows grouped `by`, `column` is at most the matching row's total in another table."""
+    other, total_column = rule["than"]["table"], rule["than"]["column"]
+    totals = {tuple(o[k] for k in rule["by"]): o[total_column] for o in read_rows(other)[0]}
+    problems, sums = [], {}
+    for r in rows:
+        key = tuple(r[k] for k in rule["by"])
+        sums[key] = sums.get(key, 0) + (r[rule["column"]] or 0)
+        if totals.get(key) is not None and sums[key] > totals[key]:
+            problems.append(
+                Problem.in_row(
+                    shown,
+                    r,
+                    rule["column"],
+                    f"brings the sum for {key} to {sums[key]}, "
+                    f"more than the {totals[key]} of {other}.csv; expected at most that",
+                )
+            )
+    return problems
+
+
+def _in_use_hosts_systems(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """Where a count is split by provider in full, every provider in use at its date hosts a system."""
+    status = read_rows(rule["status_table"])[0]
+    problems = []
+    for total in read_rows(rule["totals_table"])[0]:
+        count = (total["as_of"], total["definition"])
+        split = {r["provider_id"]: r["systems"] for r in rows if (r["as_of"], r["definition"]) == count}
+        if sum(n or 0 for n in split.values()) != total["systems_total"]:
+            continue  # not split in full: the rest may be on any provider in use
+        for s in status:
+            if s["as_of"] == total["as_of"] and s["is_in_use"] and not split.get(s["provider_id"]):
+                problems.append(
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        "systems",
+                        f"{s['provider_id']} is in use on "
+                        f"{total['as_of']} ({rule['status_table']}.csv row {s['__row__']}) but hosts "
+                        "no system of the full split; expected at least one",
+                    )
+                )
+    return problems
+
+
+_RULE_CHECKS = {
+    "not_greater": _not_greater,
+    "sum_not_greater": _sum_not_greater,
+    "in_use_hosts_systems": _in_use_hosts_systems,
+}
+
+
 def _rule_problems(name: str, rows: list[dict]) -> list[Problem]:
     """The project's own checks, declared in the resource's `x-sovereign-ai`: a minimum of rows,
-    and rules across columns (`not_greater`) and tables (`sum_not_greater`, `in_use_hosts_systems`)."""
+    and the rules in _RULE_CHECKS, across columns and tables."""
     declared = resource(name).get("x-sovereign-ai", {})
     shown = paths.relative(table_path(name))
     problems = []
@@ -299,61 +361,12 @@ def _rule_problems(name: str, rows: list[dict]) -> list[Problem]:
             Problem(shown, None, None, None, f"has {len(rows)} rows; expected at least {declared['minRows']}")
         )
     for rule in declared.get("rules", []):
-        if rule["check"] == "not_greater":
-            column, than = rule["column"], rule["than"]
-            for r in rows:
-                if r.get(column) is not None and r.get(than) is not None and r[column] > r[than]:
-                    problems.append(
-                        Problem(
-                            shown,
-                            r["__row__"],
-                            r["__line__"],
-                            column,
-                            f"{r[column]!r} is greater than {than} ({r[than]!r}); expected at most that",
-                        )
-                    )
-        elif rule["check"] == "sum_not_greater":
-            other, _ = read_rows(rule["than"]["table"])
-            totals = {tuple(o[k] for k in rule["by"]): o[rule["than"]["column"]] for o in other}
-            sums: dict[tuple, int] = {}
-            for r in rows:
-                key = tuple(r[k] for k in rule["by"])
-                sums[key] = sums.get(key, 0) + (r[rule["column"]] or 0)
-                if key in totals and totals[key] is not None and sums[key] > totals[key]:
-                    problems.append(
-                        Problem(
-                            shown,
-                            r["__row__"],
-                            r["__line__"],
-                            rule["column"],
-                            f"brings the sum for {key} to {sums[key]}, more than the "
-                            f"{totals[key]} of {rule['than']['table']}.csv; expected at most that",
-                        )
-                    )
-        elif rule["check"] == "in_use_hosts_systems":
-            totals = {(o["as_of"], o["definition"]): o["systems_total"] for o in read_rows(rule["totals_table"])[0]}
-            status, _ = read_rows(rule["status_table"])
-            for (as_of, definition), total in totals.items():
-                split = {
-                    r["provider_id"]: r["systems"] for r in rows if (r["as_of"], r["definition"]) == (as_of, definition)
-                }
-                if sum(n or 0 for n in split.values()) != total:
-                    continue  # not split in full: the rest may be on any provider in use
-                for s in status:
-                    if s["as_of"] == as_of and s["is_in_use"] and not split.get(s["provider_id"]):
-                        problems.append(
-                            Problem(
-                                shown,
-                                None,
-                                None,
-                                "systems",
-                                f"{s['provider_id']} is in use on {as_of} ({rule['status_table']}.csv "
-                                f"row {s['__row__']}) but hosts no system of the full split; "
-                                "expected at least one",
-                            )
-                        )
-        else:
-            raise DataError(f"data/datapackage.json, table {name!r}: unknown rule {rule['check']!r}")
+        if rule["check"] not in _RULE_CHECKS:
+            raise DataError(
+                f"data/datapackage.json, table {name!r}: unknown rule {rule['check']!r}; "
+                f"the rules are: {', '.join(_RULE_CHECKS)}"
+            )
+        problems += _RULE_CHECKS[rule["check"]](rule, rows, shown)
     return problems
 
 

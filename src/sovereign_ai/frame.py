@@ -150,11 +150,6 @@ def style_axes(ax) -> None:
     ax.yaxis.label.set_size(size)
 
 
-def legend(ax, handles, **placement) -> None:
-    """A frameless legend in the label size; placement as matplotlib's (loc, bbox_to_anchor, ncols...)."""
-    ax.legend(handles=handles, fontsize=style.FONT_SIZES.label, frameon=False, **placement)
-
-
 def year_axis(axis, lang: str) -> None:
     """Ticks on 1 January of each year, labelled 2024 or 2024年."""
     axis.set_major_locator(mdates.YearLocator())
