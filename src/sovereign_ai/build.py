@@ -5,7 +5,9 @@ registry, every run's parameters, and the data. A run is skipped when the
 output folder's manifest shows it was built from the same notebook,
 parameters, data, package source and environment, and its files are there
 unchanged. Runs that do execute work side by side in separate processes, each
-into a staging folder; their files are moved into the output folder only when
+with one warm kernel that runs its runs in turn from a clean state (so a kernel's
+start and the imports are paid once per worker, not once per run; a failed run
+discards its kernel), each run into a staging folder; their files are moved into the output folder only when
 every run has succeeded, so a failed build leaves the existing figures
 untouched; publishing takes the output folder's lock and is all or nothing,
 even when the build is killed (sovereign_ai.publish).
@@ -22,6 +24,7 @@ import csv
 import io
 import itertools
 import json
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -37,7 +40,7 @@ from pathlib import Path
 import yaml
 
 from sovereign_ai import data, manifest, paths, publish, reads, safe_io
-from sovereign_ai.kernels import KERNEL_LOG_VARIABLE, KERNEL_NAME, ipc_kernel_manager_class
+from sovereign_ai.kernels import KERNEL_NAME, WarmKernel
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
 CELL_TIMEOUT_S = 600
@@ -350,34 +353,50 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
 # ---- Executing runs ------------------------------------------------------------------------
 
 
+_warm_kernel = None  # this process's kernel, kept from one run to the next (kernels.WarmKernel)
+
+
 def _execute(job: dict) -> dict:
-    """Run one notebook with papermill (in this process or a worker); never raises."""
+    """Run one notebook with papermill (in this process or a worker) on this process's warm kernel,
+    started on first use; never raises. A run that fails discards the kernel."""
+    global _warm_kernel
     started = time.perf_counter()
-    os.environ[reads.READS_LOG_VARIABLE] = job["reads_log"]  # inherited by the kernel
-    os.environ[KERNEL_LOG_VARIABLE] = job["kernel_log"]
-    Path(job["kernel_log"]).write_bytes(b"")  # this run's messages only
+    kernel_log = job["kernel_log"]
     try:
         import papermill  # about 2 s to import: only in processes that run notebooks
 
         Path(job["staging"]).mkdir(parents=True, exist_ok=True)
+        if _warm_kernel is None:
+            Path(job["kernel_log"]).write_bytes(b"")  # this kernel's messages only
+            _warm_kernel = WarmKernel(cwd=job["cwd"], log=job["kernel_log"])
+            multiprocessing.util.Finalize(None, _discard_kernel, exitpriority=10)  # a worker's exit ends it
+        kernel_log = _warm_kernel.log
+        with open(kernel_log, "a", encoding="utf-8") as log:
+            log.write(f"--- {job['run_id']} ---\n")
+        _warm_kernel.prepare(cwd=job["cwd"], environment={reads.READS_LOG_VARIABLE: job["reads_log"]})
         papermill.execute_notebook(
             job["notebook"],
             job["executed"],
             parameters=job["parameters"],
             kernel_name=KERNEL_NAME,
-            cwd=job["cwd"],
+            km=_warm_kernel.km,
             progress_bar=False,
             execution_timeout=CELL_TIMEOUT_S,
-            kernel_manager_class=ipc_kernel_manager_class(),
         )
         error = None
     except Exception as exc:  # papermill raises its own types; all end the build
         reason = getattr(exc, "evalue", None) or str(exc)
         error = f"{getattr(exc, 'ename', type(exc).__name__)}: {reason}"
-    finally:
-        os.environ.pop(reads.READS_LOG_VARIABLE, None)
-        os.environ.pop(KERNEL_LOG_VARIABLE, None)
-    return {"run_id": job["run_id"], "error": error, "seconds": time.perf_counter() - started}
+        _discard_kernel()
+    seconds = time.perf_counter() - started
+    return {"run_id": job["run_id"], "error": error, "seconds": seconds, "kernel_log": Path(kernel_log).name}
+
+
+def _discard_kernel() -> None:
+    global _warm_kernel
+    if _warm_kernel is not None:
+        _warm_kernel.close()
+        _warm_kernel = None
 
 
 def default_jobs() -> int:
@@ -403,9 +422,11 @@ def build(
     dry_run: bool = False,
     jobs: int | None = None,
     runs: list[Run] | None = None,
+    list_files: bool = True,
     out=sys.stdout,
 ) -> Outcome:
-    """Check everything, run the runs whose inputs changed, then move their outputs into output_dir."""
+    """Check everything, run the runs whose inputs changed, then move their outputs into output_dir
+    (listing each file with its size when output_dir is not figures/, unless list_files is false)."""
     started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
@@ -422,7 +443,7 @@ def build(
     try:
         with publish.locked(area, shown, out):
             publish.recover(output_dir, area, out)
-            return _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
+            return _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, out, started)
     except KeyboardInterrupt as interrupt:
         raise Interrupted(
             f"Interrupted: {shown} is unchanged (no file in it was replaced).",
@@ -459,7 +480,7 @@ def _read_manifest(output_dir: Path, force: bool, only) -> dict:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
 
 
-def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started) -> Outcome:
+def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, out, started) -> Outcome:
     """The build proper, holding the output folder's lock."""
     shown = paths.relative(output_dir) + "/"
     files, reasons = _reasons(runs, output_dir, force, only)
@@ -487,15 +508,16 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
         file=out,
         flush=True,
     )
-    job_list = [_job(run, staging_root, work) for run in todo]
+    executed = _executed_folder(work, area, output_dir)
+    job_list = [_job(run, staging_root, executed) for run in todo]
     try:
         results = _run_jobs(job_list, workers, out)
         failures = [r for r in results if r["error"]]
         if failures:
             lines = [
                 f"{f['run_id']} failed: {f['error']}\n  The executed notebook is "
-                f"{paths.relative(work / 'executed' / (f['run_id'] + '.ipynb'))} "
-                f"(kernel log: {f['run_id']}.kernel.log beside it)."
+                f"{paths.relative(executed / (f['run_id'] + '.ipynb'))} "
+                f"(kernel log: {f['kernel_log']} beside it)."
                 for f in failures
             ]
             raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
@@ -506,7 +528,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, out, started)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]
-    if output_dir.resolve() != paths.figures_dir().resolve():  # a variant: say where each figure went, and its size
+    if list_files and output_dir.resolve() != paths.figures_dir().resolve():  # a variant: each file and its size
         for path in sorted(outcome.written):
             size = file_size_mm(path)
             print(f"  {path}" + (f"  ({size[0]:.0f} × {size[1]:.0f} mm)" if size else ""), file=out)
@@ -550,15 +572,23 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
-def _job(run: Run, staging_root: Path, work: Path) -> dict:
+def _executed_folder(work: Path, area: Path, output_dir: Path) -> Path:
+    """Where the executed notebooks go: build/executed/ for figures/; for any other output folder,
+    its own folder in its area, so that builds into different folders never share one."""
+    if output_dir.resolve() == paths.figures_dir().resolve():
+        return work / "executed"
+    return area / "executed"
+
+
+def _job(run: Run, staging_root: Path, executed: Path) -> dict:
     reads_log = _ensure(staging_root / ".reads") / f"{run.run_id}.txt"
     staging = staging_root / run.run_id
     return {
         "run_id": run.run_id,
         "notebook": str(run.notebook),
         "cwd": str(run.notebook.parent),
-        "executed": str(_ensure(work / "executed") / f"{run.run_id}.ipynb"),
-        "kernel_log": str(work / "executed" / f"{run.run_id}.kernel.log"),
+        "executed": str(_ensure(executed) / f"{run.run_id}.ipynb"),
+        "kernel_log": str(executed / f"{run.run_id}.kernel.log"),
         "staging": str(staging),
         "reads_log": str(reads_log),
         "parameters": run.parameters | {"name": run.figure, "output_dir": str(staging)},
@@ -575,8 +605,11 @@ def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
         print(f"  [{len(results)}/{len(jobs)}] {result['run_id']:<28} {status}", file=out, flush=True)
 
     if workers == 1:
-        for job in jobs:
-            report(_execute(job))
+        try:
+            for job in jobs:
+                report(_execute(job))
+        finally:
+            _discard_kernel()
         return results
     # Separate processes (spawned, so no state is shared) each pay papermill's import once.
     # They ignore Ctrl-C: the build stops them itself, so the terminal shows no worker tracebacks.
@@ -692,7 +725,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
         fresh = Path(temporary)
         print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
-        build(only=only, output_dir=fresh, force=True, jobs=jobs, out=out)
+        build(only=only, output_dir=fresh, force=True, jobs=jobs, list_files=False, out=out)
         built = {p.name: p for p in fresh.iterdir() if p.is_file()}
         wanted = set(built) if only else set(built) | {p.name for p in figures.iterdir() if p.is_file()}
         if only:
