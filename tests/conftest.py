@@ -49,6 +49,12 @@ def repo_copy(tmp_path, monkeypatch) -> Path:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints"))
         else:
             shutil.copy2(source, root / name)
+    # The notebooks' declared parameters, cached by each notebook's SHA-256: without it every
+    # command in the copy would first pay papermill's import (about 2 s) to read them again.
+    cache = REPO / "build" / "parameters-cache.json"
+    if cache.exists():
+        (root / "build").mkdir()
+        shutil.copy2(cache, root / "build" / cache.name)
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
 
@@ -72,6 +78,48 @@ def edit_csv_row(root: Path, table: str, row: int, column: str | None, value: st
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below folder with its bytes, to show a folder did not change."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class NotebookRunner:
+    """papermill runs on one warm kernel, reset before each run as the build resets it (and
+    replaced after a run that fails, as the build replaces it): a kernel's start and the
+    imports are paid once per test process."""
+
+    def __init__(self):
+        self.kernel = None
+
+    def __call__(self, notebook: Path, executed: Path, parameters: dict):
+        import papermill
+
+        from sovereign_ai.kernels import KERNEL_NAME, WarmKernel
+
+        if self.kernel is None:
+            self.kernel = WarmKernel(cwd=str(notebook.parent))
+        self.kernel.prepare(cwd=str(notebook.parent), environment={})
+        try:
+            return papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                km=self.kernel.km,
+                progress_bar=False,
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        if self.kernel is not None:
+            self.kernel.close()
+            self.kernel = None
+
+
+@pytest.fixture(scope="session")
+def run_papermill():
+    runner = NotebookRunner()
+    yield runner
+    runner.close()
 
 
 CHART_NOTEBOOKS = ("cloud_dependence", "policy_timeline", "sovereign_models", "local_government", "ai_compute")

@@ -3,11 +3,9 @@
 import json
 import re
 
-import papermill
 import pytest
 
 from sovereign_ai.exercises import SOLUTIONS
-from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
 
 from conftest import REPO
 
@@ -56,17 +54,9 @@ WORKED = {  # what some solutions must find, checked by hand
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_show_solutions_shows_every_solution(name, tmp_path):
+def test_show_solutions_shows_every_solution(name, tmp_path, run_papermill):
     executed = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(REPO / "notebooks" / f"{name}.ipynb"),
-        str(executed),
-        parameters={"show_solutions": True, "formats": ["png"]},
-        kernel_name=KERNEL_NAME,
-        cwd=str(REPO / "notebooks"),
-        progress_bar=False,
-        kernel_manager_class=ipc_kernel_manager_class(),
-    )
+    run_papermill(REPO / "notebooks" / f"{name}.ipynb", executed, {"show_solutions": True, "formats": ["png"]})
     text = outputs_text(json.loads(executed.read_text(encoding="utf-8")))
     for number in range(1, len(SOLUTIONS[name]) + 1):
         assert f"**Solution {number}.**" in text, (name, number)

@@ -5,36 +5,30 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
-
 from conftest import REPO
 
 MM_TO_PT = 72 / 25.4
 
 
-def run_notebook(notebook, tmp_path, **parameters):
-    output_dir = tmp_path / "out"
-    executed = tmp_path / f"{notebook}.executed.ipynb"
-    papermill.execute_notebook(
-        str(REPO / "notebooks" / f"{notebook}.ipynb"),
-        str(executed),
-        parameters=parameters | {"output_dir": str(output_dir)},
-        kernel_name=KERNEL_NAME,
-        cwd=str(REPO / "notebooks"),
-        progress_bar=False,
-        kernel_manager_class=ipc_kernel_manager_class(),
-    )
-    return output_dir
+@pytest.fixture
+def run_notebook(run_papermill, tmp_path):
+    """Run a notebook with these parameters; the folder its files went to."""
+
+    def run(notebook, **parameters):
+        output_dir = tmp_path / "out"
+        executed = tmp_path / f"{notebook}.executed.ipynb"
+        run_papermill(REPO / "notebooks" / f"{notebook}.ipynb", executed, parameters | {"output_dir": str(output_dir)})
+        return output_dir
+
+    return run
 
 
 def pdf_text(path):
     return "".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_four_reasons_in_english_single_column_greyscale(tmp_path):
-    out = run_notebook(
-        "four_reasons", tmp_path, lang="en", width_mm=89, palette="greyscale", formats=["pdf", "png"], dpi=200
-    )
+def test_four_reasons_in_english_single_column_greyscale(run_notebook):
+    out = run_notebook("four_reasons", lang="en", width_mm=89, palette="greyscale", formats=["pdf", "png"], dpi=200)
     assert sorted(p.name for p in out.iterdir()) == [f"four_reasons.en.{k}" for k in ("caption.txt", "pdf", "png")]
     page = PdfReader(out / "four_reasons.en.pdf").pages[0]
     assert float(page.mediabox.width) == pytest.approx(89 * MM_TO_PT, abs=0.01)  # 252.3 pt
@@ -51,10 +45,9 @@ def test_four_reasons_in_english_single_column_greyscale(tmp_path):
     )  # matplotlib truncates to whole pixels
 
 
-def test_basic_plan_policies_double_column_in_japanese(tmp_path):
+def test_basic_plan_policies_double_column_in_japanese(run_notebook):
     out = run_notebook(
         "basic_plan_policies",
-        tmp_path,
         lang="ja",
         width_mm=183,
         formats=["pdf"],
@@ -71,9 +64,9 @@ def test_basic_plan_policies_double_column_in_japanese(tmp_path):
     assert "AI基本計画(骨子)の4つの基本方針" not in text, "show_title=False leaves the title out"
 
 
-def test_a_bad_parameter_stops_a_direct_papermill_run_with_a_clear_message(tmp_path):
+def test_a_bad_parameter_stops_a_direct_papermill_run_with_a_clear_message(run_notebook, tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as error:
-        run_notebook("four_reasons", tmp_path, lang="fr")
+        run_notebook("four_reasons", lang="fr")
     assert error.value.ename == "ParameterError"
     assert """parameter 'lang': 'fr' is not allowed; expected "ja" or "en\"""" in error.value.evalue
     assert not (tmp_path / "out").exists()
@@ -86,10 +79,9 @@ def read_metrics(out):
         return {r["metric"]: r for r in csv.DictReader(f)}
 
 
-def test_cloud_dependence_as_of_2022_with_other_fractions(tmp_path):
+def test_cloud_dependence_as_of_2022_with_other_fractions(run_notebook, tmp_path):
     out = run_notebook(
         "cloud_dependence",
-        tmp_path,
         as_of="2022-01-01",
         shift_to_domestic=[0.1, 0.5],
         formats=["png"],
@@ -109,8 +101,8 @@ def test_cloud_dependence_as_of_2022_with_other_fractions(tmp_path):
     assert "no count of systems is dated on or before 2022-01-01" in executed
 
 
-def test_cloud_dependence_scenarios_start_from_the_latest_count(tmp_path):
-    out = run_notebook("cloud_dependence", tmp_path, shift_to_domestic=[0.1, 0.5], formats=["png"], dpi=100, lang="en")
+def test_cloud_dependence_scenarios_start_from_the_latest_count(run_notebook):
+    out = run_notebook("cloud_dependence", shift_to_domestic=[0.1, 0.5], formats=["png"], dpi=100, lang="en")
     metrics = read_metrics(out)
     for fraction in (0.1, 0.5):
         expected = round(100 * fraction * 2729 / 2808, 2)
@@ -119,8 +111,8 @@ def test_cloud_dependence_scenarios_start_from_the_latest_count(tmp_path):
     assert "scenario_shift_0.25_domestic_share" not in metrics
 
 
-def test_cloud_dependence_as_of_2024_has_five_one_domestic_and_conditional(tmp_path):
-    out = run_notebook("cloud_dependence", tmp_path, as_of="2024-01-01", formats=["svg"])
+def test_cloud_dependence_as_of_2024_has_five_one_domestic_and_conditional(run_notebook):
+    out = run_notebook("cloud_dependence", as_of="2024-01-01", formats=["svg"])
     metrics = read_metrics(out)
     assert metrics["providers_selected"]["value"] == "5"
     assert metrics["providers_domestic"]["value"] == "1"
@@ -138,9 +130,9 @@ def test_cloud_dependence_as_of_2024_has_five_one_domestic_and_conditional(tmp_p
         ),
     ],
 )
-def test_bad_cloud_parameters_stop_the_run_with_a_clear_message(tmp_path, parameters, message):
+def test_bad_cloud_parameters_stop_the_run_with_a_clear_message(run_notebook, parameters, message):
     with pytest.raises(papermill.PapermillExecutionError) as error:
-        run_notebook("cloud_dependence", tmp_path, **parameters)
+        run_notebook("cloud_dependence", **parameters)
     assert error.value.ename == "ParameterError"
     assert message in error.value.evalue
 

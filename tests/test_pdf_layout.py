@@ -31,37 +31,59 @@ def _cases() -> list:
     return cases
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Every figure in figures.yaml as PDF at each width, in both languages, once for the module:
-    {width_mm: folder}. Drawn by each notebook's own cells in this process (no kernel), as the
-    build draws them, and saved with the build's saving function."""
+_SAVED: dict = {}  # (width_mm, run id) -> {PDF name: path}, drawn once per test process
+
+
+def _run_writing(name: str):
+    """The registered run whose notebook writes this PDF (figure name, optional part, language)."""
     from sovereign_ai.build import load_registry
 
+    matches = [
+        run
+        for run in load_registry()
+        if name.endswith(f".{run.parameters['lang']}.pdf")
+        and (name.startswith(f"{run.figure}.") or name.startswith(f"{run.figure}_"))
+    ]
+    return max(matches, key=lambda run: len(run.figure))
+
+
+def _pdfs(folder, width_mm: float, run) -> dict:
+    """The run's charts as PDF at this width, drawn by the notebook's own cells in this process
+    (no kernel), as the build draws them, and saved with the build's saving function."""
     from conftest import drawn
 
-    folders = {}
-    for width in WIDTHS_MM:
-        folder = tmp_path_factory.mktemp(f"pdf-{width}mm")
-        for run in load_registry():
-            lang = run.parameters["lang"]
-            for part, fig in drawn(run.notebook.stem, lang, width).items():
-                stem = f"{run.figure}_{part}" if part else run.figure
-                style.save_figure(fig, folder, f"{stem}.{lang}", ["pdf"], 300)
-        folders[width] = folder
-    return folders
+    key = (width_mm, run.run_id)
+    if key not in _SAVED:
+        lang = run.parameters["lang"]
+        saved = {}
+        for part, fig in drawn(run.notebook.stem, lang, width_mm).items():
+            stem = f"{run.figure}_{part}" if part else run.figure
+            for path in style.save_figure(fig, folder, f"{stem}.{lang}", ["pdf"], 300):
+                saved[path.name] = path
+        _SAVED[key] = saved
+    return _SAVED[key]
 
 
-def test_every_chart_is_checked(built):
-    for width, folder in built.items():
-        written = sorted(p.name for p in folder.glob("*.pdf"))
-        assert written == PDFS, f"at {width} mm the notebooks draw other PDFs than figures/ holds: run `make figures`"
+@pytest.fixture(scope="session")
+def pdf_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("pdf")
+
+
+def test_every_chart_is_checked(pdf_folder):
+    from sovereign_ai.build import load_registry
+
+    folder = pdf_folder / "183"
+    folder.mkdir(exist_ok=True)
+    written = sorted(name for run in load_registry() for name in _pdfs(folder, 183, run))
+    assert written == PDFS, "the notebooks draw other PDFs than figures/ holds: run `make figures`"
     assert {name for _, name in KNOWN_FAILURES} <= set(PDFS)
 
 
 @pytest.mark.parametrize(("width_mm", "name"), _cases())
-def test_no_text_is_cut_off_overlaps_or_crosses_panels(built, width_mm, name):
-    found = problems(built[width_mm] / name)
+def test_no_text_is_cut_off_overlaps_or_crosses_panels(pdf_folder, width_mm, name):
+    folder = pdf_folder / str(width_mm)
+    folder.mkdir(exist_ok=True)
+    found = problems(_pdfs(folder, width_mm, _run_writing(name))[name])
     assert found == [], f"{name} at {width_mm} mm:\n" + "\n".join(found)
 
 
