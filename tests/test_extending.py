@@ -6,6 +6,7 @@ Each fenced block of the guide says what to do with it: `file=` writes a file,
 commands. If a step of the guide stops working, this test fails.
 """
 
+import csv
 import json
 import os
 import re
@@ -15,7 +16,6 @@ import sys
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from sovereign_ai import manifest as manifest_file
 from sovereign_ai.build import load_registry
 
 from conftest import REPO
@@ -86,15 +86,17 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
         for ext in ("svg", "pdf", "png"):
             assert (figures / f"ismap_milestones.{lang}.{ext}").exists()
     build_output = next(o for o in outputs if "Running" in o)
-    # Every run reads sources.csv, so the new source rows re-run them all; their figures come out
-    # byte-identical, and only the new figure's eight files (and the manifest) change.
+    # A run depends only on the sources.csv rows it cites, so the new source rows re-run nothing
+    # already built: only the new figure's two runs execute, writing its 6 files and 2 captions.
     runs = len(load_registry())  # the copy's registry, the new figure's two runs included
-    files = len(manifest_file.read(REPO / "figures")["files"]) + 8  # and the new figure's 6 files and 2 captions
-    assert f"Running {runs} of {runs} runs" in build_output
-    assert f"{files} files written to figures/ (8 changed)" in build_output
+    assert f"Running 2 of {runs} runs ({runs - 2} up to date)" in build_output
+    assert f"8 files written to figures/ (8 changed), {runs - 2} runs up to date" in build_output
     # The change of section 4 re-ran only the new notebook, and its figure shows the new mark.
     assert f"Running 2 of {runs} runs" in outputs[-1]
     assert "#d55e00" in (figures / "ismap_milestones.en.svg").read_text(encoding="utf-8").lower()
     manifest = json.loads((figures / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     data_read = manifest["ismap_milestones.en.png"]["produced_by"][0]["inputs"]["data_sha256"]
     assert "data/ismap_milestones.csv" in data_read
+    with open(repo_copy / "data" / "ismap_milestones.csv", encoding="utf-8") as f:
+        cited = {f"data/sources.csv#{row['source_id']}" for row in csv.DictReader(f)}
+    assert cited <= set(data_read) and "data/sources.csv" not in data_read, "the run records the rows it cites"

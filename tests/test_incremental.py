@@ -5,10 +5,10 @@ import json
 import re
 import sys
 
-from sovereign_ai import data, manifest, paths
+from sovereign_ai import data, manifest, paths, reads
 from sovereign_ai.build import load_registry
 
-from conftest import REPO, run_cli, snapshot
+from conftest import REPO, edit_csv_row, run_cli, snapshot
 
 FIGURES = paths.figures_dir()
 
@@ -45,6 +45,68 @@ def test_manifest_records_only_the_data_each_run_read():
     assert not any("basic_plan" in f or "gov_cloud" in f for f in figure_1)
     metrics = files["cloud_dependence_metrics.csv"]["produced_by"]
     assert [p["run"] for p in metrics] == ["cloud_dependence.en", "cloud_dependence.ja"]
+
+
+def test_manifest_records_the_source_rows_a_run_cites_not_the_whole_table():
+    files = manifest.read(FIGURES)["files"]
+    for name, entry in files.items():
+        for producer in entry["produced_by"]:
+            read = producer["inputs"]["data_sha256"]
+            assert "data/sources.csv" not in read, f"{name}: no notebook loads the whole sources table"
+            assert any(f.startswith("data/sources.csv#") for f in read), f"{name}: its source line cites rows"
+    figure_1 = files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["data_sha256"]
+    assert [f for f in figure_1 if f.startswith("data/sources.csv")] == ["data/sources.csv#dir_2025_sovereign_ai"]
+
+
+def _source_row(root, source_id: str) -> int:
+    """The number of the data row of sources.csv (from 1) with this source_id."""
+    with open(root / "data" / "sources.csv", encoding="utf-8", newline="") as f:
+        return next(number for number, row in enumerate(csv.DictReader(f), start=1) if row["source_id"] == source_id)
+
+
+def test_a_source_row_is_hashed_alone_and_missing_once_removed(repo_copy):
+    cited, neighbour = "data/sources.csv#T8-02", "data/sources.csv#T8-03"
+    before = {entry: data.input_sha256(entry) for entry in (cited, neighbour)}
+    assert "missing" not in before.values()
+    edit_csv_row(repo_copy, "sources", _source_row(repo_copy, "T8-02"), "title", "A retitled article")
+    assert data.input_sha256(cited) != before[cited]
+    assert data.input_sha256(neighbour) == before[neighbour], "rewriting the file leaves other rows' hashes alone"
+    _edit(repo_copy, "sources", "\nT8-02,", "\nT8-02-removed,")
+    assert data.input_sha256(cited) == "missing"
+
+
+def test_citing_a_source_records_its_row_and_loading_the_table_the_whole_file(tmp_path, monkeypatch):
+    log = tmp_path / "reads.txt"
+    monkeypatch.setenv(reads.READS_LOG_VARIABLE, str(log))
+    data.source("T8-02")
+    data.validate_table("report_figures")  # its foreign key to sources is checked, not recorded
+    assert set(log.read_text(encoding="utf-8").split()) == {
+        "data/datapackage.json#sources",
+        "data/sources.csv#T8-02",
+        "data/datapackage.json#report_figures",
+        "data/report_figures.csv",
+    }
+    data.load_table("sources")
+    assert "data/sources.csv" in log.read_text(encoding="utf-8").split()
+
+
+def test_editing_a_source_row_makes_stale_only_the_runs_that_cite_it(repo_copy):
+    edit_csv_row(repo_copy, "sources", _source_row(repo_copy, "T8-02"), "title", "A retitled article")
+    result = run_cli("build", "--dry-run", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert sorted(line.split()[1] for line in lines if line.startswith("run ")) == ["ai_compute.en", "ai_compute.ja"]
+    assert "run  ai_compute.ja                data changed: data/sources.csv#T8-02" in lines
+
+
+def test_adding_a_source_row_makes_no_run_stale(repo_copy):
+    with open(repo_copy / "data" / "sources.csv", "a", encoding="utf-8") as f:
+        f.write("T0-01,,,A publisher,,A new source,,https://example.org/,2026-01-01,,A new fact,verbatim,,\n")
+    data.validate_all()  # the new row is a valid source
+    assert any(r["source_id"] == "T0-01" for r in data.validate_table("sources"))
+    result = run_cli("build", "--dry-run", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"0 of {len(load_registry())} runs would execute into figures/"
 
 
 def test_manifest_has_no_timestamps_or_absolute_paths_and_is_sorted():

@@ -10,6 +10,7 @@ and what was expected.
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sovereign_ai import paths
+from sovereign_ai import paths, reads
 from sovereign_ai.reads import record as _record_read
 
 MAX_ERRORS_SHOWN = 10
@@ -50,6 +51,7 @@ class Problem:
 
 
 DESCRIPTOR_KEY = "data/datapackage.json#"  # a read of one table's description: "...#<table>"
+ROW_KEY = "#"  # a read of one row of a table: "data/sources.csv#<source_id>"
 
 
 def descriptor() -> dict:
@@ -59,21 +61,60 @@ def descriptor() -> dict:
 
 
 def input_sha256(entry: str) -> str:
-    """The SHA-256 of a recorded read: a data file's bytes, or one table's description
-    (so that adding a table to the descriptor does not make every run stale)."""
-    import hashlib
-
+    """The SHA-256 of a recorded read: a data file's bytes, one table's description
+    (so that adding a table to the descriptor does not make every run stale), or one row
+    of a table, "data/<file>.csv#<key>" (so that adding a source does not either);
+    "missing" when it is gone."""
     if entry.startswith(DESCRIPTOR_KEY):
         name = entry[len(DESCRIPTOR_KEY) :]
         found = [r for r in descriptor()["resources"] if r["name"] == name]
         if not found:
             return "missing"
-        text = json.dumps(found[0], sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return _sha256_text(json.dumps(found[0], sort_keys=True, ensure_ascii=False))
+    if ROW_KEY in entry:
+        file, _, key = entry.partition(ROW_KEY)
+        return _row_sha256(file, key)
     path = paths.repo_root() / entry
     if not path.exists():
         return "missing"
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _row_sha256(file: str, key: str) -> str:
+    """The SHA-256 of the cells, by column, of the row of a table file whose primary key is key."""
+    tables = [r for r in descriptor()["resources"] if paths.relative(paths.data_dir() / r["path"]) == file]
+    key_column = _single_key_column(tables[0]) if tables else None
+    path = paths.repo_root() / file
+    if key_column is None or not path.is_file():
+        return "missing"
+    try:
+        table = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return "unreadable"  # stale, so the build validates the file and names the problem
+    header = table[0] if table else []
+    if key_column not in header:
+        return "missing"
+    at = header.index(key_column)
+    for cells in table[1:]:
+        if len(cells) > at and cells[at] == key:
+            return _sha256_text(json.dumps(dict(zip(header, cells)), sort_keys=True, ensure_ascii=False))
+    return "missing"
+
+
+def _single_key_column(res: dict) -> str | None:
+    """The column of a table's primary key when it has one column, else None."""
+    key = res["schema"].get("primaryKey")
+    key = [key] if isinstance(key, str) else key
+    return key[0] if isinstance(key, list) and len(key) == 1 else None
+
+
+def _record_row_read(name: str, key: str) -> None:
+    """Record that the run read one row of a table (by its single-column primary key), not the whole file."""
+    _record_read(paths.relative(table_path(name)) + ROW_KEY + key)
 
 
 @lru_cache(maxsize=4)
@@ -267,7 +308,10 @@ def _foreign_key_problems(name: str, rows: list[dict]) -> list[Problem]:
     for fk in resource(name)["schema"].get("foreignKeys", []):
         column = fk["fields"]
         target, target_column = fk["reference"]["resource"], fk["reference"]["fields"]
-        target_rows, _ = read_rows(target)
+        # The build checks every table before any kernel starts, so a run's outputs never depend on
+        # the referenced table through this check: it is not recorded as read.
+        with reads.not_recorded():
+            target_rows, _ = read_rows(target)
         known = {r[target_column] for r in target_rows}
         for r in rows:
             if r[column] is not None and r[column] not in known:
@@ -409,8 +453,12 @@ def load_table(name: str):
 
 
 def source(source_id: str) -> dict:
-    """One row of sources.csv."""
-    for r in validate_table("sources"):
+    """One row of sources.csv, checked with its whole table; the run is recorded as reading that row only,
+    so that adding or editing another source leaves it current."""
+    with reads.not_recorded():
+        rows = validate_table("sources")
+    for r in rows:
         if r["source_id"] == source_id:
+            _record_row_read("sources", source_id)
             return r
     raise DataError(f"no source {source_id!r} in data/sources.csv")

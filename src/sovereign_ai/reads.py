@@ -8,14 +8,17 @@ changed. Outside the build, recording does nothing.
 
 import os
 import sys
+from contextlib import contextmanager
 
 READS_LOG_VARIABLE = "SOVEREIGN_AI_READS_LOG"
 MODULE_PREFIX = "module:"  # a package module the run had loaded, e.g. "module:sovereign_ai/charts.py"
 
+_unrecorded_depth = 0  # > 0 inside not_recorded()
+
 
 def record(entry: str) -> None:
     log = os.environ.get(READS_LOG_VARIABLE)
-    if log:
+    if log and not _unrecorded_depth:
         with open(log, "a", encoding="utf-8") as f:
             f.write(entry + "\n")
 
@@ -28,3 +31,14 @@ def record_modules() -> None:
         if (name == "sovereign_ai" or name.startswith("sovereign_ai.")) and getattr(module, "__file__", None):
             relative = name.replace(".", "/") + ("/__init__.py" if module.__file__.endswith("__init__.py") else ".py")
             record(MODULE_PREFIX + relative)
+
+
+@contextmanager
+def not_recorded():
+    """Reads inside the block are not recorded: for reads the run's outputs do not depend on."""
+    global _unrecorded_depth
+    _unrecorded_depth += 1
+    try:
+        yield
+    finally:
+        _unrecorded_depth -= 1
