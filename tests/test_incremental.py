@@ -243,3 +243,11 @@ def test_only_runs_that_loaded_a_changed_module_are_stale():
                 modules["sovereign_ai/marks.py"] = "0" * 64
     assert stale_reasons(runs["cloud_dependence.ja"], files, FIGURES) == ["package code changed: sovereign_ai/marks.py"]
     assert stale_reasons(runs["four_reasons.ja"], files, FIGURES) == []
+
+
+def test_a_bad_row_that_no_run_reads_yet_stops_even_an_up_to_date_build(repo_copy):
+    with open(repo_copy / "data" / "sources.csv", "a", encoding="utf-8") as f:
+        f.write("NEW-1\n")  # one cell where the header has many
+    result = run_cli("build", root=repo_copy)
+    assert result.returncode == 2, result.stdout
+    assert "data/sources.csv, row" in result.stderr and "cells; the header has" in result.stderr
