@@ -9,7 +9,7 @@ TOOLS  := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures check test lint format bench site lab notebooks handout clean
+.PHONY: help setup figures check test test-fast lint format bench site lab notebooks handout clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,6 +41,9 @@ check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not c
 
 test: $(STAMP) $(TOOLS_STAMP) ## `lint`, `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
 	@$(SAI) test
+
+test-fast: $(STAMP) ## `lint`, then the tests that start no kernel (feedback in seconds; `make test` runs them all)
+	@$(SAI) test-fast
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks (no changes)
 	@$(SAI) lint

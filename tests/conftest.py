@@ -4,11 +4,13 @@ temporary folders, and tests that break data work on a temporary copy."""
 import contextlib
 import functools
 import io
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +20,31 @@ from sovereign_ai import paths
 
 REPO = paths.repo_root()
 PYTHON = sys.executable
+
+# Set by `sovereign-ai test-fast` (make test-fast): the layer that starts no kernel.
+FAST_VARIABLE = "SOVEREIGN_AI_TEST_FAST"
+
+
+def pytest_configure(config):
+    if os.environ.get(FAST_VARIABLE):
+        # The fast layer promises no kernel: here the python3 kernel exits at once, so a test that
+        # starts one (itself or through a build) fails with this message instead of running slowly.
+        folder = Path(tempfile.mkdtemp(prefix="sovereign-ai-no-kernels-"))
+        spec = folder / "kernels" / "python3"
+        spec.mkdir(parents=True)
+        refusal = "import sys; sys.exit('make test-fast starts no kernel: mark this test notebooks')"
+        kernel = {"argv": [sys.executable, "-c", refusal], "display_name": "no kernel", "language": "python"}
+        (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
+        os.environ["JUPYTER_PATH"] = str(folder)
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.suffix == ".ipynb":  # nbval's cells of a stored notebook
+            item.add_marker(pytest.mark.notebooks)
+            item.add_marker(pytest.mark.xdist_group(item.path.name))  # run in order, in one kernel, on one worker
+
 
 # What a working copy needs for a build: everything else is code or docs.
 COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt")

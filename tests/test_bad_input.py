@@ -143,6 +143,7 @@ def test_an_output_folder_on_a_read_only_file_system_is_refused(repo_copy, tmp_p
         )
 
 
+@pytest.mark.notebooks
 def test_a_variant_build_works_from_a_read_only_repository(repo_copy, tmp_path):
     out = tmp_path / "variants"
     if os.geteuid() == 0:
@@ -210,6 +211,7 @@ def test_a_manifest_with_merge_conflict_markers_says_how_to_recover(repo_copy):
         assert "rebuild with `python -m sovereign_ai build --force`" in result.stderr
 
 
+@pytest.mark.notebooks
 def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
     (repo_copy / "figures.yaml").write_text(
         "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: ja\n    - lang: en\n",

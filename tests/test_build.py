@@ -103,6 +103,7 @@ def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expecte
     assert _no_kernel_started(repo_copy)
 
 
+@pytest.mark.notebooks
 def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_copy):
     notebook = new_notebook(
         cells=[

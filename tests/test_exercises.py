@@ -9,6 +9,8 @@ from sovereign_ai.exercises import SOLUTIONS
 
 from conftest import REPO
 
+pytestmark = pytest.mark.notebooks
+
 NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from sovereign_ai.build import load_registry
@@ -47,6 +48,7 @@ def test_the_guide_has_every_kind_of_step():
     assert any("cell" in a for _, a, _ in kinds)
 
 
+@pytest.mark.notebooks
 def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
     env = dict(os.environ, SOVEREIGN_AI_ROOT=str(repo_copy))
     notebooks: dict[str, list] = {}

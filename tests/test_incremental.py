@@ -5,6 +5,8 @@ import json
 import re
 import sys
 
+import pytest
+
 from sovereign_ai import data, manifest, paths, reads
 from sovereign_ai.build import load_registry
 
@@ -140,6 +142,7 @@ def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
     assert lines[-1] == f"2 of {len(load_registry())} runs would execute into figures/"
 
 
+@pytest.mark.notebooks
 def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
     from sovereign_ai.build import build
 
@@ -158,6 +161,7 @@ def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
     assert build().executed == []
 
 
+@pytest.mark.notebooks
 def test_parallel_and_serial_builds_are_byte_identical(tmp_path):
     serial, parallel = tmp_path / "j1", tmp_path / "j2"
     for folder, jobs in ((serial, "1"), (parallel, "2")):
@@ -167,6 +171,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path):
     assert snapshot(serial)["four_reasons.ja.png"] == (FIGURES / "four_reasons.ja.png").read_bytes()
 
 
+@pytest.mark.notebooks
 def test_check_fails_after_a_data_edit_and_names_the_affected_figures(repo_copy):
     _edit(repo_copy, "basic_plan_policies", "AI利活用の加速的推進", "AI利活用の推進")
     before = snapshot(repo_copy / "figures")
@@ -190,6 +195,7 @@ def test_check_reports_extra_and_missing_files(repo_copy):
     assert "stale: four_reasons.en: output four_reasons.en.svg is missing" in result.stderr
 
 
+@pytest.mark.notebooks
 def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     sweep_file = repo_copy / "as_of.yaml"
     sweep_file.write_text(

@@ -6,6 +6,8 @@ from matplotlib.patches import Rectangle
 
 from sovereign_ai.report_figures import REPORT_FIGURES, draw_report_figure
 
+pytestmark = pytest.mark.drawing
+
 
 def boxes(fig):
     FigureCanvasAgg(fig).draw()  # lay out legends and annotations as saving would

@@ -7,6 +7,8 @@ from pypdf import PdfReader
 
 from conftest import REPO
 
+pytestmark = pytest.mark.notebooks
+
 MM_TO_PT = 72 / 25.4
 
 

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from sovereign_ai import manifest, paths, style
 from sovereign_ai.layout_check import problems, words
 
+pytestmark = pytest.mark.drawing
+
 WIDTHS_MM = (89, 120, 183)  # one journal column, one and a half, two columns
 
 # The PDFs the build writes, from the committed figures/ (which `make check` keeps current):

@@ -93,6 +93,7 @@ def _old_folder(out):
     return snapshot(out)
 
 
+@pytest.mark.notebooks
 def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path, repo_copy):
     disk = tmp_path / "disk"
     with mounted(disk, "size=2m"):
@@ -112,6 +113,7 @@ def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path, repo_cop
 # ---- A build killed while publishing: old or new, and the next build recovers -------------------
 
 
+@pytest.mark.notebooks
 def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or_completes(tmp_path, repo_copy):
     out, fresh = tmp_path / "out", tmp_path / "fresh"
     variant = (*FAST, "-p", "width_mm", "120", "--output-dir")
@@ -206,6 +208,7 @@ def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_c
 # ---- One build per output folder --------------------------------------------------------------
 
 
+@pytest.mark.notebooks
 def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp_path, repo_copy):
     out = tmp_path / "out"
     first = run_build("build", *FAST, "--output-dir", str(out), popen=True)

@@ -39,6 +39,7 @@ def _shell(command: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.notebooks
 def test_the_teaching_guides_commands_work_as_written_on_a_fresh_clone(clone):
     blocks = re.findall(r"^```bash run\n(.*?)^```", TEACHING.read_text(encoding="utf-8"), re.M | re.S)
     assert len(blocks) >= 2, "the guide marks the commands a teacher runs with ```bash run"
@@ -56,6 +57,7 @@ def test_the_teaching_guides_commands_work_as_written_on_a_fresh_clone(clone):
     assert exercises["SOLUTIONS"] == {}, "the students' copy has no worked solutions"
 
 
+@pytest.mark.notebooks
 def test_an_author_gets_one_figure_in_one_language_and_one_format(clone):
     result = run_cli(
         "build",
@@ -81,6 +83,7 @@ def test_an_author_gets_one_figure_in_one_language_and_one_format(clone):
     assert f"{journal / 'four_reasons.en.pdf'}  (183 × " in result.stdout, "the path and its size in mm"
 
 
+@pytest.mark.notebooks
 def test_papermill_reads_list_values_as_the_build_does_and_a_relative_folder_is_below_the_root(clone, tmp_path):
     result = subprocess.run(
         [
@@ -111,6 +114,7 @@ def test_papermill_reads_list_values_as_the_build_does_and_a_relative_folder_is_
     assert not (clone / "notebooks" / "variants").exists(), "not below the folder the kernel started in"
 
 
+@pytest.mark.notebooks
 def test_a_plain_venv_runs_the_sovereign_ai_command(clone, tmp_path, monkeypatch):
     """`pip install -c constraints.txt -e .` in a new venv, then `sovereign-ai build` for one figure.
     Offline: the venv sees the pinned packages of this environment (a .pth file), and the build

@@ -9,6 +9,8 @@ from jupyter_core.utils import run_sync
 from sovereign_ai import build
 from sovereign_ai.kernels import KERNEL_NAME, WarmKernel
 
+pytestmark = pytest.mark.notebooks
+
 
 def notebook(path, *sources):
     nb = nbformat.v4.new_notebook()

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, manifest, paths, publish, reads, safe_io
+from sovereign_ai import data, lighter_imports, manifest, paths, publish, reads, safe_io
 from sovereign_ai.kernels import KERNEL_NAME, WarmKernel
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
@@ -363,7 +363,8 @@ def _execute(job: dict) -> dict:
     started = time.perf_counter()
     kernel_log = job["kernel_log"]
     try:
-        import papermill  # about 2 s to import: only in processes that run notebooks
+        lighter_imports.skip_iri_grammar()
+        import papermill  # about 1 s to import, even so: only in processes that run notebooks
 
         Path(job["staging"]).mkdir(parents=True, exist_ok=True)
         if _warm_kernel is None:

@@ -1,5 +1,5 @@
 """Command line: `sovereign-ai` (or `python -m sovereign_ai`) build | check | sweep | site | params |
-validate | refresh-notebooks | handout | lint | format | test | bench | lab.
+validate | refresh-notebooks | handout | lint | format | test | test-fast | bench | lab.
 
 Every `make` target is a thin call of one of these, so the same jobs run without make
 (Windows, conda). A folder given relative is below the repository root, from any folder.
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("lint", help="ruff over the package, the tests and the notebooks (changes nothing)")
     commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
     commands.add_parser("test", help="lint, check that figures/ is current, then the whole test suite")
+    commands.add_parser("test-fast", help="lint, then the tests that start no kernel and draw no chart set (seconds)")
     commands.add_parser("bench", help="time full, no-op and one-table rebuilds against the plain baseline")
     commands.add_parser("lab", help="open JupyterLab on notebooks/")
     return parser
@@ -91,8 +92,13 @@ def _tools(command: str) -> int:
         return _run("ruff", "check", *LINTED) or _run("ruff", "format", "--check", *LINTED)
     if command == "format":
         return _run("ruff", "check", "--fix", *LINTED) or _run("ruff", "format", *LINTED)
+    # On every core (pytest-xdist); the cells of one stored notebook stay together (tests/conftest.py).
+    on_every_core = ["-n", str(os.cpu_count() or 1), "--dist", "loadgroup"]
     if command == "test":
-        return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest")
+        return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *on_every_core)
+    if command == "test-fast":
+        os.environ["SOVEREIGN_AI_TEST_FAST"] = "1"  # tests/conftest.py: a test that starts a kernel fails
+        return _tools("lint") or _run("pytest", "tests", "-m", "not notebooks and not drawing", *on_every_core)
     if command == "bench":
         return _run("sovereign_ai.bench")
     assert command == "lab", command

@@ -14,6 +14,9 @@ PARAMETERS_TAG = "parameters"
 
 def code_cells(notebook: Path, parameters: dict) -> list[str]:
     """The notebook's code cells, with a cell setting the given parameters after the parameters cell."""
+    from sovereign_ai import lighter_imports
+
+    lighter_imports.skip_iri_grammar()
     from papermill.translators import translate_parameters
 
     with open(notebook, encoding="utf-8") as f:

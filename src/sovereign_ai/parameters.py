@@ -200,6 +200,9 @@ def declared_parameters(notebook: Path) -> dict[str, Declared]:
 
 
 def _inspect(notebook: Path) -> list:
+    from sovereign_ai import lighter_imports
+
+    lighter_imports.skip_iri_grammar()
     import papermill
 
     try:

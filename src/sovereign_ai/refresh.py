@@ -3,12 +3,13 @@
 
 from pathlib import Path
 
-from sovereign_ai import paths
+from sovereign_ai import lighter_imports, paths
 from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
 
 
 def refresh_notebook(notebook: Path) -> None:
     """Execute the notebook with its default parameters and save it with the new outputs."""
+    lighter_imports.skip_iri_grammar()
     import nbformat
     from nbclient import NotebookClient
 
