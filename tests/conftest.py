@@ -39,13 +39,6 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.path.suffix == ".ipynb":  # nbval's cells of a stored notebook
-            item.add_marker(pytest.mark.notebooks)
-            item.add_marker(pytest.mark.xdist_group(item.path.name))  # run in order, in one kernel, on one worker
-
-
 # What a working copy needs for a build: everything else is code or docs.
 COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt")
 
@@ -156,9 +149,13 @@ CHART_NOTEBOOKS = ("cloud_dependence", "policy_timeline", "sovereign_models", "l
 def drawn(notebook: str, lang: str = "en", width_mm: float = 183, **parameters) -> dict:
     """The charts a notebook draws with these parameters, from its own code run in this process
     (no kernel, nothing written), by part name: {"roster": Figure, ...} or {"": Figure}."""
-    from sovereign_ai import notebook_code
+    from unittest import mock
 
-    with contextlib.redirect_stdout(io.StringIO()):
+    from sovereign_ai import notebook_code, style
+
+    # Without the PNG each chart shows in a notebook: three quarters of the drawing time, and
+    # nothing these tests look at (they measure the figures themselves).
+    with contextlib.redirect_stdout(io.StringIO()), mock.patch.object(style, "show_figure", lambda *a, **k: None):
         ran = notebook_code.run(
             REPO / "notebooks" / f"{notebook}.ipynb", {"lang": lang, "width_mm": width_mm, **parameters}
         )

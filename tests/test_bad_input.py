@@ -14,7 +14,7 @@ from sovereign_ai.build import BuildError, Run, load_registry, plan
 
 from conftest import REPO, mounted, run_build, run_cli, snapshot
 
-FAST = ("--only", "four_reasons", "-p", "formats", "png")
+FAST = ("--only", "four_reasons", "-p", "formats", "png", "-j", "1")
 CAPTIONS = ("four_reasons.en.caption.txt", "four_reasons.ja.caption.txt")  # written beside every figure
 
 

@@ -16,7 +16,7 @@ from sovereign_ai import manifest, paths, publish, safe_io
 from conftest import mounted, run_build, snapshot
 
 FIGURES = paths.figures_dir()
-FAST = ("--only", "four_reasons", "-p", "formats", "png")  # the quickest real build: two runs, PNG only
+FAST = ("--only", "four_reasons", "-p", "formats", "png", "-j", "1")  # the quickest real build: two runs, PNG only
 
 
 def _modes(folder):

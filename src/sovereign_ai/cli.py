@@ -92,8 +92,8 @@ def _tools(command: str) -> int:
         return _run("ruff", "check", *LINTED) or _run("ruff", "format", "--check", *LINTED)
     if command == "format":
         return _run("ruff", "check", "--fix", *LINTED) or _run("ruff", "format", *LINTED)
-    # On every core (pytest-xdist); the cells of one stored notebook stay together (tests/conftest.py).
-    on_every_core = ["-n", str(os.cpu_count() or 1), "--dist", "loadgroup"]
+    # On every core (pytest-xdist), a file to a worker: nbval runs a stored notebook's cells in order in one kernel.
+    on_every_core = ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
     if command == "test":
         return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *on_every_core)
     if command == "test-fast":
