@@ -190,14 +190,16 @@ def test_ctrl_c_while_files_are_renamed_waits_until_the_folder_is_consistent(tmp
     assert not (area / publish.JOURNAL_NAME).exists()
 
 
-def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_copy):
+@pytest.mark.notebooks
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_copy, jobs):
     out = tmp_path / "out"
     out.mkdir()
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     before = snapshot(out)
-    process = run_build("build", *FAST, "--output-dir", str(out), popen=True)
+    process = run_build("build", *FAST, "-j", jobs, "--output-dir", str(out), popen=True)
     _wait_for(process, "Running 2 of 2 runs")
-    time.sleep(2)  # the workers have started their kernels
+    time.sleep(3)  # the workers have started their kernels and are running cells
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the build, its workers and kernels
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130

@@ -7,10 +7,12 @@ would type it:
   (c) a rebuild after changing one data file (only the runs that read it execute);
   (d) a baseline: the same figure files from the notebooks' own code cells, run in
       plain Python processes (as many as the build's workers), without kernels.
-Everything happens in a temporary copy of the repository: nothing tracked is
+With --suite it also times (e) the test suite's pytest, as `make test` runs it
+(in the repository itself: the tests never change tracked files), against (a).
+Everything else happens in a temporary copy of the repository: nothing tracked is
 touched. This is a benchmark, not a test: it asserts nothing about time.
 
-    python -m sovereign_ai.bench [--repeat N] [--jobs N]
+    python -m sovereign_ai.bench [--repeat N] [--jobs N] [--suite]
 """
 
 import argparse
@@ -32,9 +34,9 @@ EDITED_TABLE = "basic_plan_examples"
 EDITS = ("Building a trustworthy AI ecosystem", "Building a trusted AI ecosystem")
 
 
-def _timed(command: list[str], env: dict) -> tuple[float, str]:
+def _timed(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, str]:
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{result.stderr}")
@@ -50,6 +52,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sovereign_ai.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per case (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="build workers (default: CPUs)")
+    parser.add_argument("--suite", action="store_true", help="also time the test suite's pytest, once (minutes)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="sovereign-ai-bench-"))
@@ -110,6 +113,13 @@ def main(argv=None) -> int:
         same = sorted(p.name for p in baseline_out.iterdir()) == sorted(
             p.name for p in out.iterdir() if p.name != "MANIFEST.json"
         ) and all((baseline_out / p.name).read_bytes() == p.read_bytes() for p in baseline_out.iterdir())
+        if args.suite:
+            from sovereign_ai.cli import ON_EVERY_CORE
+
+            _say("(e) the test suite's pytest, as `make test` runs it, once...")
+            pytest = [python, "-m", "pytest", "-q", *ON_EVERY_CORE]
+            elapsed, stdout = _timed(pytest, dict(os.environ), paths.repo_root())
+            rows.append(("(e) pytest, as make test runs it", [elapsed], stdout.strip().splitlines()[-1].strip("= ")))
         _print(rows, args, same)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -133,6 +143,9 @@ def _print(rows, args, same: bool) -> None:
     print(f"\nratio (a)/(d): {ratio:.2f}   (target: at most 1.5 on 2 cores)")
     print(f"no-op rebuild (b): {statistics.median(rows[1][1]):.2f} s   (target: under 0.5 s, no kernel)")
     print(f"baseline files byte-identical to the build's: {'yes' if same else 'NO'}")
+    if len(rows) > 4:
+        suite = rows[4][1][0] / statistics.median(rows[0][1])
+        print(f"ratio (e)/(a): {suite:.1f}   (target: at most 4, about a minute of pytest on 2 cores)")
 
 
 if __name__ == "__main__":

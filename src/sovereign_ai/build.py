@@ -606,15 +606,9 @@ def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
         status = "FAILED" if result["error"] else f"done in {result['seconds']:.1f} s"
         print(f"  [{len(results)}/{len(jobs)}] {result['run_id']:<28} {status}", file=out, flush=True)
 
-    if workers == 1:
-        try:
-            for job in jobs:
-                report(_execute(job))
-        finally:
-            _discard_kernel()
-        return results
-    # Separate processes (spawned, so no state is shared) each pay papermill's import once.
-    # They ignore Ctrl-C: the build stops them itself, so the terminal shows no worker tracebacks.
+    # Separate processes (spawned, so no state is shared) each pay papermill's import once, even
+    # with one worker. They ignore Ctrl-C: the build stops them itself, so the terminal shows
+    # no worker tracebacks, nor the errors of cells whose kernel the Ctrl-C ended.
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
     futures = []
     try:

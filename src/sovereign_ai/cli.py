@@ -71,12 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
     commands.add_parser("test", help="lint, check that figures/ is current, then the whole test suite")
     commands.add_parser("test-fast", help="lint, then the tests that start no kernel and draw no chart set (seconds)")
-    commands.add_parser("bench", help="time full, no-op and one-table rebuilds against the plain baseline")
+    bench = commands.add_parser("bench", help="time full, no-op and one-table rebuilds against the plain baseline")
+    bench.add_argument("--suite", action="store_true", help="also time the test suite's pytest (minutes more)")
     commands.add_parser("lab", help="open JupyterLab on notebooks/")
     return parser
 
 
 LINTED = ("src", "tests", "notebooks")
+# pytest on every core (pytest-xdist), a file to a worker: nbval runs a stored notebook's cells in order.
+ON_EVERY_CORE = ("-n", str(os.cpu_count() or 1), "--dist", "loadfile")
 
 
 def _run(*command: str) -> int:
@@ -86,21 +89,19 @@ def _run(*command: str) -> int:
     return subprocess.run([sys.executable, "-m", *command], cwd=paths.repo_root()).returncode
 
 
-def _tools(command: str) -> int:
+def _tools(command: str, *extra: str) -> int:
     """lint, format, test, bench and lab: the make targets' jobs, without make."""
     if command == "lint":
         return _run("ruff", "check", *LINTED) or _run("ruff", "format", "--check", *LINTED)
     if command == "format":
         return _run("ruff", "check", "--fix", *LINTED) or _run("ruff", "format", *LINTED)
-    # On every core (pytest-xdist), a file to a worker: nbval runs a stored notebook's cells in order in one kernel.
-    on_every_core = ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
     if command == "test":
-        return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *on_every_core)
+        return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *ON_EVERY_CORE)
     if command == "test-fast":
         os.environ["SOVEREIGN_AI_TEST_FAST"] = "1"  # tests/conftest.py: a test that starts a kernel fails
-        return _tools("lint") or _run("pytest", "tests", "-m", "not notebooks and not drawing", *on_every_core)
+        return _tools("lint") or _run("pytest", "tests", "-m", "not notebooks and not drawing", *ON_EVERY_CORE)
     if command == "bench":
-        return _run("sovereign_ai.bench")
+        return _run("sovereign_ai.bench", *extra)
     assert command == "lab", command
     # JupyterLab refuses to start as root (containers, CI machines) unless told it may.
     as_root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             print(f"handout for students (no worked solutions): {folder}")
         else:
-            return _tools(args.command)
+            return _tools(args.command, *(["--suite"] if getattr(args, "suite", False) else []))
     except BuildError as error:
         print(f"error: {error}" if error.exit_code < 128 else str(error), file=sys.stderr)
         return error.exit_code
