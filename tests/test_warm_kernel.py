@@ -50,6 +50,7 @@ def test_a_run_finds_nothing_an_earlier_run_left(kernel, tmp_path):
         "import os\nos.environ['LEFT_BY_FIRST_RUN'] = '1'\nos.chdir('/')",
         "from sovereign_ai import marks\nmarks.LEFT_BY_FIRST_RUN = True",
         "import matplotlib.pyplot as plt\nplt.figure()",
+        "import sys\nsys.path.insert(0, '/left/by/the/first/run')",
     )
     second = tmp_path / "second"
     nb = run(
@@ -63,9 +64,10 @@ def test_a_run_finds_nothing_an_earlier_run_left(kernel, tmp_path):
         "import sys\nassert 'sovereign_ai.marks' not in sys.modules",
         "from sovereign_ai import marks\nassert not hasattr(marks, 'LEFT_BY_FIRST_RUN')",
         "import matplotlib.pyplot as plt\nassert plt.get_fignums() == []",
+        "import sys\nassert '/left/by/the/first/run' not in sys.path",
         environment={"GIVEN_TO_THIS_RUN": "yes"},
     )
-    assert [cell.execution_count for cell in nb.cells] == list(range(1, 9)), "counts start at 1, as in a new kernel"
+    assert [cell.execution_count for cell in nb.cells] == list(range(1, 10)), "counts start at 1, as in a new kernel"
 
 
 def _job(folder, name, *sources):

@@ -86,23 +86,39 @@ def _sha256_text(text: str) -> str:
 
 def _row_sha256(file: str, key: str) -> str:
     """The SHA-256 of the cells, by column, of the row of a table file whose primary key is key."""
+    path = paths.repo_root() / file
+    if not path.is_file():
+        return "missing"
+    stat = path.stat()
+    hashes = _row_hashes(file, path, stat.st_mtime_ns, stat.st_size)
+    if hashes is None:
+        return "unreadable"  # stale, so the build validates the file and names the problem
+    return hashes.get(key, "missing")
+
+
+@lru_cache(maxsize=8)
+def _row_hashes(file: str, path: Path, mtime_ns: int, size: int) -> dict | None:
+    """Every row's SHA-256 by primary key, read once per version of the file (a no-op build asks
+    for a hundred rows); None when the file cannot be read."""
     tables = [r for r in descriptor()["resources"] if paths.relative(paths.data_dir() / r["path"]) == file]
     key_column = _single_key_column(tables[0]) if tables else None
-    path = paths.repo_root() / file
-    if key_column is None or not path.is_file():
-        return "missing"
+    if key_column is None:
+        return {}
     try:
         table = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
     except (UnicodeDecodeError, csv.Error):
-        return "unreadable"  # stale, so the build validates the file and names the problem
+        return None
     header = table[0] if table else []
     if key_column not in header:
-        return "missing"
+        return {}
     at = header.index(key_column)
+    hashes: dict = {}
     for cells in table[1:]:
-        if len(cells) > at and cells[at] == key:
-            return _sha256_text(json.dumps(dict(zip(header, cells)), sort_keys=True, ensure_ascii=False))
-    return "missing"
+        if len(cells) > at:  # the first row with a key counts, as a lookup would find it
+            hashes.setdefault(
+                cells[at], _sha256_text(json.dumps(dict(zip(header, cells)), sort_keys=True, ensure_ascii=False))
+            )
+    return hashes
 
 
 def _single_key_column(res: dict) -> str | None:

@@ -44,11 +44,12 @@ _state = _types.ModuleType("_sovereign_ai_warm")
 _state.rc = dict(_matplotlib.rcParams)
 _state.filters = list(_warnings.filters)
 _state.environ = dict(__import__("os").environ)
+_state.path = list(_sys.path)
 _sys.modules["_sovereign_ai_warm"] = _state
 """
 
 # Run before each notebook: an empty namespace and execution count 1, matplotlib's settings,
-# warnings filters and environment as after the warm-up, and the package imported afresh, so
+# warnings filters, module search path and environment as after the warm-up, and the package imported afresh, so
 # that the modules a run loads are the ones it records, and no state of an earlier run is left.
 _RESET = """
 import os as _os, sys as _sys, warnings as _warnings
@@ -57,6 +58,7 @@ _state = _sys.modules["_sovereign_ai_warm"]
 _matplotlib.pyplot.close("all") if "matplotlib.pyplot" in _sys.modules else None
 dict.update(_matplotlib.rcParams, _state.rc)
 _warnings.filters[:] = _state.filters
+_sys.path[:] = _state.path
 _os.environ.clear()
 _os.environ.update(_state.environ)
 _os.environ.update({environment!r})

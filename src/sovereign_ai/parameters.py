@@ -10,6 +10,7 @@ parameter, so a direct papermill run or JupyterLab gets the same messages.
 
 import ast
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -174,6 +175,16 @@ def declared_parameters(notebook: Path) -> dict[str, Declared]:
     notebook's SHA-256 in the build's work folder: a no-op build stays fast.
     """
     notebook = Path(notebook)
+    try:
+        stat = notebook.stat()
+    except OSError as error:
+        raise ParameterError(f"{notebook}: cannot read the notebook ({error.strerror})") from None
+    return dict(_declared(notebook, stat.st_mtime_ns, stat.st_size))  # a copy: callers may change theirs
+
+
+@functools.lru_cache(maxsize=64)
+def _declared(notebook: Path, mtime_ns: int, size: int) -> dict[str, Declared]:
+    """declared_parameters, once per version of the notebook in a process (a build asks for each several times)."""
     try:
         content = notebook.read_bytes()
     except OSError as error:
