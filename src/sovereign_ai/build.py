@@ -5,11 +5,11 @@ registry, every run's parameters, and the data. A run is skipped when the
 output folder's manifest shows it was built from the same notebook,
 parameters, data, package source and environment, and its files are there
 unchanged. Runs that do execute work side by side in separate processes, each
-with one warm kernel that runs its runs in turn from a clean state (so a kernel's
+with one warm kernel that runs its runs in turn from a clean state (a kernel's
 start and the imports are paid once per worker, not once per run; a failed run
-discards its kernel), each run into a staging folder; their files are moved into the output folder only when
-every run has succeeded, so a failed build leaves the existing figures
-untouched; publishing takes the output folder's lock and is all or nothing,
+discards its kernel), each run into a staging folder. Their files are moved
+into the output folder only when every run has succeeded, so a failed build
+leaves the existing figures untouched; publishing takes the output folder's lock and is all or nothing,
 even when the build is killed (sovereign_ai.publish).
 
 Why not a task runner such as doit: a run's data dependencies are only known
@@ -357,14 +357,14 @@ _warm_kernel = None  # this process's kernel, kept from one run to the next (ker
 
 
 def _execute(job: dict) -> dict:
-    """Run one notebook with papermill (in this process or a worker) on this process's warm kernel,
-    started on first use; never raises. A run that fails discards the kernel."""
+    """Run one notebook with papermill on this worker's warm kernel (started on first use, in the
+    folder of the run's notebook); never raises. A run that fails discards the kernel."""
     global _warm_kernel
     started = time.perf_counter()
     kernel_log = job["kernel_log"]
     try:
         lighter_imports.skip_iri_grammar()
-        import papermill  # about 1 s to import, even so: only in processes that run notebooks
+        import papermill  # a quarter of a second, even so: only in processes that run notebooks
 
         Path(job["staging"]).mkdir(parents=True, exist_ok=True)
         if _warm_kernel is None:
