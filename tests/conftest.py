@@ -100,45 +100,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-class NotebookRunner:
-    """papermill runs on one warm kernel, reset before each run as the build resets it (and
-    replaced after a run that fails, as the build replaces it): a kernel's start and the
-    imports are paid once per test process."""
-
-    def __init__(self):
-        self.kernel = None
-
-    def __call__(self, notebook: Path, executed: Path, parameters: dict):
-        import papermill
-
-        from sovereign_ai.kernels import KERNEL_NAME, WarmKernel
-
-        if self.kernel is None:
-            self.kernel = WarmKernel(cwd=str(notebook.parent))
-        self.kernel.prepare(cwd=str(notebook.parent), environment={})
-        try:
-            return papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name=KERNEL_NAME,
-                km=self.kernel.km,
-                progress_bar=False,
-            )
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self):
-        if self.kernel is not None:
-            self.kernel.close()
-            self.kernel = None
-
-
 @pytest.fixture(scope="session")
 def run_papermill():
-    runner = NotebookRunner()
-    yield runner
+    """Run a notebook with papermill as the build does: on one warm kernel per test process,
+    reset before each run and replaced after a run that fails (kernels.WarmRunner)."""
+    from sovereign_ai.kernels import WarmRunner
+
+    runner = WarmRunner()
+    yield lambda notebook, executed, parameters: runner.run(notebook, executed, parameters, cwd=str(notebook.parent))
     runner.close()
 
 

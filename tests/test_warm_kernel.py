@@ -2,12 +2,11 @@
 and the build discards a kernel whose run failed."""
 
 import nbformat
-import papermill
 import pytest
 from jupyter_core.utils import run_sync
 
 from sovereign_ai import build
-from sovereign_ai.kernels import KERNEL_NAME, WarmKernel
+from sovereign_ai.kernels import KERNEL_NAME, WarmRunner
 
 pytestmark = pytest.mark.notebooks
 
@@ -22,27 +21,22 @@ def notebook(path, *sources):
 
 
 @pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    warm = WarmKernel(cwd=str(tmp_path_factory.mktemp("start")))
+def runner():
+    warm = WarmRunner()
     yield warm
     warm.close()
 
 
-def run(kernel, folder, *sources, environment=None):
+def run(runner, folder, *sources, environment=None):
     folder.mkdir()
-    kernel.prepare(cwd=str(folder), environment=environment or {})
-    return papermill.execute_notebook(
-        str(notebook(folder / "in.ipynb", *sources)),
-        str(folder / "out.ipynb"),
-        kernel_name=KERNEL_NAME,
-        km=kernel.km,
-        progress_bar=False,
-    )
+    executed = folder / "out.ipynb"
+    runner.run(notebook(folder / "in.ipynb", *sources), executed, {}, cwd=str(folder), environment=environment)
+    return nbformat.read(executed, as_version=4)
 
 
-def test_a_run_finds_nothing_an_earlier_run_left(kernel, tmp_path):
+def test_a_run_finds_nothing_an_earlier_run_left(runner, tmp_path):
     run(
-        kernel,
+        runner,
         tmp_path / "first",
         "leftover = 1",
         "import matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 9.0",
@@ -54,7 +48,7 @@ def test_a_run_finds_nothing_an_earlier_run_left(kernel, tmp_path):
     )
     second = tmp_path / "second"
     nb = run(
-        kernel,
+        runner,
         second,
         "assert 'leftover' not in globals()",
         "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 9.0",
@@ -86,19 +80,19 @@ def _job(folder, name, *sources):
 def test_the_build_reuses_its_kernel_and_discards_it_after_a_failed_run(tmp_path):
     try:
         assert build._execute(_job(tmp_path, "one", "x = 1"))["error"] is None
-        first = build._warm_kernel
+        first = build._runner.kernel
         assert build._execute(_job(tmp_path, "two", "x = 2"))["error"] is None
-        assert build._warm_kernel is first, "the second run reused the kernel"
+        assert build._runner.kernel is first, "the second run reused the kernel"
 
         failed = build._execute(_job(tmp_path, "broken", "raise ValueError('broken on purpose')"))
         assert failed["error"] == "ValueError: broken on purpose"
         assert failed["kernel_log"] == "one.kernel.log", "the log of the kernel that ran it"
-        assert build._warm_kernel is None and not first.km.has_kernel, "the kernel was shut down"
+        assert build._runner.kernel is None and not first.km.has_kernel, "the kernel was shut down"
         assert not run_sync(first.km.is_alive)()
 
         assert build._execute(_job(tmp_path, "after", "x = 3"))["error"] is None
-        assert build._warm_kernel is not first, "the next run has a new kernel"
+        assert build._runner.kernel is not first, "the next run has a new kernel"
         marks = [line for line in (tmp_path / "one.kernel.log").read_text().splitlines() if line.startswith("---")]
         assert marks == ["--- one ---", "--- two ---", "--- broken ---"], "the log says which run came when"
     finally:
-        build._discard_kernel()
+        build._runner.close()

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, lighter_imports, manifest, paths, publish, reads, safe_io
-from sovereign_ai.kernels import KERNEL_NAME, WarmKernel
+from sovereign_ai import data, manifest, paths, publish, reads, safe_io
+from sovereign_ai.kernels import WarmRunner
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
 
 CELL_TIMEOUT_S = 600
@@ -353,51 +353,32 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
 # ---- Executing runs ------------------------------------------------------------------------
 
 
-_warm_kernel = None  # this process's kernel, kept from one run to the next (kernels.WarmKernel)
+_runner = WarmRunner()  # this worker's kernel, kept from one run to the next
+multiprocessing.util.Finalize(None, _runner.close, exitpriority=10)  # a worker's exit shuts it down
 
 
 def _execute(job: dict) -> dict:
-    """Run one notebook with papermill on this worker's warm kernel (started on first use, in the
-    folder of the run's notebook); never raises. A run that fails discards the kernel."""
-    global _warm_kernel
+    """Run one notebook with papermill on this worker's warm kernel, in the folder of the run's
+    notebook; never raises. A run that fails discards the kernel (kernels.WarmRunner)."""
     started = time.perf_counter()
-    kernel_log = job["kernel_log"]
     try:
-        lighter_imports.skip_iri_grammar()
-        import papermill  # a quarter of a second, even so: only in processes that run notebooks
-
         Path(job["staging"]).mkdir(parents=True, exist_ok=True)
-        if _warm_kernel is None:
-            Path(job["kernel_log"]).write_bytes(b"")  # this kernel's messages only
-            _warm_kernel = WarmKernel(cwd=job["cwd"], log=job["kernel_log"])
-            multiprocessing.util.Finalize(None, _discard_kernel, exitpriority=10)  # a worker's exit ends it
-        kernel_log = _warm_kernel.log
-        with open(kernel_log, "a", encoding="utf-8") as log:
-            log.write(f"--- {job['run_id']} ---\n")
-        _warm_kernel.prepare(cwd=job["cwd"], environment={reads.READS_LOG_VARIABLE: job["reads_log"]})
-        papermill.execute_notebook(
+        _runner.run(
             job["notebook"],
             job["executed"],
-            parameters=job["parameters"],
-            kernel_name=KERNEL_NAME,
-            km=_warm_kernel.km,
-            progress_bar=False,
-            execution_timeout=CELL_TIMEOUT_S,
+            job["parameters"],
+            cwd=job["cwd"],
+            environment={reads.READS_LOG_VARIABLE: job["reads_log"]},
+            log=job["kernel_log"],
+            label=job["run_id"],
+            timeout=CELL_TIMEOUT_S,
         )
         error = None
     except Exception as exc:  # papermill raises its own types; all end the build
         reason = getattr(exc, "evalue", None) or str(exc)
         error = f"{getattr(exc, 'ename', type(exc).__name__)}: {reason}"
-        _discard_kernel()
-    seconds = time.perf_counter() - started
-    return {"run_id": job["run_id"], "error": error, "seconds": seconds, "kernel_log": Path(kernel_log).name}
-
-
-def _discard_kernel() -> None:
-    global _warm_kernel
-    if _warm_kernel is not None:
-        _warm_kernel.close()
-        _warm_kernel = None
+    kernel_log = Path(_runner.log or job["kernel_log"]).name
+    return {"run_id": job["run_id"], "error": error, "seconds": time.perf_counter() - started, "kernel_log": kernel_log}
 
 
 def default_jobs() -> int:

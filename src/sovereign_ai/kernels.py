@@ -111,7 +111,11 @@ class WarmKernel:
         self.kc.stop_channels = lambda: None
         self.kc.wait_for_ready = ready
         self.km.client = lambda **kwargs: self.kc
-        self._execute(_WARM_UP)
+        try:
+            self._execute(_WARM_UP)
+        except BaseException:
+            self.close()
+            raise
 
     def _execute(self, code: str) -> None:
         """Run code silently in the kernel; RuntimeError if it fails."""
@@ -130,3 +134,55 @@ class WarmKernel:
             self._run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # a kernel that is already gone needs no shutting down
             pass
+
+
+class WarmRunner:
+    """papermill runs on one warm kernel: started on first use (its stderr into `log`), reset before
+    each run, shut down and replaced after a run that fails. The build keeps one per worker, the
+    tests one per test process.
+
+    `log` stays the log of the last kernel started, so after a failure it still names the log of
+    the kernel that failed.
+    """
+
+    def __init__(self):
+        self.kernel: WarmKernel | None = None
+        self.log: str | None = None
+
+    def run(
+        self, notebook, executed, parameters: dict, *, cwd: str, environment=None, log=None, label="", timeout=None
+    ):
+        """Execute notebook into executed with these parameters, in folder cwd, with these environment
+        variables set; papermill's exception when a cell fails."""
+        from sovereign_ai import lighter_imports
+
+        lighter_imports.skip_iri_grammar()
+        import papermill  # a quarter of a second, even so: only in processes that run notebooks
+
+        try:
+            if self.kernel is None:
+                if log:
+                    open(log, "wb").close()  # this kernel's messages only
+                self.log = log
+                self.kernel = WarmKernel(cwd=cwd, log=log)
+            if self.log and label:
+                with open(self.log, "a", encoding="utf-8") as f:
+                    f.write(f"--- {label} ---\n")
+            self.kernel.prepare(cwd=cwd, environment=environment or {})
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                km=self.kernel.km,
+                progress_bar=False,
+                execution_timeout=timeout,
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.kernel is not None:
+            self.kernel.close()
+            self.kernel = None
