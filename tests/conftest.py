@@ -111,9 +111,6 @@ def run_papermill():
     runner.close()
 
 
-CHART_NOTEBOOKS = ("cloud_dependence", "policy_timeline", "sovereign_models", "local_government", "ai_compute")
-
-
 @functools.cache
 def drawn(notebook: str, lang: str = "en", width_mm: float = 183, **parameters) -> dict:
     """The charts a notebook draws with these parameters, from its own code run in this process

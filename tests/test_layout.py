@@ -1,4 +1,5 @@
-"""Figures 1 and 2 at every supported width: text stays inside the figure and its panels, never overlapping."""
+"""Figures 1 and 2 at every supported width: text stays inside the figure and its panels, never overlapping.
+(Every chart's edges and PDF words, at the journal widths: tests/test_pdf_layout.py.)"""
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -47,28 +48,3 @@ def test_text_fits_and_never_overlaps(figure, lang, width_mm):
             and t.y1 <= c.y1 + tolerance
             for c in cards
         ), f"a text is not inside its panel at {width_mm} mm"
-
-
-def _charts(lang, width_mm):
-    from conftest import CHART_NOTEBOOKS, drawn
-
-    for notebook in CHART_NOTEBOOKS:
-        for part, fig in drawn(notebook, lang, width_mm).items():
-            yield f"{notebook} {part}", fig
-
-
-@pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("width_mm", [89, 183])
-def test_nothing_in_a_chart_is_cut_off_at_its_edges(lang, width_mm):
-    """Rendered to PNG, the outermost pixels of every chart are blank: no text or mark runs off the page."""
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    for name, fig in _charts(lang, width_mm):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=150)
-        pixels = np.asarray(Image.open(buffer).convert("L"))
-        edges = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-        assert edges.min() == 255, f"{name} ({lang}, {width_mm} mm) is cut off at an edge"

@@ -1,11 +1,19 @@
 """Every chart's PDF, read as a reader sees it, at every journal width and in both languages:
 no word leaves the page, no two words overlap or run together, no word crosses from one
 panel into another (sovereign_ai.layout_check). `python -m sovereign_ai.layout_check FILE.pdf`
-prints the offending words of one file."""
+prints the offending words of one file. And every chart's PNG: nothing, text or mark, reaches
+the page's outermost pixels.
+
+The charts are drawn once per width in this test process and shared by both checks; at the
+width figures/ holds, the files of figures/ are checked themselves (see _saved)."""
+
+import functools
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from PIL import Image
 
 from sovereign_ai import manifest, paths, style
 from sovereign_ai.layout_check import problems, words
@@ -14,9 +22,12 @@ pytestmark = pytest.mark.drawing
 
 WIDTHS_MM = (89, 120, 183)  # one journal column, one and a half, two columns
 
-# The PDFs the build writes, from the committed figures/ (which `make check` keeps current):
-# one per chart and language. test_every_chart_is_checked fails if a build writes another.
-PDFS = sorted(name for name in manifest.read(paths.figures_dir())["files"] if name.endswith(".pdf"))
+FIGURES = paths.figures_dir()
+
+# The files the build writes, from the committed figures/ (which `make check` keeps current).
+PUBLISHED = sorted(manifest.read(FIGURES)["files"])
+# The PDFs: one per chart and language. test_every_chart_is_checked fails if a build writes another.
+PDFS = [name for name in PUBLISHED if name.endswith(".pdf")]
 
 # Known failures (issue 13), for the chart fixes to remove. strict: once a chart passes, its
 # test fails until its entry here goes.
@@ -33,37 +44,59 @@ def _cases() -> list:
     return cases
 
 
-_SAVED: dict = {}  # (width_mm, run id) -> {PDF name: path}, drawn once per test process
+_SAVED: dict = {}  # (width_mm, run id, format) -> {file name: path}, once per test process
 
 
 def _run_writing(name: str):
-    """The registered run whose notebook writes this PDF (figure name, optional part, language)."""
+    """The registered run whose notebook writes this file (figure name, optional part, language)."""
     from sovereign_ai.build import load_registry
 
     matches = [
         run
         for run in load_registry()
-        if name.endswith(f".{run.parameters['lang']}.pdf")
+        if name.split(".")[-2] == run.parameters["lang"]
         and (name.startswith(f"{run.figure}.") or name.startswith(f"{run.figure}_"))
     ]
     return max(matches, key=lambda run: len(run.figure))
 
 
-def _pdfs(folder, width_mm: float, run) -> dict:
-    """The run's charts as PDF at this width, drawn by the notebook's own cells in this process
-    (no kernel), as the build draws them, and saved with the build's saving function."""
+@functools.cache
+def _current_in_figures() -> frozenset:
+    """The runs whose files in figures/ are current: inputs as recorded in the manifest, files intact."""
+    from sovereign_ai.build import load_registry, stale_reasons
+
+    files = manifest.read(FIGURES)["files"]
+    return frozenset(run.run_id for run in load_registry() if not stale_reasons(run, files, FIGURES))
+
+
+def _saved(folder, width_mm: float, run, fmt: str) -> dict:
+    """The run's charts as `fmt` files at this width, by file name.
+
+    At the width figures/ holds, for a run that is current there, these are figures/ own files:
+    `make check` shows they are, byte for byte, what the notebook draws. Otherwise they are drawn
+    by the notebook's own cells in this process (no kernel), as the build draws them, and saved
+    with the build's saving function."""
     from conftest import drawn
 
-    key = (width_mm, run.run_id)
-    if key not in _SAVED:
-        lang = run.parameters["lang"]
-        saved = {}
-        for part, fig in drawn(run.notebook.stem, lang, width_mm).items():
-            stem = f"{run.figure}_{part}" if part else run.figure
-            for path in style.save_figure(fig, folder, f"{stem}.{lang}", ["pdf"], 300):
-                saved[path.name] = path
-        _SAVED[key] = saved
-    return _SAVED[key]
+    key = (width_mm, run.run_id, fmt)
+    if key in _SAVED:
+        return _SAVED[key]
+    lang = run.parameters["lang"]
+    if run.effective_parameters()["width_mm"] == width_mm and run.run_id in _current_in_figures():
+        suffix = f".{lang}.{fmt}"
+        _SAVED[key] = {
+            name: FIGURES / name for name in PUBLISHED if name.endswith(suffix) and _run_writing(name) == run
+        }
+        return _SAVED[key]
+    folder.mkdir(exist_ok=True)
+    saved = {}
+    for part, fig in drawn(run.notebook.stem, lang, width_mm).items():
+        stem = f"{run.figure}_{part}" if part else run.figure
+        dpi = 300 if fmt == "pdf" else 150  # the PDF as the build saves it; the PNG only shows the edges
+        for path in style.save_figure(fig, folder, f"{stem}.{lang}", [fmt], dpi):
+            saved[path.name] = path
+    _SAVED[key] = saved
+    return saved
 
 
 @pytest.fixture(scope="session")
@@ -74,19 +107,35 @@ def pdf_folder(tmp_path_factory):
 def test_every_chart_is_checked(pdf_folder):
     from sovereign_ai.build import load_registry
 
-    folder = pdf_folder / "183"
-    folder.mkdir(exist_ok=True)
-    written = sorted(name for run in load_registry() for name in _pdfs(folder, 183, run))
+    width = WIDTHS_MM[0]  # drawn, not taken from figures/, and shared with that width's checks
+    written = sorted(name for run in load_registry() for name in _saved(pdf_folder / str(width), width, run, "pdf"))
     assert written == PDFS, "the notebooks draw other PDFs than figures/ holds: run `make figures`"
     assert {name for _, name in KNOWN_FAILURES} <= set(PDFS)
 
 
 @pytest.mark.parametrize(("width_mm", "name"), _cases())
 def test_no_text_is_cut_off_overlaps_or_crosses_panels(pdf_folder, width_mm, name):
-    folder = pdf_folder / str(width_mm)
-    folder.mkdir(exist_ok=True)
-    found = problems(_pdfs(folder, width_mm, _run_writing(name))[name])
+    found = problems(_saved(pdf_folder / str(width_mm), width_mm, _run_writing(name), "pdf")[name])
     assert found == [], f"{name} at {width_mm} mm:\n" + "\n".join(found)
+
+
+def _run_ids() -> list[str]:
+    from sovereign_ai.build import load_registry
+
+    return [run.run_id for run in load_registry()]
+
+
+@pytest.mark.parametrize("run_id", _run_ids())
+@pytest.mark.parametrize("width_mm", [WIDTHS_MM[0], WIDTHS_MM[-1]])
+def test_nothing_in_a_chart_is_cut_off_at_its_edges(pdf_folder, width_mm, run_id):
+    """As a PNG, the outermost pixels of every chart are blank: no text or mark runs off the page."""
+    from sovereign_ai.build import load_registry
+
+    run = next(run for run in load_registry() if run.run_id == run_id)
+    for name, path in _saved(pdf_folder / str(width_mm), width_mm, run, "png").items():
+        pixels = np.asarray(Image.open(path).convert("L"))
+        edges = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+        assert edges.min() == 255, f"{name} at {width_mm} mm is cut off at an edge"
 
 
 # ---- The check itself --------------------------------------------------------------
