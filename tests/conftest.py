@@ -39,8 +39,9 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
-# What a working copy needs for a build: everything else is code or docs.
-COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt")
+# What a working copy needs for a build (and pyproject.toml, whose pytest options a checkout has):
+# everything else is code or docs.
+COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt", "pyproject.toml")
 
 
 def run_cli(*args: str, root: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:

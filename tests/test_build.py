@@ -103,29 +103,44 @@ def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expecte
     assert _no_kernel_started(repo_copy)
 
 
-@pytest.mark.notebooks
-def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_copy):
+def _notebook(root, name: str, code: str) -> None:
+    """notebooks/<name>.ipynb: the parameters a run is given, then code; one run in figures.yaml."""
     notebook = new_notebook(
         cells=[
             new_code_cell(
                 'lang = "ja"  # language\nformats = ["png"]  # formats\noutput_dir = ""  # folder\n'
-                'name = "broken"  # stem',
+                f'name = "{name}"  # stem',
                 metadata={"tags": ["parameters"]},
             ),
-            new_code_cell('raise RuntimeError("this notebook is broken on purpose")'),
+            new_code_cell(code),
         ],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
-    nbformat.write(notebook, repo_copy / "notebooks" / "broken.ipynb")
-    with open(repo_copy / "figures.yaml", "a", encoding="utf-8") as f:
-        f.write("\nbroken:\n  notebook: notebooks/broken.ipynb\n  runs:\n    - lang: ja\n")
+    nbformat.write(notebook, root / "notebooks" / f"{name}.ipynb")
+    with open(root / "figures.yaml", "a", encoding="utf-8") as f:
+        f.write(f"\n{name}:\n  notebook: notebooks/{name}.ipynb\n  runs:\n    - lang: ja\n")
+
+
+@pytest.mark.notebooks
+def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_copy):
+    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+    _notebook(repo_copy, "dies", "import os\nos._exit(1)  # the kernel dies: no cell error, no executed notebook")
+    executed = repo_copy / "build" / "executed"
+    executed.mkdir(parents=True)
+    (executed / "dies.ja.ipynb").write_text("{}", encoding="utf-8")  # an earlier build's, now out of date
     before = snapshot(repo_copy / "figures")
-    result = run_cli("build", "--only", "broken", root=repo_copy)
+    result = run_cli("build", "--only", "broken", "dies", root=repo_copy)
     assert result.returncode != 0
     assert "broken.ja failed: RuntimeError: this notebook is broken on purpose" in result.stderr
     assert "The executed notebook is build/executed/broken.ja.ipynb (kernel log:" in result.stderr
+    assert "dies.ja failed: DeadKernelError: Kernel died" in result.stderr
+    assert "It stopped before writing its executed notebook (kernel log: dies.ja.kernel.log in build/executed/)" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
     assert "figures/ is unchanged." in result.stderr
-    assert (repo_copy / "build" / "executed" / "broken.ja.ipynb").exists()
+    assert (executed / "broken.ja.ipynb").exists()
+    assert not (executed / "dies.ja.ipynb").exists(), "no earlier run's notebook stands in for this one"
     assert snapshot(repo_copy / "figures") == before
 
 

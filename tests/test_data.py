@@ -1,8 +1,7 @@
 """The data package: tables load, the descriptor is standard, bad rows are named."""
 
 import json
-import subprocess
-import sys
+import os
 
 import pytest
 
@@ -24,16 +23,22 @@ def test_every_table_loads_and_validates():
     }
 
 
+def frictionless_validate(folder) -> dict:
+    """What `frictionless validate --json datapackage.json` reports in folder, from the function that
+    command calls, in this process: the reference validator's import and warm-up are paid once."""
+    from frictionless import Package
+
+    previous = os.getcwd()
+    os.chdir(folder)  # the descriptor's paths are relative to it, as for the command run there
+    try:
+        return Package("datapackage.json").validate().to_dict()
+    finally:
+        os.chdir(previous)
+
+
 def test_frictionless_accepts_the_descriptor():
-    result = subprocess.run(
-        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
-        capture_output=True,
-        text=True,
-        cwd=REPO / "data",
-    )
-    report = json.loads(result.stdout)
-    assert report["valid"], result.stdout[:2000]
-    assert result.returncode == 0
+    report = frictionless_validate(REPO / "data")
+    assert report["valid"], json.dumps(report)[:2000]
 
 
 def test_panel_titles_are_the_reports_words():
@@ -136,13 +141,7 @@ def test_a_repeated_key_is_named(repo_copy):
 def test_frictionless_rejects_what_the_loader_rejects(repo_copy):
     """The loader and the reference validator agree on a broken table."""
     edit_csv_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
-    result = subprocess.run(
-        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
-        capture_output=True,
-        text=True,
-        cwd=repo_copy / "data",
-    )
-    report = json.loads(result.stdout)
+    report = frictionless_validate(repo_copy / "data")
     assert not report["valid"]
     errors = [e for task in report["tasks"] for e in task["errors"]]
     assert any(e["type"] == "type-error" and e["fieldName"] == "policy_no" and e["rowNumber"] == 4 for e in errors)

@@ -363,6 +363,7 @@ def _execute(job: dict) -> dict:
     started = time.perf_counter()
     try:
         Path(job["staging"]).mkdir(parents=True, exist_ok=True)
+        Path(job["executed"]).unlink(missing_ok=True)  # a run stopped before its end writes none
         _runner.run(
             job["notebook"],
             job["executed"],
@@ -497,12 +498,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
         results = _run_jobs(job_list, workers, out)
         failures = [r for r in results if r["error"]]
         if failures:
-            lines = [
-                f"{f['run_id']} failed: {f['error']}\n  The executed notebook is "
-                f"{paths.relative(executed / (f['run_id'] + '.ipynb'))} "
-                f"(kernel log: {f['kernel_log']} beside it)."
-                for f in failures
-            ]
+            lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
             raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
         try:
             received = _publish(todo, staging_root, output_dir, files, outcome, area)
@@ -561,6 +557,17 @@ def _executed_folder(work: Path, area: Path, output_dir: Path) -> Path:
     if output_dir.resolve() == paths.figures_dir().resolve():
         return work / "executed"
     return area / "executed"
+
+
+def _failure(result: dict, notebook: Path) -> str:
+    """What a failed run says: its error, and the executed notebook (up to the failing cell) if
+    papermill wrote one: a run stopped by a timeout or a dead kernel ends before writing it."""
+    log = f"kernel log: {result['kernel_log']}"
+    if notebook.exists():
+        where = f"The executed notebook is {paths.relative(notebook)} ({log} beside it)."
+    else:
+        where = f"It stopped before writing its executed notebook ({log} in {paths.relative(notebook.parent)}/)."
+    return f"{result['run_id']} failed: {result['error']}\n  {where}"
 
 
 def _job(run: Run, staging_root: Path, executed: Path) -> dict:

@@ -177,6 +177,9 @@ class WarmRunner:
                 km=self.kernel.km,
                 progress_bar=False,
                 execution_timeout=timeout,
+                # Written once at the end (or at the failing cell) rather than twice per cell: each
+                # write serialises and validates the whole notebook, a tenth of a chart run's time.
+                request_save_on_cell_execute=False,
             )
         except BaseException:
             self.close()
