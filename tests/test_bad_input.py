@@ -219,7 +219,7 @@ def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
     )
     path = repo_copy / "figures" / "MANIFEST.json"
     path.write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n", encoding="utf-8")
-    result = run_cli("build", "--force", root=repo_copy)
+    result = run_cli("build", "--force", "-j", "1", root=repo_copy)  # one kernel for both runs
     assert result.returncode == 0, result.stderr
     files = json.loads(path.read_text(encoding="utf-8"))["files"]
     assert sorted(files) == sorted(

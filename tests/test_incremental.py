@@ -189,7 +189,7 @@ def test_check_fails_after_a_data_edit_and_names_the_affected_figures(repo_copy)
     assert quick.returncode == 1
     assert "stale: basic_plan_policies.ja: data changed: data/basic_plan_policies.csv" in quick.stderr
     assert "four_reasons" not in quick.stderr and "cloud_dependence" not in quick.stderr
-    full = run_cli("check", "--only", "basic_plan_policies", root=repo_copy)
+    full = run_cli("check", "--only", "basic_plan_policies", "-j", "1", root=repo_copy)  # one kernel
     assert full.returncode == 1
     assert "stale: basic_plan_policies.ja.pdf differs from a fresh build" in full.stderr
     assert snapshot(repo_copy / "figures") == before, "check never writes into figures/"
@@ -214,7 +214,7 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
         "grid:\n  as_of: [2022-01-01, 2024-01-01]\n",
         encoding="utf-8",
     )
-    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    result = run_cli("sweep", str(sweep_file), "-j", "1", root=repo_copy)  # one kernel for both runs
     assert result.returncode == 0, result.stderr
     folder = repo_copy / "sweeps" / "as_of"
     with open(folder / "index.csv", encoding="utf-8") as f:

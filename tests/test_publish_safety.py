@@ -216,7 +216,17 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
     first = run_build("build", *FAST, "--output-dir", str(out), popen=True)
     _wait_for(first, "Running 2 of 2 runs")  # the first holds the folder's lock
     second = run_build(
-        "build", "--only", "basic_plan_policies", "-p", "formats", "png", "--output-dir", str(out), popen=True
+        "build",
+        "--only",
+        "basic_plan_policies",
+        "-p",
+        "formats",
+        "png",
+        "-j",
+        "1",
+        "--output-dir",
+        str(out),
+        popen=True,
     )
     second_out, second_err = second.communicate(timeout=300)
     first_out, first_err = first.communicate(timeout=300)
