@@ -9,6 +9,7 @@ import signal
 import stat
 import time
 
+import nbformat
 import pytest
 
 from sovereign_ai import manifest, paths, publish, safe_io
@@ -197,9 +198,19 @@ def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_c
     out.mkdir()
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     before = snapshot(out)
+    # A last cell that says it is running, then takes its time: the Ctrl-C comes while cells run.
+    markers = tmp_path / "running"
+    markers.mkdir()
+    notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
+    slowed = nbformat.read(notebook, as_version=4)
+    says = f"import pathlib, time\npathlib.Path({str(markers)!r}, lang).touch()\ntime.sleep(120)"
+    slowed.cells.append(nbformat.v4.new_code_cell(says))
+    nbformat.write(slowed, notebook)
     process = run_build("build", *FAST, "-j", jobs, "--output-dir", str(out), popen=True)
     _wait_for(process, "Running 2 of 2 runs")
-    time.sleep(3)  # the workers have started their kernels and are running cells
+    deadline = time.monotonic() + 120
+    while len(list(markers.iterdir())) < int(jobs) and time.monotonic() < deadline:
+        time.sleep(0.05)  # every worker has started its kernel and is running cells
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the build, its workers and kernels
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
