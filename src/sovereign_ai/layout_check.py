@@ -1,6 +1,6 @@
 """Check a figure as a reader sees it: the words in its PDF, with their boxes.
 
-The charts' own layout tests (tests/test_layout.py) ask matplotlib where it meant
+The layout tests of Figures 1 and 2 (tests/test_layout.py) ask matplotlib where it meant
 to put each text. This module reads the PDF that a journal receives instead: every
 glyph matplotlib wrote, with its box, grouped into the text objects it was drawn
 as, and asks four questions of them:
