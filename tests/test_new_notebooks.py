@@ -1,4 +1,5 @@
-"""The local-government and AI-compute notebooks: the facts their charts show, in both languages and widths."""
+"""The local-government and AI-compute notebooks: the facts their charts show, in both languages.
+(Their layout at every journal width: tests/test_pdf_layout.py.)"""
 
 import pytest
 from matplotlib.lines import Line2D
@@ -87,23 +88,6 @@ def test_a_japanese_chart_has_japanese_interface_text(notebook):
         assert any("\u3040" <= ch <= "\u9fff" for ch in title), f"{notebook} {part}: title not Japanese"
         for word in ("share computed", "survey result", "billion yen", "precision not stated", "systems"):
             assert word not in all_text(fig), f"{notebook} {part}: English interface word {word!r}"
-
-
-@pytest.mark.parametrize("notebook", NEW)
-@pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("width_mm", [89, 183])
-def test_nothing_is_cut_off_at_the_edges(notebook, lang, width_mm):
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    for part, fig in drawn(notebook, lang, width_mm).items():
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=150)
-        pixels = np.asarray(Image.open(buffer).convert("L"))
-        edges = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-        assert edges.min() == 255, f"{notebook} {part} ({lang}, {width_mm} mm) is cut off at an edge"
 
 
 @pytest.mark.parametrize("notebook", NEW)
