@@ -137,10 +137,11 @@ def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_c
     assert "It stopped before writing its executed notebook (kernel log: dies.ja.kernel.log in build/executed/)" in (
         result.stderr
     )
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "Kernel died while waiting" not in result.stderr
     assert "figures/ is unchanged." in result.stderr
     assert (executed / "broken.ja.ipynb").exists()
     assert not (executed / "dies.ja.ipynb").exists(), "no earlier run's notebook stands in for this one"
+    assert "Kernel died while waiting" in (executed / "dies.ja.kernel.log").read_text(encoding="utf-8")
     assert snapshot(repo_copy / "figures") == before
 
 

@@ -1,5 +1,8 @@
 """How the project starts Jupyter kernels (for the build and for refreshing notebooks)."""
 
+import contextlib
+import logging
+
 KERNEL_NAME = "python3"  # the kernel of the environment running the build (.venv)
 KERNEL_LOG_VARIABLE = "SOVEREIGN_AI_KERNEL_LOG"  # where a kernel's own stderr goes, when set
 
@@ -136,6 +139,26 @@ class WarmKernel:
             pass
 
 
+@contextlib.contextmanager
+def _papermill_messages_into(log: str | None):
+    """papermill's and nbclient's warnings and errors ("Kernel died while waiting for execute
+    reply.") go to the kernel's log, which a failed run's message names, rather than to the
+    terminal beside the build's own lines. Without a log they go where logging sends them."""
+    if not log:
+        yield
+        return
+    logger = logging.getLogger("papermill")  # nbclient logs through papermill's logger
+    handler = logging.FileHandler(log, encoding="utf-8")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+        handler.close()
+
+
 class WarmRunner:
     """papermill runs on one warm kernel: started on first use (its stderr into `log`), reset before
     each run, shut down and replaced after a run that fails. The build keeps one per worker, the
@@ -169,18 +192,19 @@ class WarmRunner:
                 with open(self.log, "a", encoding="utf-8") as f:
                     f.write(f"--- {label} ---\n")
             self.kernel.prepare(cwd=cwd, environment=environment or {})
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name=KERNEL_NAME,
-                km=self.kernel.km,
-                progress_bar=False,
-                execution_timeout=timeout,
-                # Written once at the end (or at the failing cell) rather than twice per cell: each
-                # write serialises and validates the whole notebook, a tenth of a chart run's time.
-                request_save_on_cell_execute=False,
-            )
+            with _papermill_messages_into(self.log):
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(executed),
+                    parameters=parameters,
+                    kernel_name=KERNEL_NAME,
+                    km=self.kernel.km,
+                    progress_bar=False,
+                    execution_timeout=timeout,
+                    # Written once at the end (or at the failing cell) rather than twice per cell: each
+                    # write serialises and validates the whole notebook, a tenth of a chart run's time.
+                    request_save_on_cell_execute=False,
+                )
         except BaseException:
             self.close()
             raise
