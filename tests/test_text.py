@@ -63,3 +63,30 @@ def test_numbers_and_dates_are_never_cut():
         lines = text.wrap(line, "ja", width_pt, 5.5)
         assert any("2025年11月19日" in each for each in lines), lines
         assert not any(each[0].isdigit() for each in lines), lines
+
+
+def _one_phrase_at_a_time(source: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
+    """Greedy line breaking as written plainly: measure the line after every phrase."""
+    width_pt *= text.FILL
+    lines, current = [], ""
+    for unit in text.phrases(source, lang):
+        if current and text.text_width_pt((current + unit).rstrip(), size_pt) > width_pt:
+            lines.append(current.rstrip())
+            current = unit
+        else:
+            current += unit
+        while text.text_width_pt(current.rstrip(), size_pt) > width_pt and len(current.rstrip()) > 1:
+            head, current = text._split_overlong(current, width_pt, size_pt)
+            lines.append(head)
+    return [*lines, current.rstrip()] if current.strip() else lines
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_wrap_breaks_where_measuring_after_every_phrase_would(lang):
+    """wrap() measures a few times a line, not after every phrase; its lines are the same."""
+    sources = data.load_table("sources")
+    column = {"ja": "title", "en": "title_en"}[lang]
+    long_lines = [" ".join(sources[column].dropna().tolist()[i : i + 3]) for i in range(0, 30, 3)]
+    for source in long_lines:
+        for width_pt in (25, 140, 250, 500):
+            assert text.wrap(source, lang, width_pt, SIZE) == _one_phrase_at_a_time(source, lang, width_pt, SIZE)

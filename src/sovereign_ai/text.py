@@ -293,23 +293,56 @@ FILL = 0.96
 
 
 def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
-    """Break text into lines no wider than width_pt (a phrase wider than a line is split by character)."""
+    """Break text into lines no wider than width_pt (a phrase wider than a line is split by character).
+
+    Each line takes as many phrases as fit (greedy). A line only gets wider as phrases are added,
+    so how many fit can be found from a guess rather than by measuring the line after every
+    phrase (measuring is most of the time of drawing a long source line).
+    """
     width_pt *= FILL
+    units = phrases(text, lang)
     lines: list[str] = []
     current = ""
-    for unit in phrases(text, lang):
-        candidate = current + unit
-        if current and text_width_pt(candidate.rstrip(), size_pt) > width_pt:
+    i = 0
+    while i < len(units):
+        if current:
+            fit = _phrases_that_fit(current, units[i:], width_pt, size_pt)
+            current += "".join(units[i : i + fit])
+            i += fit
+            if i == len(units):
+                break
             lines.append(current.rstrip())
-            current = unit
-        else:
-            current = candidate
+        current = units[i]
+        i += 1
         while text_width_pt(current.rstrip(), size_pt) > width_pt and len(current.rstrip()) > 1:
             head, current = _split_overlong(current, width_pt, size_pt)
             lines.append(head)
     if current.strip():
         lines.append(current.rstrip())
     return lines
+
+
+def _phrases_that_fit(line: str, units: list[str], width_pt: float, size_pt: float) -> int:
+    """How many of units, in order, still fit on line: the largest n with line + units[:n] no wider
+    than width_pt. A guess from the phrases' own widths (short texts, quick to measure) is checked,
+    then moved one phrase at a time until it is exact: most lines take two measurements."""
+
+    def fits(n: int) -> bool:
+        return text_width_pt((line + "".join(units[:n])).rstrip(), size_pt) <= width_pt
+
+    guess, used = 0, text_width_pt(line.rstrip(), size_pt)
+    for unit in units:
+        used += text_width_pt(unit.rstrip(), size_pt)
+        if used > width_pt:
+            break
+        guess += 1
+    if fits(guess):
+        while guess < len(units) and fits(guess + 1):
+            guess += 1
+        return guess
+    while guess > 0 and not fits(guess - 1):
+        guess -= 1
+    return guess - 1 if guess > 0 else 0
 
 
 def wrap_mm(text: str, lang: str, width_mm: float, size_pt: float) -> list[str]:
