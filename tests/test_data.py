@@ -152,3 +152,12 @@ def test_a_wrong_header_is_named(repo_copy):
     path.write_text(path.read_text(encoding="utf-8").replace("source_id,", "source,", 1), encoding="utf-8")
     with pytest.raises(DataError, match=r"data/sources.csv, header: the columns are"):
         data.load_table("sources")
+
+
+def test_a_table_read_again_is_read_as_it_is_now_and_callers_get_their_own_rows(repo_copy):
+    """Parsing is done once per content of a file: an edit of the same size, at once, is still seen."""
+    first = data.validate_table("gov_cloud_systems")
+    first[0]["systems_total"] = -5  # a caller's change stays the caller's
+    assert data.validate_table("gov_cloud_systems")[0]["systems_total"] == 1497
+    edit_csv_row(repo_copy, "gov_cloud_systems", 1, "systems_total", "1496")  # same size, same second
+    assert data.validate_table("gov_cloud_systems")[0]["systems_total"] == 1496

@@ -230,16 +230,26 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
     """The rows of a table as typed dicts, and every problem found in them."""
     res = resource(name)
     path = table_path(name)
-    shown = paths.relative(path)
-    fields = res["schema"]["fields"]
-    expected_header = [f["name"] for f in fields]
-    problems: list[Problem] = []
-    rows: list[dict] = []
     _record_read(paths.relative(path))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{shown}: file not found (listed in data/datapackage.json as table {name!r})") from None
+        raise DataError(
+            f"{paths.relative(path)}: file not found (listed in data/datapackage.json as table {name!r})"
+        ) from None
+    rows, problems = _parsed_rows(paths.relative(path), json.dumps(res, sort_keys=True), raw)
+    return [dict(row) for row in rows], list(problems)  # copies: a caller may change what it gets
+
+
+@lru_cache(maxsize=64)
+def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict, ...], tuple[Problem, ...]]:
+    """A table's rows and problems, worked out once per content of the file and of its schema:
+    a run reads the sources table once for every source it cites."""
+    res = json.loads(resource_json)
+    fields = res["schema"]["fields"]
+    expected_header = [f["name"] for f in fields]
+    problems: list[Problem] = []
+    rows: list[dict] = []
     try:
         text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark: read it as Excel wrote it
     except UnicodeDecodeError as error:
@@ -291,7 +301,7 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
                 record[column] = value
             rows.append(record | {"__row__": row_number, "__line__": line})
     problems.extend(_key_problems(res, rows, shown))
-    return rows, problems
+    return tuple(rows), tuple(problems)
 
 
 def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
