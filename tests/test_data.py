@@ -1,7 +1,6 @@
 """The data package: tables load, the descriptor is standard, bad rows are named."""
 
 import json
-import os
 
 import pytest
 
@@ -28,12 +27,7 @@ def frictionless_validate(folder) -> dict:
     command calls, in this process: the reference validator's import and warm-up are paid once."""
     from frictionless import Package
 
-    previous = os.getcwd()
-    os.chdir(folder)  # the descriptor's paths are relative to it, as for the command run there
-    try:
-        return Package("datapackage.json").validate().to_dict()
-    finally:
-        os.chdir(previous)
+    return Package(str(folder / "datapackage.json")).validate().to_dict()
 
 
 def test_frictionless_accepts_the_descriptor():

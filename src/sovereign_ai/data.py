@@ -230,14 +230,13 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
     """The rows of a table as typed dicts, and every problem found in them."""
     res = resource(name)
     path = table_path(name)
-    _record_read(paths.relative(path))
+    shown = paths.relative(path)
+    _record_read(shown)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(
-            f"{paths.relative(path)}: file not found (listed in data/datapackage.json as table {name!r})"
-        ) from None
-    rows, problems = _parsed_rows(paths.relative(path), json.dumps(res, sort_keys=True), raw)
+        raise DataError(f"{shown}: file not found (listed in data/datapackage.json as table {name!r})") from None
+    rows, problems = _parsed_rows(shown, json.dumps(res, sort_keys=True), raw)
     return [dict(row) for row in rows], list(problems)  # copies: a caller may change what it gets
 
 

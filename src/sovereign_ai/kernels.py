@@ -148,14 +148,14 @@ def _papermill_messages_into(log: str | None):
         yield
         return
     logger = logging.getLogger("papermill")  # nbclient logs through papermill's logger
-    handler = logging.FileHandler(log, encoding="utf-8")
+    handler, propagated = logging.FileHandler(log, encoding="utf-8"), logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
     try:
         yield
     finally:
         logger.removeHandler(handler)
-        logger.propagate = True
+        logger.propagate = propagated
         handler.close()
 
 

@@ -336,13 +336,11 @@ def _phrases_that_fit(line: str, units: list[str], width_pt: float, size_pt: flo
         if used > width_pt:
             break
         guess += 1
-    if fits(guess):
-        while guess < len(units) and fits(guess + 1):
-            guess += 1
-        return guess
-    while guess > 0 and not fits(guess - 1):
+    while guess > 0 and not fits(guess):  # too many: the line as it is always fits
         guess -= 1
-    return guess - 1 if guess > 0 else 0
+    while guess < len(units) and fits(guess + 1):  # too few
+        guess += 1
+    return guess
 
 
 def wrap_mm(text: str, lang: str, width_mm: float, size_pt: float) -> list[str]:
