@@ -39,6 +39,24 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Slow files first: those that draw every chart (one long file), then those with a test that
+    starts a kernel, then the rest, each file keeping its order. pytest-xdist hands out whole files
+    in this order (--no-loadscope-reorder), so quick files fill in at the end while the other worker
+    finishes a slow one, rather than a slow file starting last while the other worker waits."""
+    rank: dict[str, int] = {}
+    for item in items:
+        if item.get_closest_marker("drawing"):
+            slowness = 0
+        elif item.get_closest_marker("notebooks") or item.nodeid.startswith("notebooks/"):
+            slowness = 1  # nbval's stored notebooks start a kernel too
+        else:
+            slowness = 2
+        file = item.nodeid.split("::")[0]
+        rank[file] = min(rank.get(file, 2), slowness)
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+
+
 # What a working copy needs for a build (and pyproject.toml, whose pytest options a checkout has):
 # everything else is code or docs.
 COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt", "pyproject.toml")

@@ -156,6 +156,9 @@ def test_a_plain_venv_runs_the_sovereign_ai_command(clone, tmp_path, monkeypatch
             "--only",
             "four_reasons",
             "-p",
+            "lang",
+            "en",  # one run: one kernel
+            "-p",
             "formats",
             "png",
             "--output-dir",
@@ -167,7 +170,11 @@ def test_a_plain_venv_runs_the_sovereign_ai_command(clone, tmp_path, monkeypatch
         timeout=600,
     )
     assert build.returncode == 0, build.stderr
-    assert (clone / "variants" / "venv" / "four_reasons.en.png").exists()
+    assert sorted(p.name for p in (clone / "variants" / "venv").iterdir()) == [
+        "MANIFEST.json",
+        "four_reasons.en.caption.txt",
+        "four_reasons.en.png",
+    ]
 
 
 def test_every_make_target_is_a_thin_call_of_the_sovereign_ai_command():

@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 
 LINTED = ("src", "tests", "notebooks")
 # pytest on every core (pytest-xdist), a file to a worker: nbval runs a stored notebook's cells in order.
-ON_EVERY_CORE = ("-n", str(os.cpu_count() or 1), "--dist", "loadfile")
+ON_EVERY_CORE = ("-n", str(os.cpu_count() or 1), "--dist", "loadfile", "--no-loadscope-reorder")
 
 
 def _run(*command: str) -> int:
