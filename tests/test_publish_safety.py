@@ -233,10 +233,11 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
         "--only",
         "basic_plan_policies",
         "-p",
+        "lang",
+        "en",  # one run: one kernel
+        "-p",
         "formats",
         "png",
-        "-j",
-        "1",
         "--output-dir",
         str(out),
         popen=True,
@@ -249,10 +250,8 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
     assert "waiting for it to finish" not in first_out
     files = json.loads((out / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     assert sorted(files) == sorted(
-        f"{figure}.{lang}.{kind}"
-        for figure in ("basic_plan_policies", "four_reasons")
-        for lang in ("en", "ja")
-        for kind in ("png", "caption.txt")
+        [f"basic_plan_policies.en.{kind}" for kind in ("png", "caption.txt")]
+        + [f"four_reasons.{lang}.{kind}" for lang in ("en", "ja") for kind in ("png", "caption.txt")]
     )
     assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
 
@@ -277,3 +276,29 @@ def test_the_lock_is_exclusive_per_folder(tmp_path):
         process.wait()
     with open(area / publish.LOCK_NAME, "a+b") as f:
         assert publish._lock(f, wait=False) is True, "released when its holder dies"
+
+
+@pytest.mark.notebooks
+def test_ctrl_c_once_the_files_are_published_never_undoes_the_build(tmp_path, repo_copy):
+    """A Ctrl-C after the last rename: before the build's last line it gets one line and 130, after it
+    (the interpreter shutting down) it changes nothing: exit 0. Never a traceback, a silent end by
+    SIGINT or a wrong message, and the folder holds the new files, as its manifest says."""
+    variant = (*FAST, "-p", "lang", "en", "-p", "width_mm", "120", "--output-dir")  # one run
+    out, late = tmp_path / "out", tmp_path / "late"
+
+    process = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "interrupt-at:published"}, popen=True)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    assert "2 files written to" in stdout
+    assert stderr.splitlines() == [
+        f"Interrupted while publishing: it was finished first, so {out}/ holds this build's files, complete."
+    ]
+    files = json.loads((out / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
+    assert {n: manifest.sha256_file(out / n) for n in files} == {n: e["sha256"] for n, e in files.items()}
+    assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
+
+    process = run_build("build", *variant, str(late), env={publish.FAULT_VARIABLE: "interrupt-at:exit"}, popen=True)
+    stdout, stderr = process.communicate(timeout=300)
+    assert (process.returncode, stderr) == (0, ""), "the build's result stands"
+    assert "2 files written to" in stdout
+    assert snapshot(late) == snapshot(out)

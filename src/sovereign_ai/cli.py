@@ -8,7 +8,8 @@ Exit codes: 0 done; 1 the build ran and failed (a notebook, writing the files) o
 `check` found figures/ not current; 2 refused before anything ran (a usage error or
 bad input: parameters, figures.yaml, a sweep file, data, MANIFEST.json, the output
 folder); 130 interrupted by Ctrl-C (143 by SIGTERM). Errors are one message, never
-a traceback.
+a traceback. A Ctrl-C after the command's last line (while Python shuts down) is ignored:
+the exit code stands.
 """
 
 import argparse
@@ -144,10 +145,21 @@ def _print_params(notebook: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    # The result is decided and said. From here to the process's end (exit functions, then the modules'
+    # teardown, where Python has put back the system's handlers and a Ctrl-C would end the process
+    # silently by SIGINT) Ctrl-C and SIGTERM have nothing left to stop: ignored, the exit code stands.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.root:
         os.environ["SOVEREIGN_AI_ROOT"] = str(args.root.resolve())
 
+    from sovereign_ai import publish
     from sovereign_ai.build import BuildError, Terminated
     from sovereign_ai.data import DataError
     from sovereign_ai.manifest import ManifestError
@@ -157,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         raise Terminated()
 
     signal.signal(signal.SIGTERM, terminate)  # stop as cleanly as on Ctrl-C
+    publish.HOLD_SIGNALS_TO_EXIT = True  # the build reports those that came before its last line
     try:
         if args.command == "build":
             from sovereign_ai.build import build, load_registry

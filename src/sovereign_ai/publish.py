@@ -15,6 +15,7 @@
   changed). Either way it says which.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -32,7 +33,12 @@ from sovereign_ai import manifest, paths, safe_io
 PUBLISH_SUFFIX = ".publishing"  # a new file, complete, waiting to be renamed into place
 JOURNAL_NAME = "publish-journal.json"
 LOCK_NAME = "lock"
-FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL)
+FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL), see _fault
+# Set by the command line (cli.main): once a commit has begun renaming, the files are going to be, then are, in
+# place and nothing is left to stop, so Ctrl-C and SIGTERM stay held (recorded in the list commit returns) until
+# the process exits, rather than raising after the last rename, where a Ctrl-C would say the folder is unchanged.
+# Other callers (tests) get their own handlers back when commit returns.
+HOLD_SIGNALS_TO_EXIT = False
 TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".git")  # never an output folder, nor inside one
 TRACKED_FOLDERS = ("sweeps",)  # holds tracked files itself; its subfolders may take outputs
 
@@ -263,6 +269,7 @@ def commit(
                 "the journal of what remains is kept, and the next build completes it"
             ) from None
         (folder / JOURNAL_NAME).unlink()
+    _fault("published")
     return received
 
 
@@ -375,7 +382,8 @@ def _set_mode(path: Path) -> None:
 
 @contextmanager
 def _signals_held():
-    """Hold back Ctrl-C and SIGTERM while files are renamed; yields the list of those that arrived."""
+    """Hold back Ctrl-C and SIGTERM while files are renamed (with HOLD_SIGNALS_TO_EXIT, until the process
+    exits); yields the list of those that arrived."""
     received: list[int] = []
     held = {}
     if threading.current_thread() is threading.main_thread():
@@ -385,11 +393,29 @@ def _signals_held():
     try:
         yield received
     finally:
-        for number, handler in held.items():
-            signal.signal(number, handler)
+        if not HOLD_SIGNALS_TO_EXIT:
+            for number, handler in held.items():
+                signal.signal(number, handler)
 
 
 def _fault(point: str) -> None:
-    """Tests only: SOVEREIGN_AI_TEST_FAULT=kill-at:<point> kills this process (SIGKILL) at that point."""
-    if os.environ.get(FAULT_VARIABLE) == f"kill-at:{point}":
+    """Tests only: SOVEREIGN_AI_TEST_FAULT=kill-at:<point> kills this process (SIGKILL) at that point;
+    interrupt-at:<point> sends it a Ctrl-C (SIGINT) there. interrupt-at:exit, armed once the files are
+    published, sends it while the interpreter shuts down and clears this module: after the build's last
+    line, when Python has put back the system's handlers (a Ctrl-C would then end the process silently)."""
+    global _at_exit
+    fault = os.environ.get(FAULT_VARIABLE)
+    if fault == f"kill-at:{point}":
         os.kill(os.getpid(), signal.SIGKILL)
+    elif fault == f"interrupt-at:{point}":
+        os.kill(os.getpid(), signal.SIGINT)
+    elif fault == "interrupt-at:exit" and point == "published":
+        _at_exit = _InterruptWhenCleared()
+
+
+class _InterruptWhenCleared:
+    def __init__(self):
+        self._kill = functools.partial(os.kill, os.getpid(), signal.SIGINT)  # os may be cleared before
+
+    def __del__(self):
+        self._kill()
