@@ -403,7 +403,7 @@ def _fault(point: str) -> None:
     interrupt-at:<point> sends it a Ctrl-C (SIGINT) there. interrupt-at:exit, armed once the files are
     published, sends it while the interpreter shuts down and clears this module: after the build's last
     line, when Python has put back the system's handlers (a Ctrl-C would then end the process silently)."""
-    global _at_exit
+    global _at_exit  # a module global: deleted, and so sending its SIGINT, when Python clears this module
     fault = os.environ.get(FAULT_VARIABLE)
     if fault == f"kill-at:{point}":
         os.kill(os.getpid(), signal.SIGKILL)
@@ -414,6 +414,9 @@ def _fault(point: str) -> None:
 
 
 class _InterruptWhenCleared:
+    """Tests only (interrupt-at:exit): sends SIGINT to this process when it is deleted, which happens
+    when the interpreter clears this module's globals at exit."""
+
     def __init__(self):
         self._kill = functools.partial(os.kill, os.getpid(), signal.SIGINT)  # os may be cleared before
 
