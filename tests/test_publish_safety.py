@@ -1,5 +1,5 @@
 """Publishing is all or nothing: atomic files, a journal that the next build completes,
-one build per output folder, Ctrl-C without a traceback, and the umask's permissions."""
+one build per output folder, Ctrl-C and SIGTERM without a traceback, and the umask's permissions."""
 
 import io
 import json
@@ -8,6 +8,7 @@ import shutil
 import signal
 import stat
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -193,31 +194,55 @@ def test_ctrl_c_while_files_are_renamed_waits_until_the_folder_is_consistent(tmp
     assert not (area / publish.JOURNAL_NAME).exists()
 
 
+def _running(pid: int) -> bool:
+    """Whether a process runs (a zombie, waiting for its parent to reap it, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 @pytest.mark.notebooks
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_copy, jobs):
+@pytest.mark.parametrize(
+    ("jobs", "stop", "exit_code"),
+    [
+        ("2", "ctrl-c", 130),  # a terminal's Ctrl-C: SIGINT to the build, its workers and their kernels
+        ("1", "sigterm", 143),  # `kill` or a CI job's timeout: SIGTERM to the build alone
+    ],
+)
+def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_copy, jobs, stop, exit_code):
     out = tmp_path / "out"
     out.mkdir()
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     before = snapshot(out)
-    # A last cell that says it is running, then takes its time: the Ctrl-C comes while cells run.
+    # A last cell that says it is running (and in which kernel), then takes its time: the signal comes
+    # while cells run.
     markers = tmp_path / "running"
     markers.mkdir()
     notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
     slowed = nbformat.read(notebook, as_version=4)
-    says = f"import pathlib, time\npathlib.Path({str(markers)!r}, lang).touch()\ntime.sleep(120)"
+    marker = f"pathlib.Path({str(markers)!r}, lang).write_text(str(os.getpid()))"
+    says = f"import os, pathlib, time\n{marker}\ntime.sleep(120)"
     slowed.cells.append(nbformat.v4.new_code_cell(says))
     nbformat.write(slowed, notebook)
     process = run_build("build", *FAST, "-j", jobs, "--output-dir", str(out), popen=True)
     _wait_for(process, "Running 2 of 2 runs")
     deadline = time.monotonic() + 120
-    while len(list(markers.iterdir())) < int(jobs) and time.monotonic() < deadline:
+    while len([m for m in markers.iterdir() if m.read_text()]) < int(jobs) and time.monotonic() < deadline:
         time.sleep(0.05)  # every worker has started its kernel and is running cells
-    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the build, its workers and kernels
+    if stop == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.kill(process.pid, signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == exit_code
     assert stderr.splitlines() == [f"Interrupted: {out}/ is unchanged (no file in it was replaced)."]
     assert snapshot(out) == before
+    kernels = [int(m.read_text()) for m in markers.iterdir()]
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in kernels) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in kernels), "the kernels stop with the build"
 
 
 # ---- One build per output folder --------------------------------------------------------------
