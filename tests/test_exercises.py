@@ -67,3 +67,24 @@ def test_show_solutions_shows_every_solution(name, tmp_path, run_papermill):
     ]
     if name in WORKED:
         assert WORKED[name] in text, (name, WORKED[name])
+
+
+def test_an_interrupted_handout_leaves_no_copy_that_holds_the_solutions(tmp_path, monkeypatch):
+    """The handout is written beside its folder and renamed into place once the solutions are out:
+    stopped half-way (here, by a Ctrl-C after the first files), it leaves nothing behind."""
+    from sovereign_ai import handout
+
+    def copies_some_then_is_interrupted(folder):
+        (folder / "src" / "sovereign_ai").mkdir(parents=True)
+        (folder / "src" / "sovereign_ai" / "exercises.py").write_text("SOLUTIONS = {'worked': 'out'}\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(handout, "_write", copies_some_then_is_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        handout.write_handout(tmp_path / "class")
+    assert list(tmp_path.iterdir()) == [], "neither the handout nor its partial copy"
+
+    monkeypatch.undo()
+    folder = handout.write_handout(tmp_path / "class")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class"]
+    assert "SOLUTIONS: dict[str, list[Solution]] = {}" in (folder / "src" / "sovereign_ai" / "exercises.py").read_text()

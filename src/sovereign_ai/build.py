@@ -72,12 +72,6 @@ class Interrupted(BuildError):
         self.exit_code = 128 + signum
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that the build stops the same clean way (see cli)."""
-
-    signum = signal.SIGTERM
-
-
 @dataclass(frozen=True)
 class Run:
     """One execution of a notebook: its parameters, and where its files go."""
@@ -476,6 +470,9 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
     except data.DataError as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
     if not todo:
+        if publish.HOLD_SIGNALS_TO_EXIT:  # decided: nothing to run or write, so nothing left to stop
+            for number in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(number, signal.SIG_IGN)
         print(
             f"All {len(runs)} runs are up to date in {shown}: their notebooks, parameters, data and code match "
             f"{shown}{manifest.MANIFEST_NAME} and their files are unchanged, so nothing was rebuilt "
@@ -709,7 +706,14 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
         fresh = Path(temporary)
         print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
-        build(only=only, output_dir=fresh, force=True, jobs=jobs, list_files=False, out=out)
+        try:
+            build(only=only, output_dir=fresh, force=True, jobs=jobs, list_files=False, out=out)
+        except Interrupted as interrupt:  # its folder is the temporary one, removed now
+            raise Interrupted(
+                f"Interrupted: nothing was compared; {paths.relative(figures)}/ is unchanged "
+                "(check never writes into it).",
+                interrupt.exit_code - 128,
+            ) from None
         built = {p.name: p for p in fresh.iterdir() if p.is_file()}
         wanted = set(built) if only else set(built) | {p.name for p in figures.iterdir() if p.is_file()}
         if only:

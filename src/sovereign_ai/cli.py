@@ -144,8 +144,23 @@ def _print_params(notebook: Path) -> None:
         )
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a command stops the same clean way."""
+
+    signum = signal.SIGTERM
+
+
+def _terminate(_number, _frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    code = _main(argv)
+    signal.signal(signal.SIGTERM, _terminate)  # before the imports: a SIGTERM there would end the process silently
+    try:
+        code = _main(argv)
+    except KeyboardInterrupt as interrupt:  # while the modules load, before _main's own handling
+        print("Interrupted before any file was written: nothing was changed.", file=sys.stderr)
+        code = 128 + getattr(interrupt, "signum", signal.SIGINT)
     # The result is decided and said. From here to the process's end (exit functions, then the modules'
     # teardown, where Python has put back the system's handlers and a Ctrl-C would end the process
     # silently by SIGINT) Ctrl-C and SIGTERM have nothing left to stop: ignored, the exit code stands.
@@ -160,15 +175,11 @@ def _main(argv: list[str] | None) -> int:
         os.environ["SOVEREIGN_AI_ROOT"] = str(args.root.resolve())
 
     from sovereign_ai import publish
-    from sovereign_ai.build import BuildError, Terminated
+    from sovereign_ai.build import BuildError
     from sovereign_ai.data import DataError
     from sovereign_ai.manifest import ManifestError
     from sovereign_ai.parameters import ParameterError
 
-    def terminate(_number, _frame):
-        raise Terminated()
-
-    signal.signal(signal.SIGTERM, terminate)  # stop as cleanly as on Ctrl-C
     publish.HOLD_SIGNALS_TO_EXIT = True  # the build reports those that came before its last line
     try:
         if args.command == "build":
@@ -209,7 +220,12 @@ def _main(argv: list[str] | None) -> int:
         elif args.command == "site":
             from sovereign_ai.site import build_site
 
-            index = build_site(paths.output_folder(args.output_dir) if args.output_dir else None)
+            site_dir = paths.output_folder(args.output_dir) if args.output_dir else paths.repo_root() / "site"
+            try:
+                index = build_site(site_dir)
+            except KeyboardInterrupt as interrupt:
+                print(f"Interrupted: {paths.relative(site_dir)}/ may be incomplete; run `site` again.", file=sys.stderr)
+                return 128 + getattr(interrupt, "signum", signal.SIGINT)
             print(f"gallery: {paths.relative(index)}")
         elif args.command == "refresh-notebooks":
             from sovereign_ai.refresh import refresh_all
@@ -219,7 +235,7 @@ def _main(argv: list[str] | None) -> int:
             from sovereign_ai.handout import HandoutError, write_handout
 
             try:
-                folder = write_handout(paths.output_folder(args.folder))
+                folder = write_handout(paths.output_folder(args.folder))  # all or nothing
             except HandoutError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 2

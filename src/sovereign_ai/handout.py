@@ -7,11 +7,13 @@ guides for maintainers stay out, and `exercises.SOLUTIONS` is emptied, so
 `show_solutions=True` says there are none instead of showing them.
 """
 
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
-from sovereign_ai import paths
+from sovereign_ai import paths, safe_io
 
 HANDOUT_ITEMS = (
     "README.md",
@@ -40,13 +42,32 @@ class HandoutError(RuntimeError):
 
 
 def write_handout(folder: Path) -> Path:
-    """Copy the project for students into folder (which must not exist yet, or be empty); return it."""
+    """Copy the project for students into folder (which must not exist yet, or be empty); return it.
+
+    All or nothing: the copy is made beside folder and renamed into place once its solutions are
+    removed, so an interrupted or failed handout never leaves a copy that still holds them."""
     folder = Path(folder).resolve()
     root = paths.repo_root()
     if folder == root or (root in folder.parents and folder.parts[len(root.parts)] != "handout"):
         raise HandoutError(f"{folder}: write the handout outside the repository, or into handout/ (git-ignored)")
     if folder.exists() and any(folder.iterdir()):
         raise HandoutError(f"{folder} is not empty; give a new folder")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
+    try:
+        _write(partial)
+        if folder.exists():
+            folder.rmdir()  # empty, checked above
+        os.replace(partial, folder)  # all or nothing: never a copy that still holds the solutions
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return folder
+
+
+def _write(folder: Path) -> None:
+    root = paths.repo_root()
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints", "kernel-ipc-*")
     for item in HANDOUT_ITEMS:
         source, target = root / item, folder / item
@@ -60,4 +81,3 @@ def write_handout(folder: Path) -> Path:
     if count != 1:
         raise HandoutError("could not find the worked solutions in src/sovereign_ai/exercises.py to leave them out")
     exercises.write_text(text, encoding="utf-8")
-    return folder

@@ -218,7 +218,8 @@ def commit(
     for name in keep:
         _set_mode(output_dir / name)
     if not writes and not remove:
-        return []
+        with _signals_held() as received:  # nothing to rename; held as after renames (HOLD_SIGNALS_TO_EXIT)
+            return received
 
     replacements, name = [], None
     try:

@@ -3,7 +3,7 @@
 
 from pathlib import Path
 
-from sovereign_ai import lighter_imports, paths
+from sovereign_ai import lighter_imports, paths, safe_io
 from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
 
 
@@ -26,7 +26,8 @@ def refresh_notebook(notebook: Path) -> None:
         cell.metadata.pop("execution", None)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
     nb.metadata.pop("widgets", None)
-    nbformat.write(nb, notebook)
+    text = nbformat.writes(nb)
+    safe_io.write_bytes(notebook, (text if text.endswith("\n") else text + "\n").encode("utf-8"))  # never half-written
 
 
 def refresh_all(names: list[str] | None = None, out=None) -> None:
