@@ -57,6 +57,11 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
 
 
+# The quickest real build: Figure 1's two runs, PNG only, on one worker (one kernel).
+FAST = ("--only", "four_reasons", "-p", "formats", "png", "-j", "1")
+ONE_RUN = ("-p", "lang", "en")  # with --only: the figure's English run alone
+
+
 # What a working copy needs for a build (and pyproject.toml, whose pytest options a checkout has):
 # everything else is code or docs.
 COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt", "pyproject.toml")

@@ -12,9 +12,8 @@ import pytest
 from sovereign_ai import paths
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import REPO, mounted, run_build, run_cli, snapshot
+from conftest import FAST, REPO, mounted, run_build, run_cli, snapshot
 
-FAST = ("--only", "four_reasons", "-p", "formats", "png", "-j", "1")
 CAPTIONS = ("four_reasons.en.caption.txt", "four_reasons.ja.caption.txt")  # written beside every figure
 
 

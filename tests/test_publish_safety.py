@@ -15,10 +15,9 @@ import pytest
 
 from sovereign_ai import manifest, paths, publish, safe_io
 
-from conftest import mounted, run_build, snapshot
+from conftest import FAST, ONE_RUN, mounted, run_build, snapshot
 
 FIGURES = paths.figures_dir()
-FAST = ("--only", "four_reasons", "-p", "formats", "png", "-j", "1")  # the quickest real build: two runs, PNG only
 
 
 def _modes(folder):
@@ -128,7 +127,7 @@ def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or
     assert {n: d for n, d in left.items() if not n.startswith(".")} == old
     waiting = {n: d for n, d in left.items() if n.endswith(publish.PUBLISH_SUFFIX)}
     assert len(waiting) == 3, "two figures and the manifest, waiting (the captions did not change)"
-    # The new folder, as a build that finished would leave it: each waiting file (".NAME.XXXX.publishing")
+    # The new folder, as a build that finished would leave it: each waiting file (".NAME.<random>.publishing")
     # in place of its target, the unchanged captions kept.
     new = old | {n[1:].rsplit(".", 2)[0]: d for n, d in waiting.items()}
     assert set(new) == set(old) and all(new[n] != old[n] for n in ("four_reasons.en.png", "MANIFEST.json"))
@@ -257,9 +256,7 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
         "build",
         "--only",
         "basic_plan_policies",
-        "-p",
-        "lang",
-        "en",  # one run: one kernel
+        *ONE_RUN,
         "-p",
         "formats",
         "png",
@@ -308,7 +305,7 @@ def test_ctrl_c_once_the_files_are_published_never_undoes_the_build(tmp_path, re
     """A Ctrl-C after the last rename: before the build's last line it gets one line and 130, after it
     (the interpreter shutting down) it changes nothing: exit 0. Never a traceback, a silent end by
     SIGINT or a wrong message, and the folder holds the new files, as its manifest says."""
-    variant = (*FAST, "-p", "lang", "en", "-p", "width_mm", "120", "--output-dir")  # one run
+    variant = (*FAST, *ONE_RUN, "-p", "width_mm", "120", "--output-dir")
     out, late = tmp_path / "out", tmp_path / "late"
 
     process = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "interrupt-at:published"}, popen=True)

@@ -15,7 +15,7 @@ import pytest
 
 from sovereign_ai.kernels import KERNEL_NAME
 
-from conftest import REPO, run_cli
+from conftest import FAST, ONE_RUN, REPO, run_cli
 
 BIN = Path(sys.executable).parent
 TEACHING = REPO / "docs" / "teaching.md"
@@ -153,14 +153,8 @@ def test_a_plain_venv_runs_the_sovereign_ai_command(clone, tmp_path, monkeypatch
         [
             str(venv / "bin" / "sovereign-ai"),
             "build",
-            "--only",
-            "four_reasons",
-            "-p",
-            "lang",
-            "en",  # one run: one kernel
-            "-p",
-            "formats",
-            "png",
+            *FAST,
+            *ONE_RUN,
             "--output-dir",
             "variants/venv",
         ],

@@ -218,9 +218,9 @@ def _main(argv: list[str] | None) -> int:
             validate_all()
             print(f"data/: {len(table_names())} tables valid")
         elif args.command == "site":
-            from sovereign_ai.site import build_site
+            from sovereign_ai.site import build_site, site_folder
 
-            site_dir = paths.output_folder(args.output_dir) if args.output_dir else paths.repo_root() / "site"
+            site_dir = site_folder(paths.output_folder(args.output_dir) if args.output_dir else None)
             try:
                 index = build_site(site_dir)
             except KeyboardInterrupt as interrupt:

@@ -76,11 +76,16 @@ def _figure_groups(figures: Path) -> dict[str, dict[str, Path]]:
     return dict(groups)
 
 
+def site_folder(site_dir: Path | None = None) -> Path:
+    """Where the gallery goes: site_dir, or site/ in the repository."""
+    return Path(site_dir) if site_dir else paths.repo_root() / "site"
+
+
 def build_site(site_dir: Path | None = None) -> Path:
     """Write the gallery and the notebook pages into site_dir (default site/); return index.html."""
     from nbconvert import HTMLExporter  # 1.5 s to import: only here
 
-    site = Path(site_dir) if site_dir else paths.repo_root() / "site"
+    site = site_folder(site_dir)
     figures = paths.figures_dir()
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(figures, site / "figures")
