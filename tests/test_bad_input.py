@@ -304,6 +304,18 @@ def test_an_invalid_datapackage_json_is_named_with_its_line(repo_copy, command):
     refused(repo_copy, *command, expected=f"data/datapackage.json, line {line}, column ")
 
 
+def test_refreshing_a_notebook_that_does_not_exist_names_the_notebooks(repo_copy):
+    before = snapshot(repo_copy / "notebooks")
+    refused(
+        repo_copy,
+        "refresh-notebooks",
+        "four_reasons",
+        "four_reason",
+        expected="error: no notebook named four_reason; notebooks: ai_compute, basic_plan_policies, ",
+    )
+    assert snapshot(repo_copy / "notebooks") == before, "not even the notebooks that exist were run"
+
+
 def test_exit_codes_follow_one_convention(repo_copy):
     assert run_cli("build", "--no-such-option", root=repo_copy).returncode == 2, "argparse: usage"
     assert run_cli("build", "-p", "lang", "fr", root=repo_copy).returncode == 2, "refused parameter"

@@ -162,14 +162,16 @@ def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
 
 
 @pytest.mark.notebooks
-def test_parallel_and_serial_builds_are_byte_identical(tmp_path):
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path, repo_copy):
     """figures/ is the build on every core (make figures; make check builds it afresh that way and
-    compares every byte), so one serial build compared with figures/ is the comparison of the two."""
+    compares every byte), so one serial build compared with figures/ is the comparison of the two.
+    (In a copy of the repository: the build's work folder, build/, is the copy's.)"""
     from sovereign_ai.build import stale_reasons
 
-    recorded = manifest.read(FIGURES)["files"]
+    figures = repo_copy / "figures"
+    recorded = manifest.read(figures)["files"]
     runs = [run for run in load_registry() if run.figure == "four_reasons"]
-    assert not any(stale_reasons(run, recorded, FIGURES) for run in runs), "figures/ is not current: make figures"
+    assert not any(stale_reasons(run, recorded, figures) for run in runs), "figures/ is not current: make figures"
     serial = tmp_path / "j1"
     result = run_cli("build", "--only", "four_reasons", "--force", "-j", "1", "--output-dir", str(serial))
     assert result.returncode == 0, result.stderr
@@ -177,7 +179,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path):
     built = manifest.read(serial)["files"]
     assert sorted(built) == sorted(name for name in files if name != "MANIFEST.json") != []
     for name in built:
-        assert files[name] == (FIGURES / name).read_bytes(), name
+        assert files[name] == (figures / name).read_bytes(), name
         assert built[name] == recorded[name], f"{name}: recorded with other inputs"
 
 

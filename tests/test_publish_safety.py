@@ -182,7 +182,7 @@ def test_ctrl_c_while_files_are_renamed_waits_until_the_folder_is_consistent(tmp
     for name in ("a.png", "b.png"):
         sources[name] = tmp_path / f"new_{name}"
         sources[name].write_bytes(b"new " + name.encode())
-    monkeypatch.setattr(publish, "_fault", lambda point: point == "journal" and os.kill(os.getpid(), signal.SIGINT))
+    monkeypatch.setattr(publish, "fault", lambda point: point == "journal" and os.kill(os.getpid(), signal.SIGINT))
     received = publish.commit(out, area, sources, [], manifest.render({}))
     assert received == [signal.SIGINT], "held back, then reported to the build"
     assert snapshot(out) == {
@@ -242,6 +242,66 @@ def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(tmp_p
     while any(_running(pid) for pid in kernels) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(pid) for pid in kernels), "the kernels stop with the build"
+
+
+@pytest.mark.notebooks
+def test_ctrl_c_while_notebooks_are_refreshed_leaves_them_unchanged(tmp_path, repo_copy):
+    """refresh-notebooks writes tracked notebooks: a Ctrl-C mid-run says so in one line (exit 130),
+    writes nothing and stops the kernel. It used to end with exit 1 and a 50-line traceback."""
+    markers = tmp_path / "running"
+    markers.mkdir()
+    notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
+    slowed = nbformat.read(notebook, as_version=4)
+    pid = markers / "pid"
+    says = f"import os, pathlib, time\npathlib.Path({str(pid)!r} + '.new').write_text(str(os.getpid()))\n"
+    says += f"os.replace({str(pid)!r} + '.new', {str(pid)!r})\ntime.sleep(120)"  # complete once it exists
+    slowed.cells.append(nbformat.v4.new_code_cell(says))
+    nbformat.write(slowed, notebook)
+    before = snapshot(repo_copy / "notebooks")
+    process = run_build("refresh-notebooks", "four_reasons", popen=True)
+    deadline = time.monotonic() + 120
+    while not pid.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr.splitlines()) == (
+        130,
+        ["Interrupted: notebooks/four_reasons.ipynb unchanged (never half-written)."],
+    )
+    assert snapshot(repo_copy / "notebooks") == before
+    kernel = int(pid.read_text())
+    deadline = time.monotonic() + 30
+    while _running(kernel) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(kernel), "the kernel stops with the command"
+
+
+@pytest.mark.notebooks
+def test_a_ctrl_c_that_reaches_a_worker_while_it_starts_is_ignored_like_a_later_one(tmp_path, repo_copy):
+    """A terminal's Ctrl-C reaches the workers too; the build itself stops them. One arriving before a
+    worker had set itself to ignore Ctrl-C broke the pool: a worker's traceback, then the build's."""
+    out = tmp_path / "out"
+    fault = {publish.FAULT_VARIABLE: "interrupt-at:worker-starting"}  # the worker's own SIGINT, as it starts
+    process = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(out), env=fault, popen=True)
+    _, stderr = process.communicate(timeout=300)
+    assert (process.returncode, stderr) == (0, "")
+    assert sorted(snapshot(out)) == ["MANIFEST.json", "four_reasons.en.caption.txt", "four_reasons.en.png"]
+
+
+def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_changes_nothing(tmp_path, repo_copy):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
+    before = snapshot(out)
+    fault = {publish.FAULT_VARIABLE: "kill-at:worker-starting"}  # as the out-of-memory killer would
+    process = run_build("build", *FAST, "-j", "2", "--output-dir", str(out), env=fault, popen=True)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert stderr.splitlines() == [
+        "error: The build stopped: a worker process ended abruptly (killed from outside, or out of memory).",
+        f"{out}/ is unchanged; run the build again.",
+    ]
+    assert snapshot(out) == before
 
 
 # ---- One build per output folder --------------------------------------------------------------

@@ -32,9 +32,7 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import yaml
@@ -42,6 +40,7 @@ import yaml
 from sovereign_ai import data, manifest, paths, publish, reads, safe_io
 from sovereign_ai.kernels import WarmRunner
 from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
+from sovereign_ai.workers import WorkerLost, run_each
 
 CELL_TIMEOUT_S = 600
 BUILD_SETS = ("name", "output_dir")  # parameters the build gives each run itself
@@ -492,7 +491,10 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
     executed = _executed_folder(work, area, output_dir)
     job_list = [_job(run, staging_root, executed) for run in todo]
     try:
-        results = _run_jobs(job_list, workers, out)
+        try:
+            results = _run_jobs(job_list, workers, out)
+        except WorkerLost as lost:
+            raise BuildFailed(f"The build stopped: {lost}.\n{shown} is unchanged; run the build again.") from None
         failures = [r for r in results if r["error"]]
         if failures:
             lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
@@ -583,36 +585,13 @@ def _job(run: Run, staging_root: Path, executed: Path) -> dict:
 
 
 def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
-    """Execute the jobs, printing one line as each finishes."""
+    """Execute the jobs in worker processes (sovereign_ai.workers), printing one line as each finishes."""
     results = []
-
-    def report(result):
+    for result in run_each(_execute, jobs, workers):
         results.append(result)
         status = "FAILED" if result["error"] else f"done in {result['seconds']:.1f} s"
         print(f"  [{len(results)}/{len(jobs)}] {result['run_id']:<28} {status}", file=out, flush=True)
-
-    # Separate processes (spawned, so no state is shared) each pay papermill's import once, even
-    # with one worker. They ignore Ctrl-C: the build stops them itself, so the terminal shows
-    # no worker tracebacks, nor the errors of cells whose kernel the Ctrl-C ended.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
-    futures = []
-    try:
-        futures = [pool.submit(_execute, job) for job in jobs]
-        for future in as_completed(futures):
-            report(future.result())
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()  # their kernels exit with them (ipykernel watches its parent)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
     return results
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _publish(

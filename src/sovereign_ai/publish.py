@@ -33,7 +33,7 @@ from sovereign_ai import manifest, paths, safe_io
 PUBLISH_SUFFIX = ".publishing"  # a new file, complete, waiting to be renamed into place
 JOURNAL_NAME = "publish-journal.json"
 LOCK_NAME = "lock"
-FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL), see _fault
+FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL), see fault
 # Set by the command line (cli.main): once a commit has begun renaming, the files are going to be, then are, in
 # place and nothing is left to stop, so Ctrl-C and SIGTERM stay held (recorded in the list commit returns) until
 # the process exits, rather than raising after the last rename, where a Ctrl-C would say the folder is unchanged.
@@ -234,7 +234,7 @@ def commit(
                     "sha256": manifest.sha256_file(temporary),
                 }
             )
-        _fault("written")
+        fault("written")
         for parent in {(output_dir / r["by"]).parent for r in replacements}:
             safe_io.sync_folder(parent)
     except BaseException as error:
@@ -261,7 +261,7 @@ def commit(
                 f"could not write the publishing journal in {folder}: {error.strerror or error}; "
                 f"{shown} is unchanged (no file in it was replaced)"
             ) from None
-        _fault("journal")
+        fault("journal")
         try:
             _apply(output_dir, steps, faults=True)
         except OSError as error:
@@ -270,7 +270,7 @@ def commit(
                 "the journal of what remains is kept, and the next build completes it"
             ) from None
         (folder / JOURNAL_NAME).unlink()
-    _fault("published")
+    fault("published")
     return received
 
 
@@ -345,7 +345,7 @@ def _apply(output_dir: Path, steps: list[dict], faults: bool = False) -> list[st
             os.replace(temporary, target)
             replaced += 1
             if faults:
-                _fault(f"replaced-{replaced}")
+                fault(f"replaced-{replaced}")
         elif not target.exists() or manifest.sha256_file(target) != step["sha256"]:
             lost.append(step["by"])
     for parent in {(output_dir / s.get("by", s.get("remove", ""))).parent for s in steps}:
@@ -399,18 +399,18 @@ def _signals_held():
                 signal.signal(number, handler)
 
 
-def _fault(point: str) -> None:
+def fault(point: str) -> None:
     """Tests only: SOVEREIGN_AI_TEST_FAULT=kill-at:<point> kills this process (SIGKILL) at that point;
     interrupt-at:<point> sends it a Ctrl-C (SIGINT) there. interrupt-at:exit, armed once the files are
     published, sends it while the interpreter shuts down and clears this module: after the build's last
     line, when Python has put back the system's handlers (a Ctrl-C would then end the process silently)."""
     global _at_exit  # a module global: deleted, and so sending its SIGINT, when Python clears this module
-    fault = os.environ.get(FAULT_VARIABLE)
-    if fault == f"kill-at:{point}":
+    armed = os.environ.get(FAULT_VARIABLE)
+    if armed == f"kill-at:{point}":
         os.kill(os.getpid(), signal.SIGKILL)
-    elif fault == f"interrupt-at:{point}":
+    elif armed == f"interrupt-at:{point}":
         os.kill(os.getpid(), signal.SIGINT)
-    elif fault == "interrupt-at:exit" and point == "published":
+    elif armed == "interrupt-at:exit" and point == "published":
         _at_exit = _InterruptWhenCleared()
 
 

@@ -1,14 +1,25 @@
 """Re-execute the source notebooks in place, so the outputs stored with them
-(shown where they are hosted, and compared by nbval) are those of a default run."""
+(shown where they are hosted, and compared by nbval) are those of a default run.
 
+The notebooks run side by side in worker processes (sovereign_ai.workers), as the build's
+runs do, and each is written whole as soon as it has run: a Ctrl-C, or a notebook that
+fails, leaves the others refreshed or unchanged, never half-written.
+"""
+
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sovereign_ai import lighter_imports, paths, safe_io
-from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
+from sovereign_ai import lighter_imports, paths, publish, safe_io, workers
+from sovereign_ai.build import BuildError, BuildFailed, Interrupted
+from sovereign_ai.kernels import KERNEL_LOG_VARIABLE, KERNEL_NAME, ipc_kernel_manager_class
 
 
-def refresh_notebook(notebook: Path) -> None:
-    """Execute the notebook with its default parameters and save it with the new outputs."""
+def executed_notebook(notebook: Path) -> bytes:
+    """The notebook executed with its default parameters, as it is stored (no timings, the
+    project's kernel). nbclient's CellExecutionError when a cell fails."""
     lighter_imports.skip_iri_grammar()
     import nbformat
     from nbclient import NotebookClient
@@ -27,13 +38,67 @@ def refresh_notebook(notebook: Path) -> None:
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
     nb.metadata.pop("widgets", None)
     text = nbformat.writes(nb)
-    safe_io.write_bytes(notebook, (text if text.endswith("\n") else text + "\n").encode("utf-8"))  # never half-written
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
-def refresh_all(names: list[str] | None = None, out=None) -> None:
-    notebooks = sorted(paths.notebooks_dir().glob("*.ipynb"))
-    if names:
-        notebooks = [n for n in notebooks if n.stem in names or n.name in names]
-    for i, notebook in enumerate(notebooks, start=1):
-        print(f"[{i}/{len(notebooks)}] {paths.relative(notebook)}", file=out, flush=True)
-        refresh_notebook(notebook)
+def _refresh(job: dict) -> dict:
+    """In a worker: the executed notebook's bytes, or the error that stopped it; never raises.
+
+    nbclient runs in a thread of its own: in the main thread it would install handlers for Ctrl-C
+    and SIGTERM that shut the kernel down and print tracebacks, where the worker should ignore
+    Ctrl-C and end at once on SIGTERM (the command stops it; the kernel exits with it)."""
+    started = time.perf_counter()
+    os.environ[KERNEL_LOG_VARIABLE] = job["kernel_log"]  # the kernel's messages, not the terminal's
+    try:
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            content, error = thread.submit(executed_notebook, Path(job["notebook"])).result(), None
+    except Exception as exc:  # a failing cell (its source and traceback in the message), a dead kernel
+        content, error = None, str(exc).strip() or type(exc).__name__
+    return {"notebook": job["notebook"], "content": content, "error": error, "seconds": time.perf_counter() - started}
+
+
+def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=None) -> list[Path]:
+    """Refresh the notebooks (all, or those named), printing one line as each is written; the ones
+    written. BuildError for an unknown name, BuildFailed when a notebook failed (after the others
+    are written), Interrupted on Ctrl-C or SIGTERM, naming what was written."""
+    everything = sorted(paths.notebooks_dir().glob("*.ipynb"))
+    unknown = sorted({n for n in names or [] if not any(n in (nb.stem, nb.name) for nb in everything)})
+    if unknown:
+        raise BuildError(
+            f"no notebook named {', '.join(unknown)}; notebooks: {', '.join(nb.stem for nb in everything)}.\n"
+            "Nothing was run."
+        )
+    notebooks = [nb for nb in everything if not names or nb.stem in names or nb.name in names]
+    count = max(1, min(jobs or os.cpu_count() or 1, len(notebooks)))
+    print(f"Refreshing {len(notebooks)} notebooks on {count} worker{'s' if count > 1 else ''}:", file=out, flush=True)
+    written: list[Path] = []
+    failed = []
+    try:
+        logs = publish.work_folder(out) / "refresh"
+        logs.mkdir(exist_ok=True)
+        jobs = [{"notebook": str(nb), "kernel_log": str(logs / f"{nb.stem}.kernel.log")} for nb in notebooks]
+        for i, result in enumerate(workers.run_each(_refresh, jobs, count), start=1):
+            notebook = Path(result["notebook"])
+            if result["error"]:
+                failed.append(f"{paths.relative(notebook)} is unchanged: a cell failed.\n{result['error']}")
+                status = "FAILED"
+            else:
+                safe_io.write_bytes(notebook, result["content"])  # never half-written
+                written.append(notebook)
+                status = f"written in {result['seconds']:.1f} s"
+            print(f"  [{i}/{len(notebooks)}] {paths.relative(notebook):<36} {status}", file=out, flush=True)
+    except KeyboardInterrupt as interrupt:
+        raise Interrupted(
+            f"Interrupted: {_said(written, notebooks)}", getattr(interrupt, "signum", signal.SIGINT)
+        ) from None
+    except workers.WorkerLost as lost:
+        raise BuildFailed(f"Stopped: {lost}.\n{_said(written, notebooks)}") from None
+    if failed:
+        raise BuildFailed("\n".join(failed))
+    return written
+
+
+def _said(written: list[Path], notebooks: list[Path]) -> str:
+    left = [paths.relative(nb) for nb in notebooks if nb not in written]
+    done = f"{len(written)} refreshed ({', '.join(paths.relative(nb) for nb in written)}); " if written else ""
+    return f"{done}{', '.join(left)} unchanged (never half-written)."
