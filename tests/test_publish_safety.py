@@ -1,6 +1,7 @@
 """Publishing is all or nothing: atomic files, a journal that the next build completes,
 one build per output folder, Ctrl-C and SIGTERM without a traceback, and the umask's permissions."""
 
+import csv
 import io
 import json
 import os
@@ -242,6 +243,26 @@ def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(tmp_p
     while any(_running(pid) for pid in kernels) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(pid) for pid in kernels), "the kernels stop with the build"
+
+
+@pytest.mark.notebooks
+def test_a_sweep_interrupted_once_its_files_are_published_still_writes_its_index(repo_copy):
+    sweep_file = repo_copy / "one.yaml"
+    sweep_file.write_text(
+        "notebook: notebooks/four_reasons.ipynb\noutput_dir: sweeps/one\n"
+        "fixed: {formats: [png], dpi: 72}\ngrid:\n  lang: [en]\n",
+        encoding="utf-8",
+    )
+    process = run_build("sweep", str(sweep_file), env={publish.FAULT_VARIABLE: "interrupt-at:published"}, popen=True)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    folder = repo_copy / "sweeps" / "one"
+    said = f"Interrupted while publishing: it was finished first, so {paths.relative(folder)}/ holds this build's files"
+    assert stderr.splitlines() == [f"{said}, complete."]
+    with open(folder / "index.csv", encoding="utf-8") as f:
+        index = list(csv.DictReader(f))
+    assert [(row["run"], json.loads(row["parameters"])["lang"]) for row in index] == [("run_001", "en")]
+    assert sorted(index[0]["files"].split()) == ["run_001/four_reasons.en.caption.txt", "run_001/four_reasons.en.png"]
 
 
 @pytest.mark.notebooks

@@ -64,11 +64,13 @@ class BuildFailed(BuildError):
 
 
 class Interrupted(BuildError):
-    """Ctrl-C or SIGTERM stopped the build; the message says what was left unchanged."""
+    """Ctrl-C or SIGTERM stopped the build; the message says what was left unchanged, or (published)
+    that it came while the files were put in place, which was finished first."""
 
-    def __init__(self, message: str, signum: int = signal.SIGINT):
+    def __init__(self, message: str, signum: int = signal.SIGINT, *, published: bool = False):
         super().__init__(message)
         self.exit_code = 128 + signum
+        self.published = published
 
 
 @dataclass(frozen=True)
@@ -520,6 +522,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
         raise Interrupted(
             f"Interrupted while publishing: it was finished first, so {shown} holds this build's files, complete.",
             received[0],
+            published=True,
         )
     return outcome
 
@@ -756,7 +759,16 @@ def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.s
     """Run a sweep, then write index.csv: which parameters produced which files."""
     runs, output_dir = load_sweep(path)
     planned = plan(runs, {})
-    build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
+    try:
+        build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
+    except Interrupted as interrupted:
+        if interrupted.published:  # the files are in place (signals are held to the end): so is their index
+            _write_index(planned, output_dir, out)
+        raise
+    return _write_index(planned, output_dir, out)
+
+
+def _write_index(planned: list[Run], output_dir: Path, out) -> Path:
     files = manifest.read(output_dir)["files"]
     index = output_dir / "index.csv"
     text = io.StringIO()
