@@ -145,6 +145,22 @@ def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_c
     assert snapshot(repo_copy / "figures") == before
 
 
+@pytest.mark.notebooks
+def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(repo_copy):
+    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+    _notebook(repo_copy, "dies", "import os\nos._exit(1)  # the kernel dies")
+    before = snapshot(repo_copy / "notebooks")
+    result = run_cli("refresh-notebooks", "broken", "dies", root=repo_copy)
+    assert result.returncode == 1
+    assert "error: notebooks/broken.ipynb is unchanged: a cell failed." in result.stderr
+    assert 'raise RuntimeError("this notebook is broken on purpose")' in result.stderr, "the cell is shown"
+    assert "RuntimeError: this notebook is broken on purpose" in result.stderr
+    assert "notebooks/dies.ipynb is unchanged: a cell failed.\nKernel died" in result.stderr
+    assert "\x1b[" not in result.stderr, "no terminal colour codes"
+    assert "site-packages" not in result.stderr and "src/sovereign_ai" not in result.stderr, "no traceback of ours"
+    assert snapshot(repo_copy / "notebooks") == before
+
+
 def test_params_lists_defaults_help_and_allowed_values():
     result = run_cli("params", "notebooks/four_reasons.ipynb")
     assert result.returncode == 0

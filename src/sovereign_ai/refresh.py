@@ -7,6 +7,7 @@ fails, leaves the others refreshed or unchanged, never half-written.
 """
 
 import os
+import re
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,9 @@ def executed_notebook(notebook: Path) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
+_COLOURS = re.compile(r"\x1b\[[0-9;]*m")  # the kernel's coloured traceback, plain for logs and files
+
+
 def _refresh(job: dict) -> dict:
     """In a worker: the executed notebook's bytes, or the error that stopped it; never raises.
 
@@ -53,7 +57,7 @@ def _refresh(job: dict) -> dict:
         with ThreadPoolExecutor(max_workers=1) as thread:
             content, error = thread.submit(executed_notebook, Path(job["notebook"])).result(), None
     except Exception as exc:  # a failing cell (its source and traceback in the message), a dead kernel
-        content, error = None, str(exc).strip() or type(exc).__name__
+        content, error = None, _COLOURS.sub("", str(exc)).strip() or type(exc).__name__
     return {"notebook": job["notebook"], "content": content, "error": error, "seconds": time.perf_counter() - started}
 
 
@@ -70,7 +74,12 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
         )
     notebooks = [nb for nb in everything if not names or nb.stem in names or nb.name in names]
     count = max(1, min(jobs or os.cpu_count() or 1, len(notebooks)))
-    print(f"Refreshing {len(notebooks)} notebooks on {count} worker{'s' if count > 1 else ''}:", file=out, flush=True)
+    plural = "s" if len(notebooks) > 1 else ""
+    print(
+        f"Refreshing {len(notebooks)} notebook{plural} on {count} worker{'s' if count > 1 else ''}:",
+        file=out,
+        flush=True,
+    )
     written: list[Path] = []
     failed = []
     try:
