@@ -152,10 +152,16 @@ def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(r
     before = snapshot(repo_copy / "notebooks")
     result = run_cli("refresh-notebooks", "broken", "dies", root=repo_copy)
     assert result.returncode == 1
-    assert "error: notebooks/broken.ipynb is unchanged: a cell failed." in result.stderr
+    assert (
+        "error: notebooks/broken.ipynb is unchanged: a cell failed (kernel log: build/refresh/broken.kernel.log)."
+        in (result.stderr)
+    )
     assert 'raise RuntimeError("this notebook is broken on purpose")' in result.stderr, "the cell is shown"
     assert "RuntimeError: this notebook is broken on purpose" in result.stderr
-    assert "notebooks/dies.ipynb is unchanged: a cell failed.\nKernel died" in result.stderr
+    assert (
+        "notebooks/dies.ipynb is unchanged: a cell failed (kernel log: build/refresh/dies.kernel.log).\nKernel died"
+        in (result.stderr)
+    )
     assert "\x1b[" not in result.stderr, "no terminal colour codes"
     assert "site-packages" not in result.stderr and "src/sovereign_ai" not in result.stderr, "no traceback of ours"
     assert snapshot(repo_copy / "notebooks") == before

@@ -85,11 +85,14 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
     try:
         logs = publish.work_folder(out) / "refresh"
         logs.mkdir(exist_ok=True)
-        jobs = [{"notebook": str(nb), "kernel_log": str(logs / f"{nb.stem}.kernel.log")} for nb in notebooks]
-        for i, result in enumerate(workers.run_each(_refresh, jobs, count), start=1):
+        work = [{"notebook": str(nb), "kernel_log": str(logs / f"{nb.stem}.kernel.log")} for nb in notebooks]
+        for i, result in enumerate(workers.run_each(_refresh, work, count), start=1):
             notebook = Path(result["notebook"])
             if result["error"]:
-                failed.append(f"{paths.relative(notebook)} is unchanged: a cell failed.\n{result['error']}")
+                log = paths.relative(logs / f"{notebook.stem}.kernel.log")
+                failed.append(
+                    f"{paths.relative(notebook)} is unchanged: a cell failed (kernel log: {log}).\n{result['error']}"
+                )
                 status = "FAILED"
             else:
                 safe_io.write_bytes(notebook, result["content"])  # never half-written
