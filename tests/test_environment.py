@@ -42,3 +42,12 @@ def test_installed_versions_are_the_pinned_ones():
 
     for name, pinned in pyproject_pins().items():
         assert version(name) == pinned, name
+
+
+def test_the_readme_describes_every_module_of_the_package():
+    """The README's map of src/sovereign_ai/ is where a reader finds what is shared: one line per module."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listing = readme[readme.index("src/sovereign_ai/\n") : readme.index("\ndocs/ ")]
+    modules = {p.name for p in (REPO / "src" / "sovereign_ai").glob("*.py")} - {"__init__.py", "__main__.py"}
+    assert sorted(m for m in modules if m not in listing) == []
+    assert sorted(set(re.findall(r"\b\w+\.py\b", listing)) - modules) == [], "no module that is gone"
