@@ -151,19 +151,15 @@ def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(r
     _notebook(repo_copy, "dies", "import os\nos._exit(1)  # the kernel dies")
     before = snapshot(repo_copy / "notebooks")
     result = run_cli("refresh-notebooks", "broken", "dies", root=repo_copy)
+    stderr = result.stderr
     assert result.returncode == 1
-    assert (
-        "error: notebooks/broken.ipynb is unchanged: a cell failed (kernel log: build/refresh/broken.kernel.log)."
-        in (result.stderr)
-    )
-    assert 'raise RuntimeError("this notebook is broken on purpose")' in result.stderr, "the cell is shown"
-    assert "RuntimeError: this notebook is broken on purpose" in result.stderr
-    assert (
-        "notebooks/dies.ipynb is unchanged: a cell failed (kernel log: build/refresh/dies.kernel.log).\nKernel died"
-        in (result.stderr)
-    )
-    assert "\x1b[" not in result.stderr, "no terminal colour codes"
-    assert "site-packages" not in result.stderr and "src/sovereign_ai" not in result.stderr, "no traceback of ours"
+    log = "kernel log: build/refresh/{}.kernel.log"
+    assert f"error: notebooks/broken.ipynb is unchanged: a cell failed ({log.format('broken')})." in stderr
+    assert 'raise RuntimeError("this notebook is broken on purpose")' in stderr, "the cell is shown"
+    assert "RuntimeError: this notebook is broken on purpose" in stderr
+    assert f"notebooks/dies.ipynb is unchanged: a cell failed ({log.format('dies')}).\nKernel died" in stderr
+    assert "\x1b[" not in stderr, "no terminal colour codes"
+    assert "site-packages" not in stderr and "src/sovereign_ai" not in stderr, "no traceback of ours"
     assert snapshot(repo_copy / "notebooks") == before
 
 

@@ -493,10 +493,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
     executed = _executed_folder(work, area, output_dir)
     job_list = [_job(run, staging_root, executed) for run in todo]
     try:
-        try:
-            results = _run_jobs(job_list, workers, out)
-        except WorkerLost as lost:
-            raise BuildFailed(f"The build stopped: {lost}.\n{shown} is unchanged; run the build again.") from None
+        results = _run_jobs(job_list, workers, out)
         failures = [r for r in results if r["error"]]
         if failures:
             lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
@@ -505,6 +502,8 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
             received = _publish(todo, staging_root, output_dir, files, outcome, area)
         except publish.PublishError as error:
             raise BuildFailed(str(error)) from None
+    except WorkerLost as lost:
+        raise BuildFailed(f"The build stopped: {lost}.\n{shown} is unchanged; run the build again.") from None
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]

@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)  # before the imports: a SIGTERM there would end the process silently
     try:
         code = _main(argv)
-    except KeyboardInterrupt as interrupt:  # while the modules load, before _main's own handling
+    except KeyboardInterrupt as interrupt:  # one the command did not report itself (as build, check, site do)
         print("Interrupted before any file was written: nothing was changed.", file=sys.stderr)
         code = 128 + getattr(interrupt, "signum", signal.SIGINT)
     # The result is decided and said. From here to the process's end (exit functions, then the modules'
@@ -248,9 +248,6 @@ def _main(argv: list[str] | None) -> int:
     except (DataError, ManifestError, ParameterError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt as interrupt:
-        print("Interrupted before any file was written: nothing was changed.", file=sys.stderr)
-        return 128 + getattr(interrupt, "signum", signal.SIGINT)
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         print(f"error: {where}{error.strerror or error}", file=sys.stderr)

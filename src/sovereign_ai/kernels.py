@@ -4,12 +4,12 @@ import contextlib
 import logging
 
 KERNEL_NAME = "python3"  # the kernel of the environment running the build (.venv)
-KERNEL_LOG_VARIABLE = "SOVEREIGN_AI_KERNEL_LOG"  # where a kernel's own stderr goes, when set
 
 
-def ipc_kernel_manager_class():
+def ipc_kernel_manager_class(log: str | None = None):
     """A kernel manager that talks to its kernel over local sockets (IPC) instead of TCP ports:
-    no port races between kernels started side by side, and no unencrypted-TCP warning."""
+    no port races between kernels started side by side, and no unencrypted-TCP warning. With a
+    log, the kernels it starts write their own messages there."""
     import os
     import uuid
 
@@ -27,11 +27,11 @@ def ipc_kernel_manager_class():
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             # The kernel's own messages (start-up, shutdown) go to a log beside the executed
-            # notebook rather than interleaving with the build's progress lines.
-            log = os.environ.get(KERNEL_LOG_VARIABLE)
-            if log:
-                kw.setdefault("stderr", open(log, "ab"))  # noqa: SIM115 (the kernel process owns it)
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
+            # notebook rather than interleaving with the command's progress lines.
+            if not log:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with open(log, "ab") as stderr:  # the kernel process keeps its own copy
+                return await super()._async_launch_kernel(kernel_cmd, **kw, stderr=stderr)
 
     return IPCKernelManager
 
@@ -84,23 +84,12 @@ class WarmKernel:
     """
 
     def __init__(self, cwd: str, log: str | None = None):
-        import os
-
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
         self.log = log
-        self.km = ipc_kernel_manager_class()(kernel_name=KERNEL_NAME)
-        previous = os.environ.get(KERNEL_LOG_VARIABLE)
-        if log:
-            os.environ[KERNEL_LOG_VARIABLE] = log
-        try:
-            run_sync(self.km.start_kernel)(cwd=cwd)
-        finally:
-            if previous is None:
-                os.environ.pop(KERNEL_LOG_VARIABLE, None)
-            else:
-                os.environ[KERNEL_LOG_VARIABLE] = previous
+        self.km = ipc_kernel_manager_class(log)(kernel_name=KERNEL_NAME)
+        run_sync(self.km.start_kernel)(cwd=cwd)
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=60)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from sovereign_ai import lighter_imports, paths, publish, safe_io, workers
 from sovereign_ai.build import BuildError, BuildFailed, Interrupted
-from sovereign_ai.kernels import KERNEL_LOG_VARIABLE, KERNEL_NAME, ipc_kernel_manager_class
+from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
 
 
-def executed_notebook(notebook: Path) -> bytes:
+def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
     """The notebook executed with its default parameters, as it is stored (no timings, the
-    project's kernel). nbclient's CellExecutionError when a cell fails."""
+    project's kernel, its messages into kernel_log). nbclient's CellExecutionError when a cell fails."""
     lighter_imports.skip_iri_grammar()
     import nbformat
     from nbclient import NotebookClient
@@ -31,7 +31,7 @@ def executed_notebook(notebook: Path) -> bytes:
         kernel_name=KERNEL_NAME,
         timeout=600,
         record_timing=False,
-        kernel_manager_class=ipc_kernel_manager_class(),
+        kernel_manager_class=ipc_kernel_manager_class(kernel_log),
         resources={"metadata": {"path": str(notebook.parent)}},
     ).execute()
     for cell in nb.cells:
@@ -52,10 +52,9 @@ def _refresh(job: dict) -> dict:
     and SIGTERM that shut the kernel down and print tracebacks, where the worker should ignore
     Ctrl-C and end at once on SIGTERM (the command stops it; the kernel exits with it)."""
     started = time.perf_counter()
-    os.environ[KERNEL_LOG_VARIABLE] = job["kernel_log"]  # the kernel's messages, not the terminal's
     try:
         with ThreadPoolExecutor(max_workers=1) as thread:
-            content, error = thread.submit(executed_notebook, Path(job["notebook"])).result(), None
+            content, error = thread.submit(executed_notebook, Path(job["notebook"]), job["kernel_log"]).result(), None
     except Exception as exc:  # a failing cell (its source and traceback in the message), a dead kernel
         content, error = None, _COLOURS.sub("", str(exc)).strip() or type(exc).__name__
     return {"notebook": job["notebook"], "content": content, "error": error, "seconds": time.perf_counter() - started}
