@@ -157,7 +157,8 @@ def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(r
     assert f"error: notebooks/broken.ipynb is unchanged: a cell failed ({log.format('broken')})." in stderr
     assert 'raise RuntimeError("this notebook is broken on purpose")' in stderr, "the cell is shown"
     assert "RuntimeError: this notebook is broken on purpose" in stderr
-    assert f"notebooks/dies.ipynb is unchanged: a cell failed ({log.format('dies')}).\nKernel died" in stderr
+    assert f"notebooks/dies.ipynb is unchanged: its kernel died while running it ({log.format('dies')})." in stderr
+    assert "Kernel died while waiting" in (repo_copy / "build" / "refresh" / "dies.kernel.log").read_text()
     assert "\x1b[" not in stderr, "no terminal colour codes"
     assert "site-packages" not in stderr and "src/sovereign_ai" not in stderr, "no traceback of ours"
     assert snapshot(repo_copy / "notebooks") == before

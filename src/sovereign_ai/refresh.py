@@ -6,6 +6,8 @@ runs do, and each is written whole as soon as it has run: a Ctrl-C, or a noteboo
 fails, leaves the others refreshed or unchanged, never half-written.
 """
 
+import contextlib
+import logging
 import os
 import re
 import signal
@@ -18,6 +20,24 @@ from sovereign_ai.build import BuildError, BuildFailed, Interrupted
 from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
 
 
+@contextlib.contextmanager
+def _nbclient_messages_into(kernel_log: str | None):
+    """A logger for nbclient's messages ("Kernel died while waiting for execute reply."): into the
+    kernel's log beside the kernel's own, as the build's runs have them. NotebookClient's options."""
+    if not kernel_log:
+        yield {}
+        return
+    logger = logging.getLogger("sovereign_ai.refresh")
+    handler = logging.FileHandler(kernel_log, mode="w", encoding="utf-8")  # this refresh's messages only
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield {"log": logger}
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
 def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
     """The notebook executed with its default parameters, as it is stored (no timings, the
     project's kernel, its messages into kernel_log). nbclient's CellExecutionError when a cell fails."""
@@ -26,14 +46,16 @@ def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(
-        nb,
-        kernel_name=KERNEL_NAME,
-        timeout=600,
-        record_timing=False,
-        kernel_manager_class=ipc_kernel_manager_class(kernel_log),
-        resources={"metadata": {"path": str(notebook.parent)}},
-    ).execute()
+    with _nbclient_messages_into(kernel_log) as logging_options:
+        NotebookClient(
+            nb,
+            kernel_name=KERNEL_NAME,
+            timeout=600,
+            record_timing=False,
+            kernel_manager_class=ipc_kernel_manager_class(kernel_log),
+            resources={"metadata": {"path": str(notebook.parent)}},
+            **logging_options,
+        ).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
@@ -51,13 +73,21 @@ def _refresh(job: dict) -> dict:
     nbclient runs in a thread of its own: in the main thread it would install handlers for Ctrl-C
     and SIGTERM that shut the kernel down and print tracebacks, where the worker should ignore
     Ctrl-C and end at once on SIGTERM (the command stops it; the kernel exits with it)."""
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
     started = time.perf_counter()
+    content, error, what = None, None, "a cell failed"
     try:
         with ThreadPoolExecutor(max_workers=1) as thread:
-            content, error = thread.submit(executed_notebook, Path(job["notebook"]), job["kernel_log"]).result(), None
-    except Exception as exc:  # a failing cell (its source and traceback in the message), a dead kernel
-        content, error = None, _COLOURS.sub("", str(exc)).strip() or type(exc).__name__
-    return {"notebook": job["notebook"], "content": content, "error": error, "seconds": time.perf_counter() - started}
+            content = thread.submit(executed_notebook, Path(job["notebook"]), job["kernel_log"]).result()
+    except CellExecutionError as exc:  # its message holds the cell's source and traceback
+        error = _COLOURS.sub("", str(exc)).strip()
+    except DeadKernelError:  # nbclient says only "Kernel died"; the kernel log says why
+        error, what = "", "its kernel died while running it"
+    except Exception as exc:  # a timeout, an unreadable notebook
+        error, what = _COLOURS.sub("", str(exc)).strip() or type(exc).__name__, "it could not be run"
+    seconds = time.perf_counter() - started
+    return {"notebook": job["notebook"], "content": content, "error": error, "what": what, "seconds": seconds}
 
 
 def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=None) -> list[Path]:
@@ -87,11 +117,10 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
         work = [{"notebook": str(nb), "kernel_log": str(logs / f"{nb.stem}.kernel.log")} for nb in notebooks]
         for i, result in enumerate(workers.run_each(_refresh, work, count), start=1):
             notebook = Path(result["notebook"])
-            if result["error"]:
+            if result["error"] is not None:
                 log = paths.relative(logs / f"{notebook.stem}.kernel.log")
-                failed.append(
-                    f"{paths.relative(notebook)} is unchanged: a cell failed (kernel log: {log}).\n{result['error']}"
-                )
+                said = f"{paths.relative(notebook)} is unchanged: {result['what']} (kernel log: {log})."
+                failed.append(f"{said}\n{result['error']}" if result["error"] else said)
                 status = "FAILED"
             else:
                 safe_io.write_bytes(notebook, result["content"])  # never half-written
