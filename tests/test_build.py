@@ -1,5 +1,7 @@
 """The build command: what it refuses before any kernel starts, and what a failure leaves behind."""
 
+import re
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -143,6 +145,18 @@ def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_c
     assert not (executed / "dies.ja.ipynb").exists(), "no earlier run's notebook stands in for this one"
     assert "Kernel died while waiting" in (executed / "dies.ja.kernel.log").read_text(encoding="utf-8")
     assert snapshot(repo_copy / "figures") == before
+
+
+@pytest.mark.notebooks
+def test_a_check_whose_rebuild_fails_names_the_executed_notebook_and_keeps_it(repo_copy):
+    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+    result = run_cli("check", "--only", "broken", root=repo_copy)
+    assert result.returncode == 1
+    assert "broken.ja failed: RuntimeError: this notebook is broken on purpose" in result.stderr
+    named = re.search(r"The executed notebook is (build/outputs/\S+/broken\.ja\.ipynb)", result.stderr)
+    assert named and (repo_copy / named[1]).exists(), "the notebook the message names is there to open"
+    assert result.stderr.rstrip().endswith("Nothing was compared; figures/ is unchanged.")
+    assert "build/check-" not in result.stderr, "not the temporary folder, which is gone"
 
 
 @pytest.mark.notebooks

@@ -195,6 +195,8 @@ def test_check_fails_after_a_data_edit_and_names_the_affected_figures(repo_copy)
     assert full.returncode == 1
     assert "stale: basic_plan_policies.ja.pdf differs from a fresh build" in full.stderr
     assert snapshot(repo_copy / "figures") == before, "check never writes into figures/"
+    areas = sorted(p.name.split("-")[0] for p in (repo_copy / "build" / "outputs").iterdir())
+    assert areas == ["figures"], "the rebuild's temporary folder leaves no area (executed notebooks) behind"
 
 
 def test_check_reports_extra_and_missing_files(repo_copy):

@@ -707,6 +707,9 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
 
     with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
         fresh = Path(temporary)
+        # The temporary folder's area (lock, executed notebooks: megabytes) goes with it, except
+        # after a failed run, whose message names the executed notebook and kernel log in it.
+        area, failed = publish.area(work, fresh), False
         print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
         try:
             build(only=only, output_dir=fresh, force=True, jobs=jobs, list_files=False, out=out)
@@ -716,6 +719,14 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
                 "(check never writes into it).",
                 interrupt.exit_code - 128,
             ) from None
+        except BuildFailed as failure:
+            failed = True
+            unchanged = f"{paths.relative(fresh)}/ is unchanged."  # the temporary folder, removed now
+            said = str(failure).replace(unchanged, f"Nothing was compared; {paths.relative(figures)}/ is unchanged.")
+            raise BuildFailed(said) from None
+        finally:
+            if not failed:
+                shutil.rmtree(area, ignore_errors=True)
         built = {p.name: p for p in fresh.iterdir() if p.is_file()}
         wanted = set(built) if only else set(built) | {p.name for p in figures.iterdir() if p.is_file()}
         if only:
