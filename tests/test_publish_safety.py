@@ -359,6 +359,36 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
     assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
 
 
+def test_a_build_empties_the_areas_of_output_folders_that_are_gone(tmp_path, repo_copy):
+    """An output folder's area in build/outputs/ keeps its executed notebooks (megabytes): once the
+    folder is deleted, the next build empties the area, but leaves one a build holds, and keeps
+    the lock and journal (a build may wait on the lock; the journal's folder may be unmounted)."""
+    work = repo_copy / "build"
+    areas = {}
+    for name in ("kept", "gone", "busy"):
+        (tmp_path / name).mkdir()
+        areas[name] = publish.area(work, tmp_path / name)
+        (areas[name] / "executed").mkdir()
+        (areas[name] / "executed" / "four_reasons.en.ipynb").write_text("{}", encoding="utf-8")
+        (areas[name] / "staging-x1").mkdir()  # as a killed build leaves it
+    shutil.rmtree(tmp_path / "gone")
+    shutil.rmtree(tmp_path / "busy")
+    (areas["gone"] / publish.JOURNAL_NAME).write_text("{}", encoding="utf-8")
+    older = work / "outputs" / "older-0123456789ab"  # an area that does not say its folder
+    (older / "executed").mkdir(parents=True)
+
+    with open(areas["busy"] / publish.LOCK_NAME, "a+b") as held:
+        assert publish._lock(held, wait=False)
+        result = run_build("build")  # figures/ is current: no kernel
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in areas["gone"].iterdir()) == sorted(
+        [publish.JOURNAL_NAME, publish.LOCK_NAME, publish.TARGET_NAME]
+    )
+    assert sorted(p.name for p in areas["kept"].iterdir()) == sorted(["executed", "staging-x1", publish.TARGET_NAME])
+    assert (areas["busy"] / "executed" / "four_reasons.en.ipynb").exists(), "a build holds it"
+    assert (older / "executed").exists()
+
+
 def test_the_lock_is_exclusive_per_folder(tmp_path):
     import subprocess
     import sys

@@ -439,6 +439,7 @@ def build(
     area = publish.area(work, output_dir)
     if dry_run:
         return _dry_run(runs, output_dir, area, force, only, out)
+    publish.prune_areas(work, keep=area)
     try:
         with publish.locked(area, shown, out):
             publish.recover(output_dir, area, out)

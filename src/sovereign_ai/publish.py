@@ -33,6 +33,7 @@ from sovereign_ai import manifest, paths, safe_io
 PUBLISH_SUFFIX = ".publishing"  # a new file, complete, waiting to be renamed into place
 JOURNAL_NAME = "publish-journal.json"
 LOCK_NAME = "lock"
+TARGET_NAME = "output_dir.txt"  # in an area: the output folder it belongs to
 FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL), see fault
 # Set by the command line (cli.main): once a commit has begun renaming, the files are going to be, then are, in
 # place and nothing is left to stop, so Ctrl-C and SIGTERM stay held (recorded in the list commit returns) until
@@ -139,12 +140,44 @@ def work_folder(out=sys.stdout) -> Path:
 
 
 def area(work: Path, output_dir: Path) -> Path:
-    """The folder in the work folder that belongs to one output folder: its lock, journal and staging."""
+    """The folder in the work folder that belongs to one output folder: its lock, journal and staging
+    (and, for a folder other than figures/, its executed notebooks), and the folder's path."""
     target = Path(output_dir).resolve()
     slug = re.sub(r"[^a-z0-9_]+", "_", paths.relative(target).lower()).strip("_")[-40:] or "root"
     folder = work / "outputs" / f"{slug}-{hashlib.sha256(str(target).encode()).hexdigest()[:12]}"
     folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / TARGET_NAME).exists():
+        safe_io.write_bytes(folder / TARGET_NAME, str(target).encode("utf-8"))
     return folder
+
+
+def prune_areas(work: Path, keep: Path) -> list[Path]:
+    """Empty the areas of output folders that are gone (a variant folder the user deleted): their
+    executed notebooks and any staging left by a killed build, megabytes each. Their lock and
+    journal stay: a build may be waiting on the lock, and a journal's folder may only be on a
+    drive that is not mounted. An area in use (locked) is left alone. The areas emptied."""
+    emptied = []
+    outputs = work / "outputs"
+    for folder in sorted(p for p in outputs.iterdir() if p.is_dir()) if outputs.is_dir() else []:
+        try:
+            target = Path((folder / TARGET_NAME).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):  # an area from before TARGET_NAME, or none
+            continue
+        if folder.name == keep.name or not target.is_absolute() or target.exists():
+            continue
+        leftovers = [p for p in folder.iterdir() if p.is_dir()]  # executed/, staging-*/
+        if not leftovers:
+            continue
+        with open(folder / LOCK_NAME, "a+b") as f:
+            if not _lock(f, wait=False):
+                continue
+            try:
+                for leftover in leftovers:
+                    shutil.rmtree(leftover, ignore_errors=True)
+            finally:
+                _unlock(f)
+        emptied.append(folder)
+    return emptied
 
 
 # ---- One build per output folder -----------------------------------------------------------
