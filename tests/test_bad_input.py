@@ -142,6 +142,25 @@ def test_an_output_folder_on_a_read_only_file_system_is_refused(repo_copy, tmp_p
         )
 
 
+def test_an_output_folder_behind_a_broken_link_is_named_as_such(repo_copy, tmp_path):
+    (repo_copy / "variants").mkdir()
+    (repo_copy / "variants" / "journal").symlink_to(tmp_path / "unmounted")
+    expected = (
+        "the output folder variants/journal/2026/ cannot be made: variants/journal is a symbolic link to "
+        f"{tmp_path / 'unmounted'}, which does not exist"
+    )
+    refused(repo_copy, "build", "-p", "lang", "en", "--output-dir", "variants/journal/2026", expected=expected)
+
+
+def test_an_output_folder_whose_name_is_not_utf8_is_planned_without_a_traceback(repo_copy):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "sovereign_ai", "build", "--dry-run", "-p", "lang", "en", "--output-dir"]
+    result = subprocess.run([*command, "variants/bad\udcff"], capture_output=True, cwd=repo_copy, timeout=60)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr  # the name is byte 0xff
+
+
 @pytest.mark.notebooks
 def test_a_variant_build_works_from_a_read_only_repository(repo_copy, tmp_path):
     out = tmp_path / "variants"
@@ -245,6 +264,19 @@ def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
             ("notebooks/four_reasons.ipynb", "data/sources.csv"),
             "figures.yaml, line 9: data/sources.csv is not a Jupyter notebook (a .ipynb file)",
         ),
+        (  # YAML keeps the last of two equal keys, silently dropping a figure or a parameter
+            ("basic_plan_policies:\n", "four_reasons:\n"),
+            "figures.yaml, line 14: 'four_reasons' is given twice (also on line 8); keep one",
+        ),
+        (
+            ("    - lang: en\n", "    - lang: en\n      lang: ja\n"),
+            "figures.yaml, line 13: 'lang' is given twice (also on line 12); keep one",
+        ),
+        (  # an alias of an alias of ... grows a few lines into gigabytes
+            ("  runs:\n    - lang: ja\n", "  runs:\n    - &ja {lang: ja}\n    - *ja\n"),
+            "figures.yaml, line 11: YAML anchors and aliases (&name, *name) are not allowed",
+        ),
+        (("    - lang: en\n", "    - lang: en\x1b\n"), "figures.yaml, line 12: not valid YAML: the character #x001b"),
     ],
 )
 def test_a_broken_figures_yaml_is_named_with_its_line(repo_copy, edit, expected):
@@ -269,6 +301,10 @@ def test_a_broken_figures_yaml_is_named_with_its_line(repo_copy, edit, expected)
         (
             "notebook: notebooks/cloud_dependence.ipynb\ngrid: {as_of: 2022-01-01}\n",
             "s.yaml, line 2: 'grid:' must map each parameter to a non-empty list of values",
+        ),
+        (
+            "notebook: notebooks/cloud_dependence.ipynb\ngrid: {as_of: [2022-01-01]}\ngrid: {lang: [en]}\n",
+            "s.yaml, line 3: 'grid' is given twice (also on line 2); keep one",
         ),
     ],
 )

@@ -1,14 +1,12 @@
 """The build command: what it refuses before any kernel starts, and what a failure leaves behind."""
 
-import re
-
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import edit_csv_row, run_cli, snapshot
+from conftest import REPO, edit_csv_row, run_build, run_cli, snapshot
 
 
 def _no_kernel_started(root):
@@ -153,16 +151,24 @@ def test_a_check_whose_rebuild_fails_names_the_executed_notebook_and_keeps_it(re
     result = run_cli("check", "--only", "broken", root=repo_copy)
     assert result.returncode == 1
     assert "broken.ja failed: RuntimeError: this notebook is broken on purpose" in result.stderr
-    named = re.search(r"The executed notebook is (build/outputs/\S+/broken\.ja\.ipynb)", result.stderr)
-    assert named and (repo_copy / named[1]).exists(), "the notebook the message names is there to open"
+    named = "The executed notebook is build/check-failed/broken.ja.ipynb (kernel log: broken.ja.kernel.log beside it)."
+    assert named in result.stderr
     assert result.stderr.rstrip().endswith("Nothing was compared; figures/ is unchanged.")
-    assert "build/check-" not in result.stderr, "not the temporary folder, which is gone"
+    assert "build/check-" not in result.stderr.replace("build/check-failed/", ""), "not the removed temporary folder"
+    assert [p.name.split("-")[0] for p in (repo_copy / "build" / "outputs").iterdir()] == ["figures"], "no area left"
+    assert run_cli("build", "--only", "four_reasons", root=repo_copy).returncode == 0  # nothing to run
+    assert (repo_copy / "build" / "check-failed" / "broken.ja.ipynb").exists()
+    assert (repo_copy / "build" / "check-failed" / "broken.ja.kernel.log").exists()
 
 
 @pytest.mark.notebooks
 def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(repo_copy):
     _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
-    _notebook(repo_copy, "dies", "import os\nos._exit(1)  # the kernel dies")
+    last_words = "the kernel says why it stops, in a line longer than nbclient says"
+    # The kernel writes to its own stderr (the log), not to the notebook, and dies. (Its fd 2, which
+    # ipykernel redirects to the notebook except under pytest, where it keeps the original.)
+    stderr = 'getattr(sys.stderr, "_original_stdstream_copy", 2)'
+    _notebook(repo_copy, "dies", f"import os, sys\nos.write({stderr}, b{last_words!r})\nos._exit(1)")
     before = snapshot(repo_copy / "notebooks")
     result = run_cli("refresh-notebooks", "broken", "dies", root=repo_copy)
     stderr = result.stderr
@@ -172,10 +178,32 @@ def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(r
     assert 'raise RuntimeError("this notebook is broken on purpose")' in stderr, "the cell is shown"
     assert "RuntimeError: this notebook is broken on purpose" in stderr
     assert f"notebooks/dies.ipynb is unchanged: its kernel died while running it ({log.format('dies')})." in stderr
-    assert "Kernel died while waiting" in (repo_copy / "build" / "refresh" / "dies.kernel.log").read_text()
+    kernel_log = (repo_copy / "build" / "refresh" / "dies.kernel.log").read_text(encoding="utf-8")
+    assert last_words in kernel_log and "Kernel died while waiting" in kernel_log, "each whole, neither over the other"
     assert "\x1b[" not in stderr, "no terminal colour codes"
     assert "site-packages" not in stderr and "src/sovereign_ai" not in stderr, "no traceback of ours"
     assert snapshot(repo_copy / "notebooks") == before
+
+
+@pytest.mark.notebooks
+def test_refreshing_with_a_kernel_that_dies_as_it_starts_says_so_in_one_message(repo_copy, tmp_path):
+    (tmp_path / "sitecustomize.py").write_text(  # runs first in every Python; this one ends a kernel
+        'import os, sys\nif os.environ.get("JPY_PARENT_PID"):\n'
+        '    sys.stderr.write("this kernel cannot start\\n"); sys.stderr.flush(); os._exit(3)\n',
+        encoding="utf-8",
+    )
+    environment = {"PYTHONPATH": str(tmp_path), "JPY_PARENT_PID": ""}  # only kernels get it set
+    result = run_build("refresh-notebooks", "four_reasons", env=environment)
+    assert result.returncode == 1
+    log = "build/refresh/four_reasons.kernel.log"
+    assert (
+        result.stderr
+        == f"error: notebooks/four_reasons.ipynb is unchanged: its kernel died as it started (kernel log: {log}).\n"
+    )
+    assert "this kernel cannot start" in (repo_copy / log).read_text(encoding="utf-8")
+    assert (repo_copy / "notebooks" / "four_reasons.ipynb").read_bytes() == (
+        REPO / "notebooks" / "four_reasons.ipynb"
+    ).read_bytes()
 
 
 def test_params_lists_defaults_help_and_allowed_values():

@@ -324,6 +324,16 @@ def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_chang
     ]
     assert snapshot(out) == before
 
+    # The same in check's rebuild speaks of figures/, not of its temporary folder, and leaves no area.
+    process = run_build("check", "--only", "four_reasons", env=fault, popen=True)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert stderr.splitlines() == [
+        "error: The build stopped: a worker process ended abruptly (killed from outside, or out of memory).",
+        "Nothing was compared; figures/ is unchanged; run the check again.",
+    ]
+    assert not [p for p in (repo_copy / "build" / "outputs").iterdir() if p.name.startswith("build_check")]
+
 
 # ---- One build per output folder --------------------------------------------------------------
 
@@ -376,6 +386,9 @@ def test_a_build_empties_the_areas_of_output_folders_that_are_gone(tmp_path, rep
     (areas["gone"] / publish.JOURNAL_NAME).write_text("{}", encoding="utf-8")
     older = work / "outputs" / "older-0123456789ab"  # an area that does not say its folder
     (older / "executed").mkdir(parents=True)
+    unsure = work / "outputs" / "unsure-0123456789ab"  # one whose folder cannot be looked at
+    (unsure / "executed").mkdir(parents=True)
+    (unsure / publish.TARGET_NAME).write_text("/" + "x" * 5000, encoding="utf-8")  # name too long
 
     with open(areas["busy"] / publish.LOCK_NAME, "a+b") as held:
         assert publish._lock(held, wait=False)
@@ -386,7 +399,7 @@ def test_a_build_empties_the_areas_of_output_folders_that_are_gone(tmp_path, rep
     )
     assert sorted(p.name for p in areas["kept"].iterdir()) == sorted(["executed", "staging-x1", publish.TARGET_NAME])
     assert (areas["busy"] / "executed" / "four_reasons.en.ipynb").exists(), "a build holds it"
-    assert (older / "executed").exists()
+    assert (older / "executed").exists() and (unsure / "executed").exists()
 
 
 def test_the_lock_is_exclusive_per_folder(tmp_path):

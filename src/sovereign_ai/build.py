@@ -151,7 +151,8 @@ def load_registry(registry: Path | None = None) -> list[Run]:
 
 def _read_yaml(path: Path):
     """A YAML file's value and its node tree (for line numbers); BuildError naming file and line
-    for bad syntax and for tags (!!python/..., !!binary, ...), which the build's files never need."""
+    for bad syntax, for tags (!!python/..., !!binary, ...), anchors and aliases, which the build's
+    files never need, and for a key given twice in one mapping (YAML would keep the last silently)."""
     shown = paths.relative(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -164,14 +165,19 @@ def _read_yaml(path: Path):
     try:
         value, root = _parse_yaml(text)
         return copy.deepcopy(value), root  # the cached value stays as parsed, whatever callers do
-    except _TagRefused as refused:
-        raise BuildError(
-            f"{shown}, line {refused.line}: the YAML tag {refused.tag} is not allowed; write plain values"
-        ) from None
+    except _Refused as refused:
+        raise BuildError(f"{shown}, line {refused.line}: {refused}") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f", line {mark.line + 1}" if mark else ""
         raise BuildError(f"{shown}{line}: not valid YAML: {error.problem or error.context}") from None
+    except yaml.reader.ReaderError as error:  # a control character, at an offset (libyaml's in bytes)
+        before = (
+            text.encode("utf-8")[: error.position] if _SAFE_LOADER is not yaml.SafeLoader else text[: error.position]
+        )
+        line = before.decode("utf-8", "ignore").count("\n") + 1 if isinstance(before, bytes) else before.count("\n") + 1
+        character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
+        raise BuildError(f"{shown}, line {line}: not valid YAML: the character {character} is not allowed") from None
     except yaml.YAMLError as error:
         raise BuildError(f"{shown}: not valid YAML: {error}") from None
 
@@ -181,19 +187,46 @@ def _read_yaml(path: Path):
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _TagRefused(Exception):
-    def __init__(self, tag: str, line: int):
-        self.tag, self.line = tag, line
+class _Refused(Exception):
+    """Valid YAML that the build's files must not hold; the message, and the line."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
 
 
 @functools.lru_cache(maxsize=8)
 def _parse_yaml(text: str):
-    """The value and node tree of a YAML text, refusing explicit tags; cached by the text, so a
-    process that reads an unchanged file again parses nothing."""
+    """The value and node tree of a YAML text, refusing tags, anchors and aliases (an alias can
+    expand a few lines into gigabytes) and repeated keys; cached by the text, so a process that
+    reads an unchanged file again parses nothing."""
     for event in yaml.parse(text, Loader=_SAFE_LOADER):
+        line = event.start_mark.line + 1
         if getattr(event, "tag", None):
-            raise _TagRefused(event.tag.replace("tag:yaml.org,2002:", "!!", 1), event.start_mark.line + 1)
-    return yaml.load(text, Loader=_SAFE_LOADER), yaml.compose(text, Loader=_SAFE_LOADER)
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _Refused(f"the YAML tag {tag} is not allowed; write plain values", line)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused("YAML anchors and aliases (&name, *name) are not allowed; write each value out", line)
+    root = yaml.compose(text, Loader=_SAFE_LOADER)
+    _refuse_repeated_keys(root)
+    return yaml.load(text, Loader=_SAFE_LOADER), root
+
+
+def _refuse_repeated_keys(node) -> None:
+    if isinstance(node, yaml.MappingNode):
+        first: dict = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in first:
+                    raise _Refused(
+                        f"{key.value!r} is given twice (also on line {first[key.value]}); keep one",
+                        key.start_mark.line + 1,
+                    )
+                first[key.value] = key.start_mark.line + 1
+            _refuse_repeated_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_repeated_keys(item)
 
 
 def _line(node, *keys) -> int | str:
@@ -708,9 +741,9 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
 
     with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
         fresh = Path(temporary)
-        # The temporary folder's area (lock, executed notebooks: megabytes) goes with it, except
-        # after a failed run, whose message names the executed notebook and kernel log in it.
-        area, failed = publish.area(work, fresh), False
+        # The temporary folder's area (lock, executed notebooks: megabytes) goes with it; the executed
+        # notebooks of a failed rebuild, which its message names, move to build/check-failed/ first.
+        area, area_kept = publish.area(work, fresh), False
         print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
         try:
             build(only=only, output_dir=fresh, force=True, jobs=jobs, list_files=False, out=out)
@@ -721,12 +754,14 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
                 interrupt.exit_code - 128,
             ) from None
         except BuildFailed as failure:
-            failed = True
-            unchanged = f"{paths.relative(fresh)}/ is unchanged."  # the temporary folder, removed now
-            said = str(failure).replace(unchanged, f"Nothing was compared; {paths.relative(figures)}/ is unchanged.")
-            raise BuildFailed(said) from None
+            said = str(failure)
+            executed, moved = area / "executed", _keep_failed_runs(area, work)
+            if moved:
+                said = said.replace(paths.relative(executed), paths.relative(moved))
+            area_kept = executed.is_dir()  # it could not move: the message still names it
+            raise BuildFailed(_said_by_check(said, fresh, figures)) from None
         finally:
-            if not failed:
+            if not area_kept:
                 shutil.rmtree(area, ignore_errors=True)
         built = {p.name: p for p in fresh.iterdir() if p.is_file()}
         wanted = set(built) if only else set(built) | {p.name for p in figures.iterdir() if p.is_file()}
@@ -742,6 +777,32 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
             elif committed.read_bytes() != built[name].read_bytes():
                 problems.append(f"stale: {name} differs from a fresh build")
     return list(dict.fromkeys(problems))
+
+
+CHECK_FAILED = "check-failed"  # in the work folder: the executed notebooks of the last failed check
+
+
+def _keep_failed_runs(area: Path, work: Path) -> Path | None:
+    """Move a failed check's executed notebooks and kernel logs out of its area, which is removed
+    next, to build/check-failed/ (replacing an earlier check's); where they went, or None."""
+    executed, kept = area / "executed", work / CHECK_FAILED
+    if not executed.is_dir():
+        return None
+    try:
+        shutil.rmtree(kept, ignore_errors=True)
+        executed.rename(kept)  # within the work folder: one file system
+    except OSError:
+        return None
+    return kept
+
+
+def _said_by_check(message: str, temporary: Path, figures: Path) -> str:
+    """A failed rebuild's message as check's: about figures/, not the temporary folder, now removed."""
+    shown = paths.relative(temporary) + "/"
+    message = message.replace(f"{shown} is unchanged", f"nothing was compared; {paths.relative(figures)}/ is unchanged")
+    message = message.replace("run the build again", "run the check again")
+    message = message.replace(shown, "the check's temporary folder")
+    return re.sub(r"(^|\n)nothing was compared", r"\1Nothing was compared", message)
 
 
 # ---- Sweeps --------------------------------------------------------------------------------

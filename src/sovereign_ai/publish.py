@@ -96,6 +96,12 @@ def refuse_folder(output_dir: Path, *, create: bool = True) -> str | None:
     in_the_way = next((p for p in (output_dir, *output_dir.parents) if p.exists() and not p.is_dir()), None)
     if in_the_way is not None:
         return f"the output folder {shown} cannot be made: {paths.relative(in_the_way)} is a file, not a folder"
+    dangling = next((p for p in (output_dir, *output_dir.parents) if p.is_symlink() and not p.exists()), None)
+    if dangling is not None:
+        return (
+            f"the output folder {_unresolved(output_dir)}/ cannot be made: {_unresolved(dangling)} is a "
+            f"symbolic link to {os.readlink(dangling)}, which does not exist"
+        )
     if not create:
         return None
     try:
@@ -106,6 +112,14 @@ def refuse_folder(output_dir: Path, *, create: bool = True) -> str | None:
     except OSError as error:
         return f"cannot write into the output folder {shown}: {error.strerror or error}"
     return None
+
+
+def _unresolved(path: Path) -> str:
+    """A path relative to the repository when inside it, its symbolic links not followed."""
+    try:
+        return str(Path(path).relative_to(paths.repo_root()))
+    except ValueError:
+        return str(path)
 
 
 # ---- The work folder and an output folder's area in it ----------------------------------------
@@ -144,10 +158,10 @@ def area(work: Path, output_dir: Path) -> Path:
     (and, for a folder other than figures/, its executed notebooks), and the folder's path."""
     target = Path(output_dir).resolve()
     slug = re.sub(r"[^a-z0-9_]+", "_", paths.relative(target).lower()).strip("_")[-40:] or "root"
-    folder = work / "outputs" / f"{slug}-{hashlib.sha256(str(target).encode()).hexdigest()[:12]}"
+    folder = work / "outputs" / f"{slug}-{hashlib.sha256(os.fsencode(target)).hexdigest()[:12]}"
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / TARGET_NAME).exists():
-        safe_io.write_bytes(folder / TARGET_NAME, str(target).encode("utf-8"))
+        safe_io.write_bytes(folder / TARGET_NAME, os.fsencode(target))  # a name's bytes, UTF-8 or not
     return folder
 
 
@@ -155,29 +169,48 @@ def prune_areas(work: Path, keep: Path) -> list[Path]:
     """Empty the areas of output folders that are gone (a variant folder the user deleted): their
     executed notebooks and any staging left by a killed build, megabytes each. Their lock and
     journal stay: a build may be waiting on the lock, and a journal's folder may only be on a
-    drive that is not mounted. An area in use (locked) is left alone. The areas emptied."""
+    drive that is not mounted. An area in use (locked), or whose folder cannot be looked at, is
+    left alone; housekeeping never stops a build. The areas emptied."""
     emptied = []
-    outputs = work / "outputs"
-    for folder in sorted(p for p in outputs.iterdir() if p.is_dir()) if outputs.is_dir() else []:
+    try:
+        folders = sorted(p for p in (work / "outputs").iterdir() if p.is_dir() and p.name != keep.name)
+    except OSError:
+        return emptied
+    for folder in folders:
         try:
-            target = Path((folder / TARGET_NAME).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):  # an area from before TARGET_NAME, or none
-            continue
-        if folder.name == keep.name or not target.is_absolute() or target.exists():
-            continue
-        leftovers = [p for p in folder.iterdir() if p.is_dir()]  # executed/, staging-*/
-        if not leftovers:
-            continue
-        with open(folder / LOCK_NAME, "a+b") as f:
-            if not _lock(f, wait=False):
+            if not _folder_is_gone(folder):
                 continue
-            try:
-                for leftover in leftovers:
-                    shutil.rmtree(leftover, ignore_errors=True)
-            finally:
-                _unlock(f)
-        emptied.append(folder)
+            leftovers = [p for p in folder.iterdir() if p.is_dir()]  # executed/, staging-*/
+            if not leftovers:
+                continue
+            with open(folder / LOCK_NAME, "a+b") as f:
+                if not _lock(f, wait=False):
+                    continue
+                try:
+                    for leftover in leftovers:
+                        shutil.rmtree(leftover, ignore_errors=True)
+                finally:
+                    _unlock(f)
+            emptied.append(folder)
+        except OSError:
+            continue
     return emptied
+
+
+def _folder_is_gone(area: Path) -> bool:
+    """Whether the output folder this area records is certainly gone; False when the area does not
+    say (an area from before TARGET_NAME) or the folder cannot be checked (permissions, a bad path)."""
+    try:
+        target = Path(os.fsdecode((area / TARGET_NAME).read_bytes()))
+    except OSError:
+        return False
+    try:
+        os.lstat(target)  # not os.path.exists, which says False for a folder it may not look at
+    except FileNotFoundError:
+        return target.is_absolute()
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 # ---- One build per output folder -----------------------------------------------------------

@@ -6,6 +6,7 @@ runs do, and each is written whole as soon as it has run: a Ctrl-C, or a noteboo
 fails, leaves the others refreshed or unchanged, never half-written.
 """
 
+import atexit
 import contextlib
 import logging
 import os
@@ -28,7 +29,10 @@ def _nbclient_messages_into(kernel_log: str | None):
         yield {}
         return
     logger = logging.getLogger("sovereign_ai.refresh")
-    handler = logging.FileHandler(kernel_log, mode="w", encoding="utf-8")  # this refresh's messages only
+    open(kernel_log, "wb").close()  # this refresh's messages only
+    # Appending, as the kernel does to the same file: written from the start, nbclient's line
+    # would overwrite the kernel's own first words.
+    handler = logging.FileHandler(kernel_log, mode="a", encoding="utf-8")
     logger.addHandler(handler)
     logger.propagate = False
     try:
@@ -47,7 +51,7 @@ def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
 
     nb = nbformat.read(notebook, as_version=4)
     with _nbclient_messages_into(kernel_log) as logging_options:
-        NotebookClient(
+        client = NotebookClient(
             nb,
             kernel_name=KERNEL_NAME,
             timeout=600,
@@ -55,7 +59,13 @@ def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
             kernel_manager_class=ipc_kernel_manager_class(kernel_log),
             resources={"metadata": {"path": str(notebook.parent)}},
             **logging_options,
-        ).execute()
+        )
+        try:
+            client.execute()
+        finally:
+            # nbclient leaves its exit hook registered when the kernel dies as it starts, and the
+            # hook then fails with a traceback as the worker exits; the kernel is gone by now.
+            atexit.unregister(client._cleanup_kernel)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
@@ -84,8 +94,11 @@ def _refresh(job: dict) -> dict:
         error = _COLOURS.sub("", str(exc)).strip()
     except DeadKernelError:  # nbclient says only "Kernel died"; the kernel log says why
         error, what = "", "its kernel died while running it"
-    except Exception as exc:  # a timeout, an unreadable notebook
-        error, what = _COLOURS.sub("", str(exc)).strip() or type(exc).__name__, "it could not be run"
+    except Exception as exc:
+        if isinstance(exc, RuntimeError) and "Kernel died before replying" in str(exc):
+            error, what = "", "its kernel died as it started"
+        else:  # a timeout, an unreadable notebook
+            error, what = _COLOURS.sub("", str(exc)).strip() or type(exc).__name__, "it could not be run"
     seconds = time.perf_counter() - started
     return {"notebook": job["notebook"], "content": content, "error": error, "what": what, "seconds": seconds}
 
