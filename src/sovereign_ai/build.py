@@ -172,10 +172,11 @@ def _read_yaml(path: Path):
         line = f", line {mark.line + 1}" if mark else ""
         raise BuildError(f"{shown}{line}: not valid YAML: {error.problem or error.context}") from None
     except yaml.reader.ReaderError as error:  # a control character, at an offset (libyaml's in bytes)
-        before = (
-            text.encode("utf-8")[: error.position] if _SAFE_LOADER is not yaml.SafeLoader else text[: error.position]
-        )
-        line = before.decode("utf-8", "ignore").count("\n") + 1 if isinstance(before, bytes) else before.count("\n") + 1
+        if _SAFE_LOADER is yaml.SafeLoader:
+            before = text[: error.position]
+        else:
+            before = text.encode("utf-8")[: error.position].decode("utf-8", "ignore")
+        line = before.count("\n") + 1
         character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
         raise BuildError(f"{shown}, line {line}: not valid YAML: the character {character} is not allowed") from None
     except yaml.YAMLError as error:
