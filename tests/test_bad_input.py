@@ -152,6 +152,21 @@ def test_an_output_folder_behind_a_broken_link_is_named_as_such(repo_copy, tmp_p
     refused(repo_copy, "build", "-p", "lang", "en", "--output-dir", "variants/journal/2026", expected=expected)
 
 
+def test_an_output_folder_behind_a_looping_link_is_refused(repo_copy):
+    (repo_copy / "variants").mkdir()
+    (repo_copy / "variants" / "loop").symlink_to("loop")
+    expected = "the output folder variants/loop/x/ cannot be used: a symbolic link on its path leads to itself"
+    refused(repo_copy, "build", "-p", "lang", "en", "--output-dir", "variants/loop/x", expected=expected)
+
+
+def test_a_dry_run_into_a_new_folder_leaves_nothing_behind(repo_copy):
+    result = run_cli("build", "--dry-run", "-p", "lang", "en", "--output-dir", "variants/new", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    assert not (repo_copy / "variants").exists()
+    outputs = repo_copy / "build" / "outputs"
+    assert not outputs.exists() or not [p for p in outputs.iterdir() if "variants_new" in p.name], "no area"
+
+
 def test_an_output_folder_whose_name_is_not_utf8_is_planned_without_a_traceback(repo_copy):
     import subprocess
     import sys
@@ -275,6 +290,10 @@ def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
         (  # an alias of an alias of ... grows a few lines into gigabytes
             ("  runs:\n    - lang: ja\n", "  runs:\n    - &ja {lang: ja}\n    - *ja\n"),
             "figures.yaml, line 11: YAML anchors and aliases (&name, *name) are not allowed",
+        ),
+        (
+            ("    - lang: en\n", "    - lang: en\n      <<: {lang: ja}\n"),
+            "figures.yaml, line 13: YAML merge keys (<<) are not allowed",
         ),
         (("    - lang: en\n", "    - lang: en\x1b\n"), "figures.yaml, line 12: not valid YAML: the character #x001b"),
     ],

@@ -333,6 +333,56 @@ def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_chang
         "Nothing was compared; figures/ is unchanged; run the check again.",
     ]
     assert not [p for p in (repo_copy / "build" / "outputs").iterdir() if p.name.startswith("build_check")]
+    assert not (repo_copy / "build" / "check-failed").exists(), "no run failed: nothing to keep"
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes below pid that are alive (Linux: /proc)."""
+    children: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = status.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, IndexError, ValueError):
+            continue
+        if state != "Z":
+            children.setdefault(int(parent), []).append(int(status.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.notebooks
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, repo_copy):
+    process = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(tmp_path / "out"), popen=True)
+    below: set[int] = set()
+    for _ in range(600):  # until its worker has started a kernel
+        below |= _descendants(process.pid)
+        if any(b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in below if _alive(pid)):
+            break
+        time.sleep(0.1)
+    process.kill()  # SIGKILL: the command cannot stop its workers itself
+    process.wait(timeout=60)
+    for _ in range(100):
+        left = [pid for pid in below if _alive(pid)]
+        if not left:
+            break
+        time.sleep(0.1)
+    for pid in left:  # not to leave them running if the test fails
+        os.kill(pid, signal.SIGKILL)
+    process.stdout.close()
+    process.stderr.close()
+    assert not left, "a worker or kernel outlived the command"
 
 
 # ---- One build per output folder --------------------------------------------------------------

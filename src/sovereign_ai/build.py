@@ -217,6 +217,8 @@ def _refuse_repeated_keys(node) -> None:
     if isinstance(node, yaml.MappingNode):
         first: dict = {}
         for key, value in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":  # "<<: {...}" sets keys a second way
+                raise _Refused("YAML merge keys (<<) are not allowed; write each value out", key.start_mark.line + 1)
             if isinstance(key, yaml.ScalarNode):
                 if key.value in first:
                     raise _Refused(
@@ -470,7 +472,7 @@ def build(
     if problem:
         raise BuildError(f"{problem}\nNo notebook was run and nothing was written.")
     work = publish.work_folder(out)
-    area = publish.area(work, output_dir)
+    area = publish.area(work, output_dir, create=not dry_run)
     if dry_run:
         return _dry_run(runs, output_dir, area, force, only, out)
     publish.prune_areas(work, keep=area)
@@ -755,15 +757,18 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
                 interrupt.exit_code - 128,
             ) from None
         except BuildFailed as failure:
-            said = str(failure)
-            executed, moved = area / "executed", _keep_failed_runs(area, work)
-            if moved:
-                said = said.replace(paths.relative(executed), paths.relative(moved))
-            area_kept = executed.is_dir()  # it could not move: the message still names it
+            said, executed = str(failure), area / "executed"
+            if paths.relative(executed) in said:  # a run failed: its executed notebook is named
+                moved = _keep_failed_runs(executed, work)
+                if moved:
+                    said = said.replace(paths.relative(executed), paths.relative(moved))
+                area_kept = not moved  # it could not move: the message still names it there
             raise BuildFailed(_said_by_check(said, fresh, figures)) from None
         finally:
             if not area_kept:
                 shutil.rmtree(area, ignore_errors=True)
+        if not only:  # every run rebuilt: an earlier check's failed runs are mended
+            shutil.rmtree(work / CHECK_FAILED, ignore_errors=True)
         built = {p.name: p for p in fresh.iterdir() if p.is_file()}
         wanted = set(built) if only else set(built) | {p.name for p in figures.iterdir() if p.is_file()}
         if only:
@@ -783,13 +788,13 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
 CHECK_FAILED = "check-failed"  # in the work folder: the executed notebooks of the last failed check
 
 
-def _keep_failed_runs(area: Path, work: Path) -> Path | None:
+def _keep_failed_runs(executed: Path, work: Path) -> Path | None:
     """Move a failed check's executed notebooks and kernel logs out of its area, which is removed
     next, to build/check-failed/ (replacing an earlier check's); where they went, or None."""
-    executed, kept = area / "executed", work / CHECK_FAILED
-    if not executed.is_dir():
-        return None
+    kept = work / CHECK_FAILED
     try:
+        if kept.is_symlink() or kept.is_file():
+            kept.unlink()
         shutil.rmtree(kept, ignore_errors=True)
         executed.rename(kept)  # within the work folder: one file system
     except OSError:

@@ -48,7 +48,10 @@ def output_folder(value) -> Path:
 
 def relative(path: Path) -> str:
     """A path as the user should read it: relative to the repository when inside it."""
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop: shown as given, made absolute
+        path = Path(os.path.abspath(path))
     try:
         return str(path.relative_to(repo_root()))
     except ValueError:

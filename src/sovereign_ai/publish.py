@@ -54,7 +54,13 @@ class PublishError(RuntimeError):
 def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> str | None:
     """Why output_dir may not take this build's files, or None. variants: -p overrides were given;
     labelled: the runs are a sweep's (labels, subfolders)."""
-    root, figures, target = paths.repo_root(), paths.figures_dir().resolve(), Path(output_dir).resolve()
+    try:
+        target = Path(output_dir).resolve()
+    except (RuntimeError, OSError):  # Python's "Symlink loop"
+        return (
+            f"the output folder {_unresolved(output_dir)}/ cannot be used: a symbolic link on its path leads to itself"
+        )
+    root, figures = paths.repo_root(), paths.figures_dir().resolve()
     shown = paths.relative(target) + "/"
     if target == figures:
         if variants:
@@ -153,12 +159,14 @@ def work_folder(out=sys.stdout) -> Path:
     return fallback
 
 
-def area(work: Path, output_dir: Path) -> Path:
+def area(work: Path, output_dir: Path, *, create: bool = True) -> Path:
     """The folder in the work folder that belongs to one output folder: its lock, journal and staging
     (and, for a folder other than figures/, its executed notebooks), and the folder's path."""
     target = Path(output_dir).resolve()
     slug = re.sub(r"[^a-z0-9_]+", "_", paths.relative(target).lower()).strip("_")[-40:] or "root"
     folder = work / "outputs" / f"{slug}-{hashlib.sha256(os.fsencode(target)).hexdigest()[:12]}"
+    if not create:  # only to look in (a dry run): nothing is left behind for a folder never made
+        return folder
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / TARGET_NAME).exists():
         safe_io.write_bytes(folder / TARGET_NAME, os.fsencode(target))  # a name's bytes, UTF-8 or not

@@ -7,7 +7,10 @@ exit with them: ipykernel watches its parent) and says what happened in one line
 """
 
 import contextlib
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -69,3 +72,12 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _MASKS:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _WAITING_SIGNALS)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose command was killed outright (SIGKILL, which nothing can catch) ends too,
+    and its kernel with it, rather than running on with nobody to report to."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
