@@ -452,6 +452,29 @@ def test_a_build_empties_the_areas_of_output_folders_that_are_gone(tmp_path, rep
     assert (older / "executed").exists() and (unsure / "executed").exists()
 
 
+def test_a_check_removes_what_a_killed_check_left(tmp_path):
+    """A check killed outright (kill -9) cannot remove its temporary folder and area; the next check
+    removes those a day old that no build holds, and leaves a running check's and check-failed/."""
+    from sovereign_ai.build import CHECK_FAILED, _remove_killed_checks
+
+    work = tmp_path / "build"
+    folders = {}
+    for name in ("check-killed", "check-running", "check-held"):
+        folders[name] = work / name
+        folders[name].mkdir(parents=True)
+        (publish.area(work, folders[name]) / "executed").mkdir()
+    (work / CHECK_FAILED).mkdir()
+    a_day_ago = time.time() - 25 * 3600
+    for name in ("check-killed", "check-held", CHECK_FAILED):
+        os.utime(work / name, (a_day_ago, a_day_ago))
+    with open(publish.area(work, folders["check-held"]) / publish.LOCK_NAME, "a+b") as held:
+        assert publish._lock(held, wait=False)
+        _remove_killed_checks(work)
+    assert sorted(p.name for p in work.iterdir()) == [CHECK_FAILED, "check-held", "check-running", "outputs"]
+    areas = sorted(p.name.rsplit("-", 1)[0] for p in (work / "outputs").iterdir())  # <slug>-<hash>
+    assert len(areas) == 2 and areas[0].endswith("check_held") and areas[1].endswith("check_running")
+
+
 def test_the_lock_is_exclusive_per_folder(tmp_path):
     import subprocess
     import sys

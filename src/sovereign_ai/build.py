@@ -742,6 +742,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     if quick:
         return problems
 
+    _remove_killed_checks(work)
     with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
         fresh = Path(temporary)
         # The temporary folder's area (lock, executed notebooks: megabytes) goes with it; the executed
@@ -786,6 +787,24 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
 
 
 CHECK_FAILED = "check-failed"  # in the work folder: the executed notebooks of the last failed check
+
+
+STALE_CHECK_SECONDS = 24 * 3600  # a check's temporary folder older than this was left by a killed check
+
+
+def _remove_killed_checks(work: Path) -> None:
+    """Remove the temporary folders (and their areas) of checks killed outright (kill -9), which
+    could not clean up: those a day old whose area no build holds. A running check's is younger."""
+    for folder in work.glob("check-*"):
+        try:
+            if folder.name == CHECK_FAILED or not folder.is_dir():
+                continue
+            if time.time() - folder.stat().st_mtime < STALE_CHECK_SECONDS:
+                continue
+            if publish.remove_area(publish.area(work, folder, create=False)):
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _keep_failed_runs(executed: Path, work: Path) -> Path | None:

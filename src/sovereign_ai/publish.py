@@ -205,6 +205,22 @@ def prune_areas(work: Path, keep: Path) -> list[Path]:
     return emptied
 
 
+def remove_area(folder: Path) -> bool:
+    """Remove an area, lock included, unless a build holds it; only for an output folder no build
+    can ask for again (a killed check's temporary one), since a build may wait on a lock.
+    Whether it is gone."""
+    if not folder.is_dir():
+        return True
+    with open(folder / LOCK_NAME, "a+b") as f:
+        if not _lock(f, wait=False):
+            return False
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            _unlock(f)
+    return not folder.exists()
+
+
 def _folder_is_gone(area: Path) -> bool:
     """Whether the output folder this area records is certainly gone; False when the area does not
     say (an area from before TARGET_NAME) or the folder cannot be checked (permissions, a bad path)."""
