@@ -129,19 +129,20 @@ class WarmKernel:
 
 
 @contextlib.contextmanager
-def _papermill_messages_into(log: str | None):
-    """papermill's and nbclient's warnings and errors ("Kernel died while waiting for execute
-    reply.") go to the kernel's log, which a failed run's message names, rather than to the
-    terminal beside the build's own lines. Without a log they go where logging sends them."""
+def messages_into(log: str | None, logger_name: str = "papermill"):
+    """A logger's warnings and errors (papermill's and nbclient's: "Kernel died while waiting for
+    execute reply.") appended to the kernel's log, which a failed run's message names, rather than
+    printed beside the command's own lines; the logger. Without a log they go where logging sends them.
+    Appended, as the kernel writes to the same file: written from its start, they would overwrite it."""
+    logger = logging.getLogger(logger_name)  # nbclient logs through papermill's logger in papermill runs
     if not log:
-        yield
+        yield logger
         return
-    logger = logging.getLogger("papermill")  # nbclient logs through papermill's logger
-    handler, propagated = logging.FileHandler(log, encoding="utf-8"), logger.propagate
+    handler, propagated = logging.FileHandler(log, mode="a", encoding="utf-8"), logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        yield
+        yield logger
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagated
@@ -181,7 +182,7 @@ class WarmRunner:
                 with open(self.log, "a", encoding="utf-8") as f:
                     f.write(f"--- {label} ---\n")
             self.kernel.prepare(cwd=cwd, environment=environment or {})
-            with _papermill_messages_into(self.log):
+            with messages_into(self.log):
                 papermill.execute_notebook(
                     str(notebook),
                     str(executed),

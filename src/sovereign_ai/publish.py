@@ -191,15 +191,11 @@ def prune_areas(work: Path, keep: Path) -> list[Path]:
             leftovers = [p for p in folder.iterdir() if p.is_dir()]  # executed/, staging-*/
             if not leftovers:
                 continue
-            with open(folder / LOCK_NAME, "a+b") as f:
-                if not _lock(f, wait=False):
-                    continue
-                try:
+            with _held_unless_busy(folder) as held:
+                if held:
                     for leftover in leftovers:
                         shutil.rmtree(leftover, ignore_errors=True)
-                finally:
-                    _unlock(f)
-            emptied.append(folder)
+                    emptied.append(folder)
         except OSError:
             continue
     return emptied
@@ -211,13 +207,9 @@ def remove_area(folder: Path) -> bool:
     Whether it is gone."""
     if not folder.is_dir():
         return True
-    with open(folder / LOCK_NAME, "a+b") as f:
-        if not _lock(f, wait=False):
-            return False
-        try:
+    with _held_unless_busy(folder) as held:
+        if held:
             shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            _unlock(f)
     return not folder.exists()
 
 
@@ -238,6 +230,19 @@ def _folder_is_gone(area: Path) -> bool:
 
 
 # ---- One build per output folder -----------------------------------------------------------
+
+
+@contextmanager
+def _held_unless_busy(folder: Path):
+    """The area's lock, taken without waiting: yields True while held, False if a build holds it."""
+    with open(folder / LOCK_NAME, "a+b") as f:
+        if not _lock(f, wait=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            _unlock(f)
 
 
 @contextmanager

@@ -7,8 +7,6 @@ fails, leaves the others refreshed or unchanged, never half-written.
 """
 
 import atexit
-import contextlib
-import logging
 import os
 import re
 import signal
@@ -18,28 +16,7 @@ from pathlib import Path
 
 from sovereign_ai import lighter_imports, paths, publish, safe_io, workers
 from sovereign_ai.build import BuildError, BuildFailed, Interrupted
-from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class
-
-
-@contextlib.contextmanager
-def _nbclient_messages_into(kernel_log: str | None):
-    """A logger for nbclient's messages ("Kernel died while waiting for execute reply."): into the
-    kernel's log beside the kernel's own, as the build's runs have them. NotebookClient's options."""
-    if not kernel_log:
-        yield {}
-        return
-    logger = logging.getLogger("sovereign_ai.refresh")
-    open(kernel_log, "wb").close()  # this refresh's messages only
-    # Appending, as the kernel does to the same file: written from the start, nbclient's line
-    # would overwrite the kernel's own first words.
-    handler = logging.FileHandler(kernel_log, mode="a", encoding="utf-8")
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield {"log": logger}
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
+from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class, messages_into
 
 
 def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
@@ -50,7 +27,9 @@ def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
-    with _nbclient_messages_into(kernel_log) as logging_options:
+    if kernel_log:
+        open(kernel_log, "wb").close()  # this refresh's messages only
+    with messages_into(kernel_log, "sovereign_ai.refresh") as logger:
         client = NotebookClient(
             nb,
             kernel_name=KERNEL_NAME,
@@ -58,7 +37,7 @@ def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
             record_timing=False,
             kernel_manager_class=ipc_kernel_manager_class(kernel_log),
             resources={"metadata": {"path": str(notebook.parent)}},
-            **logging_options,
+            log=logger,
         )
         try:
             client.execute()
