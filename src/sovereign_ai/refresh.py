@@ -126,7 +126,7 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
     except workers.WorkerLost as lost:
         raise BuildFailed(f"Stopped: {lost}.\n{_said(written, notebooks)}") from None
     if failed:
-        raise BuildFailed("\n".join(failed))
+        raise BuildFailed("\n".join(sorted(failed)))  # in the notebooks' order, whichever failed first
     return written
 
 
