@@ -159,6 +159,13 @@ def test_an_output_folder_behind_a_looping_link_is_refused(repo_copy):
     refused(repo_copy, "build", "-p", "lang", "en", "--output-dir", "variants/loop/x", expected=expected)
 
 
+def test_an_output_folder_name_too_long_for_the_file_system_is_refused(repo_copy):
+    (repo_copy / "variants").mkdir()  # so that looking the name up fails on its length, not on its parent
+    name = "variants/" + "a" * 300  # above the 255 bytes a name may have on common file systems
+    expected = f"the output folder {name}/ cannot be made: File name too long"
+    refused(repo_copy, "build", "-p", "lang", "en", "--output-dir", name, expected=expected)
+
+
 def test_a_dry_run_into_a_new_folder_leaves_nothing_behind(repo_copy):
     result = run_cli("build", "--dry-run", "-p", "lang", "en", "--output-dir", "variants/new", root=repo_copy)
     assert result.returncode == 0, result.stderr

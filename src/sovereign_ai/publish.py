@@ -99,10 +99,13 @@ def refuse_folder(output_dir: Path, *, create: bool = True) -> str | None:
     """
     output_dir = Path(output_dir)
     shown = paths.relative(output_dir) + "/"
-    in_the_way = next((p for p in (output_dir, *output_dir.parents) if p.exists() and not p.is_dir()), None)
+    try:  # a name the file system cannot hold (too long) fails even to be looked at
+        in_the_way = next((p for p in (output_dir, *output_dir.parents) if p.exists() and not p.is_dir()), None)
+        dangling = next((p for p in (output_dir, *output_dir.parents) if p.is_symlink() and not p.exists()), None)
+    except OSError as error:
+        return f"the output folder {shown} cannot be made: {error.strerror or error}"
     if in_the_way is not None:
         return f"the output folder {shown} cannot be made: {paths.relative(in_the_way)} is a file, not a folder"
-    dangling = next((p for p in (output_dir, *output_dir.parents) if p.is_symlink() and not p.exists()), None)
     if dangling is not None:
         return (
             f"the output folder {_unresolved(output_dir)}/ cannot be made: {_unresolved(dangling)} is a "
@@ -313,7 +316,7 @@ def commit(
     for name in keep:
         _set_mode(output_dir / name)
     if not writes and not remove:
-        with _signals_held() as received:  # nothing to rename; held as after renames (HOLD_SIGNALS_TO_EXIT)
+        with signals_held() as received:  # nothing to rename; held as after renames (HOLD_SIGNALS_TO_EXIT)
             return received
 
     replacements, name = [], None
@@ -344,7 +347,7 @@ def commit(
     last = [r for r in replacements if r["by"] == manifest.MANIFEST_NAME]
     steps = [r for r in replacements if r not in last] + [{"remove": n} for n in remove] + last
 
-    with _signals_held() as received:
+    with signals_held() as received:
         try:
             safe_io.write_bytes(
                 folder / JOURNAL_NAME,
@@ -477,7 +480,7 @@ def _set_mode(path: Path) -> None:
 
 
 @contextmanager
-def _signals_held():
+def signals_held():
     """Hold back Ctrl-C and SIGTERM while files are renamed (with HOLD_SIGNALS_TO_EXIT, until the process
     exits); yields the list of those that arrived."""
     received: list[int] = []
