@@ -67,4 +67,4 @@ notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs
 	@$(SAI) refresh-notebooks
 
 clean: ## remove build/ (executed notebooks, sweeps) and site/; keeps .venv and figures/
-	rm -rf build site handout
+	rm -rf build site handout .site.partial-* .site.old-* .handout.partial-*

@@ -11,7 +11,9 @@ from urllib.parse import urlparse
 import pytest
 
 from sovereign_ai import paths
-from sovereign_ai.site import build_site
+from sovereign_ai.site import GALLERY_MARK, build_site, refuse_site_folder
+
+from conftest import REPO, run_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # .ci/run installs Chromium; on a developer's machine without it the test says so instead of failing
@@ -34,7 +36,11 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def gallery(tmp_path_factory):
-    site = tmp_path_factory.mktemp("site")
+    # Written over an earlier gallery, which it replaces as a whole (see the test of that)
+    site = tmp_path_factory.mktemp("gallery") / "site"
+    (site / "figures").mkdir(parents=True)
+    (site / GALLERY_MARK).touch()
+    (site / "figures" / "a_figure_since_removed.png").touch()
     build_site(site)
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -62,6 +68,58 @@ def test_every_notebook_has_a_page_without_outside_scripts(gallery):
     for page in (site / "notebooks").glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "<script" not in text and not re.search(r'src="(https?:)?//', text), page.name
+
+
+def test_the_gallery_replaces_an_earlier_one_whole_and_leaves_nothing_beside_it(gallery):
+    site, _ = gallery
+    assert not (site / "figures" / "a_figure_since_removed.png").exists()
+    assert (site / GALLERY_MARK).exists(), "the mark that lets the next gallery replace this one"
+    assert [p.name for p in site.parent.iterdir()] == ["site"], "no partial or old copy left beside it"
+
+
+@pytest.mark.parametrize(
+    ("folder", "said"),
+    [
+        (".", "holds the repository itself"),
+        ("..", "holds the repository itself"),
+        ("data", "is inside the repository; write the gallery into site/"),
+        ("notebooks/gallery", "is inside the repository"),
+    ],
+)
+def test_the_gallery_never_replaces_the_repository_or_a_folder_in_it(folder, said):
+    assert said in refuse_site_folder(REPO / folder)
+
+
+def test_a_folder_of_someone_elses_files_is_refused_and_kept(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("precious", encoding="utf-8")
+    result = run_cli("site", "--output-dir", str(mine))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "holds files that no gallery wrote" in result.stderr and "Nothing was written." in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"] and [p.name for p in mine.iterdir()] == ["thesis.docx"]
+    assert refuse_site_folder(tmp_path / "new") is None
+    (tmp_path / "empty").mkdir()
+    assert refuse_site_folder(tmp_path / "empty") is None
+
+
+def test_an_interrupted_gallery_leaves_the_earlier_one_whole(tmp_path, monkeypatch):
+    from sovereign_ai import site as site_module
+
+    earlier = tmp_path / "site"
+    earlier.mkdir()
+    (earlier / GALLERY_MARK).touch()
+    (earlier / "index.html").write_text("the earlier gallery", encoding="utf-8")
+
+    def interrupted(folder):
+        (folder / "index.html").write_text("half", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(site_module, "_write_gallery", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(earlier)
+    assert (earlier / "index.html").read_text(encoding="utf-8") == "the earlier gallery"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "no partial copy left beside it"
 
 
 @needs_chromium

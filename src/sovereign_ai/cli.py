@@ -223,8 +223,8 @@ def _main(argv: list[str] | None) -> int:
             site_dir = site_folder(paths.output_folder(args.output_dir) if args.output_dir else None)
             try:
                 index = build_site(site_dir)
-            except KeyboardInterrupt as interrupt:
-                print(f"Interrupted: {paths.relative(site_dir)}/ may be incomplete; run `site` again.", file=sys.stderr)
+            except KeyboardInterrupt as interrupt:  # before the new gallery was put in place
+                print(f"Interrupted: {paths.relative(site_dir)}/ is unchanged.", file=sys.stderr)
                 return 128 + getattr(interrupt, "signum", signal.SIGINT)
             print(f"gallery: {paths.relative(index)}")
         elif args.command == "refresh-notebooks":

@@ -8,13 +8,20 @@ Nothing is loaded from outside: no script, style sheet or font from a CDN.
 """
 
 import html
+import os
 import re
 import shutil
+import tempfile
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from sovereign_ai import manifest, paths
-from sovereign_ai.build import load_registry
+from sovereign_ai import manifest, paths, publish, safe_io
+from sovereign_ai.build import BuildError, Interrupted, load_registry
+
+# Written into every gallery: the gallery replaces its folder as a whole, so a folder that is not
+# empty is replaced only if it holds this (an earlier gallery), never a folder of someone's files.
+GALLERY_MARK = ".sovereign-ai-gallery"
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -81,13 +88,81 @@ def site_folder(site_dir: Path | None = None) -> Path:
     return Path(site_dir) if site_dir else paths.repo_root() / "site"
 
 
+def refuse_site_folder(site: Path) -> str | None:
+    """Why the gallery may not go into site, or None: it must be new, empty, site/ in the repository,
+    or a folder holding an earlier gallery, since the gallery replaces its folder as a whole."""
+    shown = paths.relative(site) + "/"
+    try:
+        target, root = Path(site).resolve(), paths.repo_root()
+        if target == root or target in root.parents:
+            return f"{shown} holds the repository itself; give a folder for the gallery only"
+        if root in target.parents and target.relative_to(root).parts[0] != "site":
+            return f"{shown} is inside the repository; write the gallery into site/ (git-ignored) or outside it"
+        if target.exists() and not target.is_dir():
+            return f"{shown} is a file, not a folder"
+        earlier_gallery = target == root / "site" or (target / GALLERY_MARK).exists()
+        if target.is_dir() and not earlier_gallery and any(target.iterdir()):
+            return (
+                f"{shown} holds files that no gallery wrote, and the gallery replaces its folder as a whole; "
+                "give a new or empty folder"
+            )
+    except RuntimeError:  # Python's "Symlink loop"
+        return f"{shown} cannot be used: a symbolic link on its path leads to itself"
+    except OSError as error:
+        return f"{shown} cannot be used: {error.strerror or error}"
+    return None
+
+
 def build_site(site_dir: Path | None = None) -> Path:
-    """Write the gallery and the notebook pages into site_dir (default site/); return index.html."""
+    """Write the gallery and the notebook pages into site_dir (default site/); return index.html.
+
+    All or nothing: the gallery is written beside the folder, then put in its place, so an
+    interrupted or failed run leaves the earlier gallery whole."""
+    site = site_folder(site_dir)
+    problem = refuse_site_folder(site)
+    if problem:
+        raise BuildError(f"{problem}\nNothing was written.")
+    target = Path(site).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
+    try:
+        _write_gallery(partial)
+        (partial / GALLERY_MARK).write_text("Written by `python -m sovereign_ai site`.\n", encoding="utf-8")
+        _replace(target, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target / "index.html"
+
+
+def _replace(target: Path, new: Path) -> None:
+    """Put the folder new in target's place; Ctrl-C waits until one of them is there, whole."""
+    old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}") if target.exists() else None
+    with publish.signals_held() as received:
+        if old:
+            os.rename(target, old)
+        try:
+            os.rename(new, target)
+        except BaseException:
+            if old:
+                os.rename(old, target)
+            raise
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+    if received:
+        raise Interrupted(
+            f"Interrupted while the gallery was put in place: it was finished first, so {paths.relative(target)}/ "
+            "holds the new gallery, complete.",
+            received[0],
+            published=True,
+        )
+
+
+def _write_gallery(site: Path) -> None:
     from nbconvert import HTMLExporter  # 1.5 s to import: only here
 
-    site = site_folder(site_dir)
     figures = paths.figures_dir()
-    shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(figures, site / "figures")
     files = manifest.read(figures)["files"]
 
@@ -146,6 +221,4 @@ def build_site(site_dir: Path | None = None) -> Path:
         f'<h2 id="notebooks">Notebooks</h2>\n<p>As stored, with the outputs of their default run.</p>\n'
         f"<ul>{''.join(notebook_links)}</ul>\n"
     )
-    index = site / "index.html"
-    index.write_text(_page("sovereign-ai gallery", body), encoding="utf-8")
-    return index
+    (site / "index.html").write_text(_page("sovereign-ai gallery", body), encoding="utf-8")
