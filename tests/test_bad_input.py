@@ -166,6 +166,23 @@ def test_an_output_folder_name_too_long_for_the_file_system_is_refused(repo_copy
     refused(repo_copy, "build", "-p", "lang", "en", "--output-dir", name, expected=expected)
 
 
+def test_output_piped_into_a_reader_that_leaves_ends_quietly():
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line, as `| head -0` would
+    result = subprocess.run(
+        [sys.executable, "-m", "sovereign_ai", "params", "notebooks/cloud_dependence.ipynb"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, ""), "SIGPIPE's code, and no error message"
+
+
 def test_a_dry_run_into_a_new_folder_leaves_nothing_behind(repo_copy):
     result = run_cli("build", "--dry-run", "-p", "lang", "en", "--output-dir", "variants/new", root=repo_copy)
     assert result.returncode == 0, result.stderr

@@ -7,7 +7,8 @@ Every `make` target is a thin call of one of these, so the same jobs run without
 Exit codes: 0 done; 1 the build ran and failed (a notebook, writing the files) or
 `check` found figures/ not current; 2 refused before anything ran (a usage error or
 bad input: parameters, figures.yaml, a sweep file, data, MANIFEST.json, the output
-folder); 130 interrupted by Ctrl-C (143 by SIGTERM). Errors are one message, never
+folder); 130 interrupted by Ctrl-C (143 by SIGTERM); 141, quietly, when the reader of
+its output left (`| head`). Errors are one message, never
 a traceback. A Ctrl-C after the command's last line (while Python shuts down) is ignored:
 the exit code stands.
 """
@@ -161,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as interrupt:  # one the command did not report itself (as build, check, site do)
         print("Interrupted before any file was written: nothing was changed.", file=sys.stderr)
         code = 128 + getattr(interrupt, "signum", signal.SIGINT)
+    except BrokenPipeError:  # the reader of the output left (`... | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush must not fail
+        code = 128 + 13  # as if ended by SIGPIPE, the shell's code for it
     # The result is decided and said. From here to the process's end (exit functions, then the modules'
     # teardown, where Python has put back the system's handlers and a Ctrl-C would end the process
     # silently by SIGINT) Ctrl-C and SIGTERM have nothing left to stop: ignored, the exit code stands.
@@ -248,6 +252,8 @@ def _main(argv: list[str] | None) -> int:
     except (DataError, ManifestError, ParameterError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # not an error to report: see main
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         print(f"error: {where}{error.strerror or error}", file=sys.stderr)
