@@ -552,7 +552,8 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
     job_list = [_job(run, staging_root, executed) for run in todo]
     try:
         results = _run_jobs(job_list, workers, out)
-        failures = [r for r in results if r["error"]]
+        order = {run.run_id: i for i, run in enumerate(todo)}  # figures.yaml's, not the order they failed in
+        failures = sorted((r for r in results if r["error"]), key=lambda r: order[r["run_id"]])
         if failures:
             lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
             raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
