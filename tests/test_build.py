@@ -180,6 +180,7 @@ def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(r
     assert f"notebooks/dies.ipynb is unchanged: its kernel died while running it ({log.format('dies')})." in stderr
     kernel_log = (repo_copy / "build" / "refresh" / "dies.kernel.log").read_text(encoding="utf-8")
     assert last_words in kernel_log and "Kernel died while waiting" in kernel_log, "each whole, neither over the other"
+    assert f"{last_words}\nKernel died while waiting" in kernel_log, "nbclient's line starts a line of its own"
     assert "\x1b[" not in stderr, "no terminal colour codes"
     assert "site-packages" not in stderr and "src/sovereign_ai" not in stderr, "no traceback of ours"
     assert snapshot(repo_copy / "notebooks") == before

@@ -138,7 +138,7 @@ def messages_into(log: str | None, logger_name: str = "papermill"):
     if not log:
         yield logger
         return
-    handler, propagated = logging.FileHandler(log, mode="a", encoding="utf-8"), logger.propagate
+    handler, propagated = _OnALineOfItsOwn(log, mode="a", encoding="utf-8"), logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
     try:
@@ -147,6 +147,20 @@ def messages_into(log: str | None, logger_name: str = "papermill"):
         logger.removeHandler(handler)
         logger.propagate = propagated
         handler.close()
+
+
+class _OnALineOfItsOwn(logging.FileHandler):
+    """Appends each message on a line of its own, even after a kernel's last words that did not end one."""
+
+    def emit(self, record):
+        try:
+            with open(self.baseFilename, "rb") as log:
+                ends_open = log.seek(0, 2) > 0 and log.seek(-1, 2) >= 0 and log.read(1) != b"\n"
+        except OSError:
+            ends_open = False
+        if ends_open and self.stream is not None:
+            self.stream.write("\n")
+        super().emit(record)
 
 
 class WarmRunner:
