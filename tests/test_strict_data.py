@@ -10,7 +10,7 @@ import pytest
 
 from sovereign_ai import data
 
-from conftest import edit_csv_row
+from conftest import edit_csv_row, run_cli
 
 # (table, data row, column, value written, what the message must say, frictionless refuses it too)
 CATALOGUE = [
@@ -26,6 +26,12 @@ CATALOGUE = [
     ("cloud_market_shares", 1, "share_low_pct", "55", "is greater than share_high_pct (50.0)", False),
     ("gov_cloud_systems_by_provider", 1, "systems", "1498", "more than the 1497 of gov_cloud_systems.csv", False),
     ("local_gov_delay_surveys", 2, "bodies_count", "1789", "is greater than bodies_total", False),
+    ("concentration_bands", 2, "hhi_from", "3000", "is greater than hhi_to (2500", False),
+    ("gov_cloud_systems", 1, "systems_total", "１４９７", "is not of type integer", False),
+    ("policy_events", 1, "date", "２０２５-０２-２８", "does not match the pattern", False),
+    ("policy_events", 1, "date", "2025-02-30", "is not a date in the calendar", False),
+    ("sovereign_models", 1, "first_release", "2024-13", "is not a date in the calendar", False),
+    ("four_reasons_panels", 1, "title_en", "   ", "holds only spaces; expected text (the column is required)", False),
 ]
 
 
@@ -55,6 +61,46 @@ def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(repo_copy)
     path.write_text(path.read_text(encoding="utf-8") + "2025-03-31,sakura,conditional,true,T1-11\n", encoding="utf-8")
     with pytest.raises(data.DataError, match=r"sakura is in use on 2025-03-31 .* hosts no system of the full split"):
         data.validate_all()
+
+
+def test_a_blank_line_is_named_as_one(repo_copy):
+    path = repo_copy / "data" / "four_reasons_panels.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"four_reasons_panels.csv, row 5 \(line 6\): is a blank line; remove it"):
+        data.validate_all()
+
+
+def test_a_quote_never_closed_in_a_long_file_is_named_by_its_line(repo_copy):
+    path = repo_copy / "data" / "sources.csv"
+    # The csv module stops at a cell above 131,072 characters: here the rest of the file after the quote.
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + 'x,"an unclosed note' + "\n" * 2 + "y" * 140_000 + "\n", encoding="utf-8")
+    result = run_cli("validate", root=repo_copy)  # a process of its own: frictionless lifts the limit in this one
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"data/sources.csv, line {text.count(chr(10)) + 3}: cannot be read as CSV" in result.stderr
+    assert "a quote" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        ({"type": "year"}, "type 'year' is not one the loader reads; expected one of integer, number"),
+        ({"type": None}, "type None is not one the loader reads"),
+        ({"constraints": {"minimum": "2020-01-01"}}, "minimum is not supported for type 'date'"),
+        ({"constraints": {"pattern": "(unclosed"}}, "pattern '(unclosed' is not a regular expression"),
+    ],
+)
+def test_a_descriptor_the_loader_cannot_read_is_refused_by_table_and_field(repo_copy, edit, said):
+    import json
+
+    path = repo_copy / "data" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    field = next(f for r in package["resources"] if r["name"] == "gov_cloud_systems" for f in r["schema"]["fields"])
+    field.update(edit)  # the first field, as_of: a date
+    path.write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(data.DataError) as refused:
+        data.validate_all()
+    assert "data/datapackage.json, table 'gov_cloud_systems', field 'as_of': " + said in str(refused.value)
 
 
 def test_a_header_only_table_is_refused(repo_copy):

@@ -154,7 +154,37 @@ def _read_descriptor(path: Path, mtime_ns: int) -> dict:
         raise DataError(
             f"{shown}: expected a data package: 'resources', each with 'name', 'path' and 'schema' with 'fields'"
         )
+    for r in resources:
+        for field in r["schema"]["fields"]:
+            problem = _field_problem(field)
+            if problem:
+                name = field.get("name") if isinstance(field, dict) else None
+                raise DataError(f"{shown}, table {r['name']!r}, field {name!r}: {problem}")
     return body
+
+
+def _field_problem(field) -> str | None:
+    """What in a field's description the loader cannot use (it reads a part of Table Schema), or None."""
+    if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+        return "expected a 'name'"
+    if field.get("type") not in _TYPE_HINTS:
+        return f"type {field.get('type')!r} is not one the loader reads; expected one of {', '.join(_TYPE_HINTS)}"
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return "expected 'constraints' to be an object"
+    for bound in ("minimum", "maximum"):
+        if bound in constraints:
+            value = constraints[bound]
+            if field["type"] not in ("integer", "number"):
+                return f"{bound} is not supported for type {field['type']!r} by the loader; give it as a project rule"
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"{bound} {value!r} is not a number"
+    if "pattern" in constraints:
+        try:
+            re.compile(constraints["pattern"])
+        except (re.error, TypeError) as error:
+            return f"pattern {constraints['pattern']!r} is not a regular expression ({error})"
+    return None
 
 
 def table_names() -> list[str]:
@@ -183,10 +213,14 @@ _TYPE_HINTS = {
 
 
 # Written forms each type accepts, strictly: Python's int() and float() would also take " 3",
-# "1_497", "nan" and "inf", and date.fromisoformat() "20241031" and "2024-W44-4".
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# "1_497", "nan" and "inf", and date.fromisoformat() "20241031" and "2024-W44-4". ASCII digits
+# only, in these and in the schema's patterns: \d alone also matches full-width "１４５２".
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# A date written as text, to the month or the day ("2025-02", "2025-02-28"), as the partial-date
+# columns hold them: their patterns check the shape, this that the month and day exist.
+_PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)
 
 
 def _convert(value: str, field_type: str):
@@ -221,8 +255,16 @@ def _check_constraints(value, constraints: dict) -> str | None:
         return f"{value!r} is below the minimum {constraints['minimum']!r}"
     if "maximum" in constraints and value > constraints["maximum"]:
         return f"{value!r} is above the maximum {constraints['maximum']!r}"
-    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], str(value)):
-        return f"{value!r} does not match the pattern {constraints['pattern']}"
+    if "pattern" in constraints:
+        if not re.fullmatch(constraints["pattern"], str(value), re.ASCII):
+            return f"{value!r} does not match the pattern {constraints['pattern']}"
+        partial = _PARTIAL_DATE.fullmatch(str(value))
+        if partial:
+            year, month, day = partial.groups()
+            try:
+                dt.date(int(year), int(month), int(day or 1))
+            except ValueError:
+                return f"{value!r} is not a date in the calendar; expected a month 01-12 and a day that month has"
     return None
 
 
@@ -267,8 +309,11 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                 f"{shown}, header: the columns are {header!r}; expected {expected_header!r} "
                 "(as listed in data/datapackage.json)"
             )
-        for row_number, cells in enumerate(reader, start=1):
+        for row_number, cells in _rows_of(reader, shown):
             line = reader.line_num
+            if not cells:
+                problems.append(Problem(shown, row_number, line, None, "is a blank line; remove it"))
+                continue
             if len(cells) != len(header):
                 problems.append(
                     Problem(
@@ -285,9 +330,12 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                 column, hint = field["name"], _TYPE_HINTS[field["type"]]
                 constraints = field.get("constraints", {})
                 complaint, value = None, None
-                if cell == "":
+                if cell.strip() == "":
                     if constraints.get("required"):
-                        complaint = f"is empty; expected {hint} (the column is required)"
+                        empty = "is empty" if cell == "" else "holds only spaces"
+                        complaint = f"{empty}; expected {hint} (the column is required)"
+                    elif cell:
+                        complaint = f"holds only spaces; expected {hint}, or nothing"
                 else:
                     try:
                         value = _convert(cell, field["type"])
@@ -301,6 +349,23 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
             rows.append(record | {"__row__": row_number, "__line__": line})
     problems.extend(_key_problems(res, rows, shown))
     return tuple(rows), tuple(problems)
+
+
+def _rows_of(reader, shown: str):
+    """The reader's rows, numbered from 1; a row the csv module cannot read is named by its line."""
+    row_number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise DataError(
+                f"{shown}, line {reader.line_num}: cannot be read as CSV ({error}); "
+                'look for a quote (") that is opened and never closed'
+            ) from None
+        row_number += 1
+        yield row_number, cells
 
 
 def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
