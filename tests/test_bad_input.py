@@ -395,6 +395,36 @@ def test_refreshing_a_notebook_that_does_not_exist_names_the_notebooks(repo_copy
     assert snapshot(repo_copy / "notebooks") == before, "not even the notebooks that exist were run"
 
 
+def test_a_parameter_given_twice_is_refused_rather_than_the_last_kept(repo_copy):
+    expected = "parameter 'lang' is given twice (-p lang en, -p lang ja); give it once"
+    refused(repo_copy, "build", "-p", "lang", "en", "-p", "lang", "ja", "--output-dir", "variants/x", expected=expected)
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3", "two", "２"])
+def test_a_worker_count_below_one_is_refused(repo_copy, jobs):
+    expected = f"argument -j/--jobs: {jobs!r} is not allowed; expected a whole number of workers, 1 or more"
+    refused(repo_copy, "build", "-j", jobs, expected=expected)
+
+
+def test_a_sweep_may_not_set_what_the_build_sets_for_each_run(repo_copy):
+    sweep = repo_copy / "named.yaml"
+    sweep.write_text("notebook: notebooks/cloud_dependence.ipynb\ngrid:\n  as_of: [2024-10-31]\n  name: [x]\n")
+    expected = "named.yaml, line 4: parameter 'name' is set by the build for each run"
+    refused(repo_copy, "sweep", str(sweep), expected=expected)
+
+
+def test_a_date_the_calendar_lacks_in_a_sweep_is_named_by_its_line(repo_copy):
+    sweep = repo_copy / "leap.yaml"
+    sweep.write_text("notebook: notebooks/cloud_dependence.ipynb\ngrid:\n  as_of: [2024-10-31, 2025-02-30]\n")
+    expected = "leap.yaml, line 3: 2025-02-30 is not a date in the calendar (day is out of range for month)"
+    refused(repo_copy, "sweep", str(sweep), expected=expected)
+
+
+def test_every_parameter_a_notebook_declares_can_be_given_with_p(repo_copy):
+    result = run_cli("build", "--dry-run", "-p", "show_source", "false", "--output-dir", "variants/x", root=repo_copy)
+    assert result.returncode == 0, result.stderr  # show_source had no rule, so -p refused it
+
+
 def test_exit_codes_follow_one_convention(repo_copy):
     assert run_cli("build", "--no-such-option", root=repo_copy).returncode == 2, "argparse: usage"
     assert run_cli("build", "-p", "lang", "fr", root=repo_copy).returncode == 2, "refused parameter"

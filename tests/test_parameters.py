@@ -14,6 +14,7 @@ def test_every_declared_parameter_has_a_rule_a_valid_default_and_help(notebook):
     declared = declared_parameters(notebook)
     assert {"lang", "formats", "width_mm", "dpi", "palette", "output_dir"} <= set(declared)
     for name, d in declared.items():
+        assert name in RULES, f"{notebook.name}: parameter {name} has no rule: -p {name} and `params` need one"
         check({"__annotations__": {name: type(d.default)}, name: d.default})
         assert d.type_name != "None", f"{notebook.name}: parameter {name} has no type annotation"
         assert d.help, f"{notebook.name}: parameter {name} has no help comment"
@@ -52,6 +53,9 @@ def test_unknown_parameter_lists_the_notebooks_parameters():
         ("columns", 3),
         ("name", "../escape"),
         ("show_title", "yes"),
+        ("show_source", "no"),
+        ("as_of", "20250101"),
+        ("as_of", "2025-W01-1"),
     ],
 )
 def test_values_outside_the_rules_are_refused(name, value):
@@ -98,6 +102,12 @@ def test_no_notebook_names_its_parameters_in_the_checking_call():
 )
 def test_command_line_values_are_parsed_by_type(name, raw, value):
     assert RULES[name].parse(name, raw) == value
+
+
+@pytest.mark.parametrize("raw", ["1_00", " 89 ", "８９", "nan", "inf", "0x59"])
+def test_command_line_numbers_are_ascii_digits_only(raw):
+    with pytest.raises(ParameterError, match=f"parameter 'width_mm': {raw!r} is not a number"):
+        RULES["width_mm"].parse("width_mm", raw)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])

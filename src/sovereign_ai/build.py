@@ -210,7 +210,33 @@ def _parse_yaml(text: str):
             raise _Refused("YAML anchors and aliases (&name, *name) are not allowed; write each value out", line)
     root = yaml.compose(text, Loader=_SAFE_LOADER)
     _refuse_repeated_keys(root)
-    return yaml.load(text, Loader=_SAFE_LOADER), root
+    try:
+        return yaml.load(text, Loader=_SAFE_LOADER), root
+    except ValueError as error:  # a value YAML reads as a date that the calendar lacks: 2025-02-30
+        bad = next((n for n in _scalars(root) if n.tag.endswith(":timestamp") and not _is_a_date(n.value)), None)
+        line = bad.start_mark.line + 1 if bad else "?"
+        raise _Refused(f"{bad.value if bad else 'a date'} is not a date in the calendar ({error})", line) from None
+
+
+def _scalars(node):
+    """Every scalar node of a YAML node tree, keys and values."""
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+
+
+def _is_a_date(text: str) -> bool:
+    try:
+        yaml.load(text, Loader=_SAFE_LOADER)
+    except ValueError:
+        return False
+    return True
 
 
 def _refuse_repeated_keys(node) -> None:
@@ -853,6 +879,13 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     fixed = spec.get("fixed") or {}
     if not isinstance(fixed, dict):
         raise BuildError(f"{shown}, line {_line(root, 'fixed')}: 'fixed:' must map parameters to values")
+    for name in BUILD_SETS:  # the build sets these for each run: a value here would be ignored
+        for key, given in (("grid", grid), ("fixed", fixed)):
+            if name in given:
+                raise BuildError(
+                    f"{shown}, line {_line(root, key, name)}: parameter {name!r} is set by the build for each run; "
+                    "remove it (the sweep's folder is 'output_dir:')"
+                )
     folder = spec.get("output_dir", f"build/sweeps/{Path(path).stem}")
     if not isinstance(folder, str) or not folder.strip():
         raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: 'output_dir:' must be a folder path")

@@ -22,6 +22,13 @@ from pathlib import Path
 from sovereign_ai import paths
 
 
+def _jobs(text: str) -> int:
+    """-j N: a whole number of workers, at least one."""
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; expected a whole number of workers, 1 or more")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sovereign_ai", description="Build and inspect the project's figures."
@@ -43,17 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output-dir", type=Path, help="where to write the files (default: figures/)")
     build.add_argument("--force", action="store_true", help="run everything, even what is up to date")
     build.add_argument("--dry-run", action="store_true", help="list what would run and why; run nothing")
-    build.add_argument("-j", "--jobs", type=int, metavar="N", help="runs side by side (default: the number of CPUs)")
+    build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
 
     check = commands.add_parser("check", help="rebuild into a temporary folder and compare with figures/")
     check.add_argument("--only", nargs="+", metavar="FIGURE", help="check only these figures")
     check.add_argument("--quick", action="store_true", help="compare recorded inputs only; start no kernel")
-    check.add_argument("-j", "--jobs", type=int, metavar="N", help="runs side by side (default: the number of CPUs)")
+    check.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
 
     sweep = commands.add_parser("sweep", help="run one notebook over a grid of parameters from a YAML file")
     sweep.add_argument("file", type=Path, help="e.g. sweeps/as_of.yaml")
     sweep.add_argument("--force", action="store_true", help="run everything, even what is up to date")
-    sweep.add_argument("-j", "--jobs", type=int, metavar="N", help="runs side by side (default: the number of CPUs)")
+    sweep.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
 
     params = commands.add_parser("params", help="list a notebook's parameters, defaults and help")
     params.add_argument("notebook", type=Path, help="e.g. notebooks/four_reasons.ipynb")
@@ -119,10 +126,15 @@ def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
     declared = {}
     for notebook in notebooks:
         declared |= declared_parameters(notebook)
-    values = {}
+    values, given = {}, {}
     for name, raw in pairs:
         if name not in declared:
             raise ParameterError(f"parameter {name!r} is unknown; the notebooks' parameters are: {', '.join(declared)}")
+        if name in given:  # the last would win silently
+            raise ParameterError(
+                f"parameter {name!r} is given twice (-p {name} {given[name]}, -p {name} {raw}); give it once"
+            )
+        given[name] = raw
         value = rule_for(name).parse(name, raw)
         if isinstance(value, list) and len(set(value)) < len(value):
             value = list(dict.fromkeys(value))  # each value once: a list such as 0.1,0.1 would draw twice

@@ -67,6 +67,8 @@ class Rule:
         if self.kind == "text":
             return value if isinstance(value, str) else _INVALID
         if self.kind == "date":
+            if not _DATE.fullmatch(str(value)):  # fromisoformat() would also take "20250101", "2025-W01-1"
+                return _INVALID
             try:
                 day = dt.date.fromisoformat(str(value))
             except ValueError:
@@ -97,10 +99,9 @@ class Rule:
                 part.strip() for part in raw.strip("[]").replace('"', "").replace("'", "").split(",") if part.strip()
             ]
         if self.kind in ("number", "integer"):
-            try:
-                return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
-            except ValueError:
-                raise ParameterError(f"parameter {name!r}: {raw!r} is not a number; expected {self.allowed}") from None
+            if not _NUMBER.fullmatch(raw):  # float() would also take " 89 ", "8_9", "８９", "nan"
+                raise ParameterError(f"parameter {name!r}: {raw!r} is not a number; expected {self.allowed}")
+            return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
         if self.kind == "boolean":
             lowered = raw.lower()
             if lowered in ("true", "false"):
@@ -115,6 +116,8 @@ class Rule:
 
 
 _INVALID = object()
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 RULES: dict[str, Rule] = {
     "lang": Rule("choice", '"ja" or "en"', choices=("ja", "en")),
@@ -124,6 +127,7 @@ RULES: dict[str, Rule] = {
     "palette": Rule("choice", " or ".join(f'"{p}"' for p in PALETTES), choices=tuple(PALETTES)),
     "columns": Rule("choice", "0 (by width), 1, 2 or 4", choices=(0, 1, 2, 4)),
     "show_title": Rule("boolean", "True or False"),
+    "show_source": Rule("boolean", "True or False"),
     "output_dir": Rule("text", "a folder path, or an empty string to only display"),
     "name": Rule("name", "a file-name stem of lower-case letters, digits, '_' and '-'"),
     "as_of": Rule(
