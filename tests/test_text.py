@@ -90,3 +90,15 @@ def test_wrap_breaks_where_measuring_after_every_phrase_would(lang):
     for source in long_lines:
         for width_pt in (25, 140, 250, 500):
             assert text.wrap(source, lang, width_pt, SIZE) == _one_phrase_at_a_time(source, lang, width_pt, SIZE)
+
+
+def test_source_dates_in_japanese_lines_carry_no_english_qualifier():
+    import re
+
+    from sovereign_ai.data import load_table
+
+    for value in load_table("sources")["pub_date"]:
+        japanese = text.source_date(value, "ja")
+        assert not re.search(r"[A-Za-z]", japanese.replace("arXiv", "").replace("URL", "")), (value, japanese)
+        assert text.source_date(value, "en") == value, "English lines keep the date as the facts give it"
+    assert text.source_date("2024-11 (approx.)", "ja") == "2024-11頃"

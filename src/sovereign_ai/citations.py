@@ -12,7 +12,7 @@ def cite(source_id: str, lang: str) -> str:
     s = data.source(source_id)
     publisher = s["publisher"] if lang == "ja" else (s["publisher_en"] or s["publisher"])
     title = s["title"] if lang == "ja" or not s["title_en"] else s["title_en"]
-    date = s["pub_date"]
+    date = text.source_date(s["pub_date"], lang)
     line = f"{publisher}「{title}」({date})" if lang == "ja" else f'{publisher}, "{title}" ({date})'
     if "secondary" in s["confidence"]:
         line += _SECONDARY[lang]

@@ -80,7 +80,7 @@ SOLUTIONS: dict[str, list[Solution]] = {
             "one_system = cloud_dependence.share_pct(1, october.systems_total)\n"
             "for providers in (3, 2, 1):\n"
             "    low, high = cloud_dependence.hhi_bounds([october.aws_share_pct], rest, providers, one_system)\n"
-            '    print(f"{providers} providers: {low:,.1f} to {high:,.1f}")',
+            "    print(f\"{providers} provider{'s' if providers > 1 else ''}: {low:,.1f} to {high:,.1f}\")",
         ),
     ],
     "policy_timeline": [

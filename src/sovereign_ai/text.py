@@ -45,7 +45,7 @@ LABELS = {
     "hhi_point": {"ja": "HHI (内訳から計算)", "en": "HHI (from the full split)"},
     "hhi_range": {"ja": "HHI の区間 (内訳が不明)", "en": "HHI interval (split unknown)"},
     "other_definition": {"ja": "別の市場定義", "en": "another market definition"},
-    "scenario_base": {"ja": "出発点: {date}の{definition}", "en": "starting from the {definition} counted on {date}"},
+    "scenario_base": {"ja": "出発点: {date}の{definition}", "en": "starting from the count of {definition} on {date}"},
     "no_count": {
         "ja": "{date}以前のシステム数の集計はありません",
         "en": "no count of systems is dated on or before {date}",
@@ -204,6 +204,31 @@ LABELS = {
     "kind_planned": {"ja": "目標・見通し (白抜き)", "en": "target or projection (open)"},
     "never_added": {"ja": "精度の異なる値は足し合わせない", "en": "values of different precisions are never added"},
 }
+
+# data/sources.csv keeps each publication date as the vetted facts give it, with an English
+# qualifier where the date is uncertain ("2024-11 (approx.)"); Japanese source lines say it in Japanese.
+_SOURCE_DATES_JA = {
+    "n/a": "記載なし",
+    "23rd, month not in excerpt (probably 2025-12-23, inferred)": "23日 (月の記載なし。2025-12-23と推定)",
+}
+_DATE_QUALIFIERS_JA = {
+    " (approx.)": "頃",
+    " (inferred from URL)": " (URLから推定)",
+    " (arXiv, Oct 2023)": " (arXiv、2023年10月)",
+    " (initial commit)": " (最初のコミット)",
+}
+
+
+def source_date(value: str, lang: str) -> str:
+    """A source's publication date as data/sources.csv gives it, its qualifier in the given language."""
+    check_language(lang)
+    if lang == "en":
+        return value
+    for english, japanese in _DATE_QUALIFIERS_JA.items():
+        if value.endswith(english):
+            return source_date(value.removesuffix(english), lang) + japanese
+    return _SOURCE_DATES_JA.get(value, value)
+
 
 # Marks that may not begin a line, and marks that may not end one.
 NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ),.:;!?%")
