@@ -5,14 +5,15 @@ import subprocess
 import yaml
 
 import sovereign_ai
+from sovereign_ai.cli import cffconvert
 
 from conftest import REPO
 
-CFFCONVERT = REPO / ".venv-tools" / "bin" / "cffconvert"
+CFFCONVERT = cffconvert()
 
 
 def test_cffconvert_validates_the_citation_file():
-    assert CFFCONVERT.exists(), "cffconvert lives in .venv-tools: run `make test` (or `make setup`) to create it"
+    assert CFFCONVERT.exists(), "cffconvert lives in .venv-tools: `make test` or `sovereign-ai test` installs it"
     result = subprocess.run(
         [str(CFFCONVERT), "--validate", "-i", str(REPO / "CITATION.cff")], capture_output=True, text=True
     )

@@ -93,6 +93,33 @@ LINTED = ("src", "tests", "notebooks")
 ON_EVERY_CORE = ("-n", str(os.cpu_count() or 1), "--dist", "loadfile", "--no-loadscope-reorder")
 
 
+TOOLS_VENV = ".venv-tools"  # cffconvert's own environment: its dependencies clash with the main one's
+
+
+def cffconvert() -> Path:
+    """Where cffconvert, which checks CITATION.cff, is installed."""
+    folder = paths.repo_root() / TOOLS_VENV
+    return folder / "Scripts" / "cffconvert.exe" if os.name == "nt" else folder / "bin" / "cffconvert"
+
+
+def _ensure_cffconvert() -> int:
+    """Install cffconvert into its own environment if it is not there yet (as `make setup` does), so
+    that the tests find it on every route: make, a plain venv, conda, Windows."""
+    import subprocess
+
+    if cffconvert().exists():
+        return 0
+    folder = paths.repo_root() / TOOLS_VENV
+    print(f"Installing cffconvert into {TOOLS_VENV} (checks CITATION.cff; first run only)...", flush=True)
+    python = folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    constraints = paths.repo_root() / "tools-constraints.txt"
+    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    return (
+        subprocess.run([sys.executable, "-m", "venv", str(folder)]).returncode
+        or subprocess.run([*install, "-c", str(constraints), "cffconvert"]).returncode
+    )
+
+
 def _run(*command: str) -> int:
     """A tool of this environment (`python -m ...`) in the repository root; its exit code."""
     import subprocess
@@ -107,10 +134,11 @@ def _tools(command: str, *extra: str) -> int:
     if command == "format":
         return _run("ruff", "check", "--fix", *LINTED) or _run("ruff", "format", *LINTED)
     if command == "test":
-        return _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *ON_EVERY_CORE)
+        return _ensure_cffconvert() or _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *ON_EVERY_CORE)
     if command == "test-fast":
         os.environ["SOVEREIGN_AI_TEST_FAST"] = "1"  # tests/conftest.py: a test that starts a kernel fails
-        return _tools("lint") or _run("pytest", "tests", "-m", "not notebooks and not drawing", *ON_EVERY_CORE)
+        fast = ("pytest", "tests", "-m", "not notebooks and not drawing", *ON_EVERY_CORE)
+        return _ensure_cffconvert() or _tools("lint") or _run(*fast)
     if command == "bench":
         return _run("sovereign_ai.bench", *extra)
     assert command == "lab", command
