@@ -18,6 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from sovereign_ai.build import load_registry
+from sovereign_ai.layout_check import problems
 
 from conftest import REPO
 
@@ -96,6 +97,8 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
     # The change of section 4 re-ran only the new notebook, and its figure shows the new mark.
     assert f"Running 2 of {runs} runs" in outputs[-1]
     assert "#d55e00" in (figures / "ismap_milestones.en.svg").read_text(encoding="utf-8").lower()
+    for lang in ("ja", "en"):  # the guide's chart is held to the shipped charts' layout check
+        assert problems(figures / f"ismap_milestones.{lang}.pdf") == [], lang
     manifest = json.loads((figures / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     data_read = manifest["ismap_milestones.en.png"]["produced_by"][0]["inputs"]["data_sha256"]
     assert "data/ismap_milestones.csv" in data_read
