@@ -395,6 +395,12 @@ def test_refreshing_a_notebook_that_does_not_exist_names_the_notebooks(repo_copy
     assert snapshot(repo_copy / "notebooks") == before, "not even the notebooks that exist were run"
 
 
+def test_a_bad_override_is_said_once_for_all_runs(repo_copy):
+    expected = "error: parameter 'lang': 'fr' is not allowed; expected \"ja\" or \"en\"\nNo notebook was run"
+    result = refused(repo_copy, "build", "-p", "lang", "fr", expected=expected)
+    assert "four_reasons.ja" not in result.stderr, "not as the first run's problem"
+
+
 def test_a_parameter_given_twice_is_refused_rather_than_the_last_kept(repo_copy):
     expected = "parameter 'lang' is given twice (-p lang en, -p lang ja); give it once"
     refused(repo_copy, "build", "-p", "lang", "en", "-p", "lang", "ja", "--output-dir", "variants/x", expected=expected)

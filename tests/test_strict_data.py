@@ -63,6 +63,15 @@ def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(repo_copy)
         data.validate_all()
 
 
+def test_check_refuses_bad_data_naming_figures_not_its_temporary_folder(repo_copy):
+    edit_csv_row(repo_copy, "gov_cloud_systems", 1, "systems_total", "-1")
+    result = run_cli("check", root=repo_copy)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "gov_cloud_systems.csv, row 1 (line 2), column 'systems_total'" in result.stderr
+    assert "No notebook was run and nothing was compared; figures/ is unchanged." in result.stderr
+    assert "check-" not in result.stderr, "the temporary folder, removed by now, is not named"
+
+
 def test_a_blank_line_is_named_as_one(repo_copy):
     path = repo_copy / "data" / "four_reasons_panels.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")

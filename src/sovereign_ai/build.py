@@ -41,7 +41,7 @@ import yaml
 
 from sovereign_ai import data, manifest, paths, publish, reads, safe_io
 from sovereign_ai.kernels import WarmRunner
-from sovereign_ai.parameters import ParameterError, check_given, declared_parameters
+from sovereign_ai.parameters import ParameterError, check_given, check_value, declared_parameters
 from sovereign_ai.workers import WorkerLost, run_each
 
 CELL_TIMEOUT_S = 600
@@ -328,6 +328,11 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
         raise BuildError(
             f"parameter {unknown[0]!r} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}"
         )
+    for name, value in overrides.items():  # a bad value is said once, not as the first run's
+        try:
+            check_value(name, value)
+        except ParameterError as error:
+            raise BuildError(str(error)) from None
     # An override of a parameter that the registry's runs set themselves (-p lang en) selects the
     # runs with that value, so one language is built once; when no run has it, it overrides them all.
     for name, value in overrides.items():
@@ -491,7 +496,10 @@ def build(
     started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
-    runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
+    try:
+        runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
+    except BuildError as error:
+        raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
     problem = publish.refuse_destination(
         output_dir, variants=bool(overrides), labelled=any(r.label for r in runs)
     ) or publish.refuse_folder(output_dir, create=not dry_run)
@@ -784,14 +792,14 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
                 "(check never writes into it).",
                 interrupt.exit_code - 128,
             ) from None
-        except BuildFailed as failure:
+        except BuildError as failure:  # a refusal (bad data) or a failure: said of figures/, not the temporary folder
             said, executed = str(failure), area / "executed"
             if paths.relative(executed) in said:  # a run failed: its executed notebook is named
                 moved = _keep_failed_runs(executed, work)
                 if moved:
                     said = said.replace(paths.relative(executed), paths.relative(moved))
                 area_kept = not moved  # it could not move: the message still names it there
-            raise BuildFailed(_said_by_check(said, fresh, figures)) from None
+            raise type(failure)(_said_by_check(said, fresh, figures)) from None
         finally:
             if not area_kept:
                 shutil.rmtree(area, ignore_errors=True)
