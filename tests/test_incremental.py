@@ -209,6 +209,35 @@ def test_check_reports_extra_and_missing_files(repo_copy):
     assert "stale: four_reasons.en: output four_reasons.en.svg is missing" in result.stderr
 
 
+def test_a_figure_taken_out_of_figures_yaml_is_removed_by_the_next_full_build(repo_copy):
+    registry = repo_copy / "figures.yaml"
+    text = registry.read_text(encoding="utf-8")
+    entry = "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: ja\n    - lang: en\n"
+    assert entry in text
+    registry.write_text(text.replace(entry, ""), encoding="utf-8")
+    files = sorted(p.name for p in (repo_copy / "figures").glob("four_reasons.*"))
+    assert len(files) == 8
+
+    quick = run_cli("check", "--quick", root=repo_copy)
+    assert quick.returncode == 1
+    assert "extra: four_reasons.en.png (its runs are no longer in figures.yaml)" in quick.stderr
+    dry = run_cli("build", "--dry-run", root=repo_copy)
+    assert "remove four_reasons.ja.pdf: no run in figures.yaml writes it any more" in dry.stdout
+    assert "--only" not in dry.stdout and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
+
+    only = run_cli("build", "--only", "basic_plan_policies", root=repo_copy)  # --only touches only those
+    assert only.returncode == 0 and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
+
+    result = run_cli("build", root=repo_copy)  # every other run is current: no kernel
+    assert result.returncode == 0, result.stderr
+    assert f"Removed 8 files of runs figures.yaml no longer lists from figures/: {', '.join(files)}" in result.stdout
+    assert not list((repo_copy / "figures").glob("four_reasons.*"))
+    recorded = manifest.read(repo_copy / "figures")["files"]
+    assert not [name for name in recorded if name.startswith("four_reasons.")]
+    assert run_cli("check", "--quick", root=repo_copy).returncode == 0
+    assert not (repo_copy / "build" / "executed").exists() or not list((repo_copy / "build" / "executed").iterdir())
+
+
 @pytest.mark.notebooks
 def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     sweep_file = repo_copy / "as_of.yaml"

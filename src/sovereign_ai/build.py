@@ -522,10 +522,12 @@ def build(
 
 
 def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, out) -> Outcome:
-    _, reasons = _reasons(runs, output_dir, force, only)
+    files, reasons = _reasons(runs, output_dir, force, only)
     for run in runs:
         why = "; ".join(reasons[run.run_id]) or "up to date"
         print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
+    for name in [] if only else _files_of_runs_gone(files, output_dir):
+        print(f"remove {name}: no run in figures.yaml writes it any more", file=out)
     left = publish.pending(output_dir, area)
     if left:
         print(f"note: {left}", file=out)
@@ -556,12 +558,15 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
     files, reasons = _reasons(runs, output_dir, force, only)
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
+    gone = [] if only else _files_of_runs_gone(files, output_dir)
     # Every table, even when nothing is stale (under 0.1 s): a bad row that no run reads yet,
     # such as a new source not cited so far, is named now rather than when a chart first cites it.
     try:
         data.validate_all()
     except data.DataError as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
+    if not todo and gone:
+        return _remove_files_of_runs_gone(gone, files, output_dir, area, outcome, out)
     if not todo:
         if publish.HOLD_SIGNALS_TO_EXIT:  # decided: nothing to run or write, so nothing left to stop
             for number in (signal.SIGINT, signal.SIGTERM):
@@ -592,7 +597,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
             lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
             raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
         try:
-            received = _publish(todo, staging_root, output_dir, files, outcome, area)
+            received = _publish(todo, staging_root, output_dir, files, outcome, area, gone)
         except publish.PublishError as error:
             raise BuildFailed(str(error)) from None
     except WorkerLost as lost:
@@ -690,7 +695,7 @@ def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
 
 
 def _publish(
-    runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome, area: Path
+    runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome, area: Path, gone=()
 ) -> list[int]:
     """Check every staged file, then put them into output_dir with its updated manifest, all or nothing
     (publish.commit); returns the signals held back meanwhile."""
@@ -716,8 +721,11 @@ def _publish(
         read = _data_read(staging_root, r)
         modules = [e[len(reads.MODULE_PREFIX) :] for e in read if e.startswith(reads.MODULE_PREFIX)]
         inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
-    # Files the rerun runs made before but not now are removed with their entries.
-    removed = []
+    # Files the rerun runs made before but not now are removed with their entries, as are the
+    # files of runs figures.yaml no longer lists.
+    removed = [name for name in gone if (output_dir / name).exists()]
+    for name in gone:
+        del files[name]
     for name in list(files):
         producers = [p for p in files[name]["produced_by"] if p["run"] not in rerun]
         if producers:
@@ -743,6 +751,38 @@ def _publish(
             key=lambda p: p["run"],
         )
     return publish.commit(output_dir, area, new, removed, manifest.render(files), keep=kept)
+
+
+def _files_of_runs_gone(files: dict, output_dir: Path) -> list[str]:
+    """In figures/, the files whose every run figures.yaml no longer lists (a figure or a run
+    taken out of it): figures/ holds exactly what figures.yaml lists, so a full build removes them."""
+    if output_dir.resolve() != paths.figures_dir().resolve():
+        return []  # a variant folder may hold files of runs built with other parameters
+    listed = {run.run_id for run in load_registry()}
+    return sorted(name for name, entry in files.items() if not {p["run"] for p in entry["produced_by"]} & listed)
+
+
+def _remove_files_of_runs_gone(gone, files, output_dir, area, outcome, out) -> Outcome:
+    """Nothing to run, but files of runs figures.yaml no longer lists: remove them and their entries."""
+    shown = paths.relative(output_dir) + "/"
+    for name in gone:
+        del files[name]
+    received = publish.commit(
+        output_dir, area, {}, [n for n in gone if (output_dir / n).exists()], manifest.render(files)
+    )
+    print(
+        f"Removed {len(gone)} files of runs figures.yaml no longer lists from {shown}: {', '.join(gone)}; "
+        "every run listed is up to date.",
+        file=out,
+        flush=True,
+    )
+    if received:
+        raise Interrupted(
+            f"Interrupted while removing files: it was finished first, so {shown} is complete.",
+            received[0],
+            published=True,
+        )
+    return outcome
 
 
 def _data_read(staging_root: Path, run: Run) -> list[str]:
@@ -773,6 +813,9 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     if not only:
         on_disk = {p.name for p in figures.iterdir() if p.is_file() and p.name != manifest.MANIFEST_NAME}
         problems += [f"extra: {name} (no run in figures.yaml writes it)" for name in sorted(on_disk - set(files))]
+        problems += [
+            f"extra: {name} (its runs are no longer in figures.yaml)" for name in _files_of_runs_gone(files, figures)
+        ]
         problems += [f"missing: {name} (listed in {manifest.MANIFEST_NAME})" for name in sorted(set(files) - on_disk)]
     if quick:
         return problems
