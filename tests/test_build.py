@@ -122,6 +122,28 @@ def _notebook(root, name: str, code: str) -> None:
 
 
 @pytest.mark.notebooks
+def test_data_edited_while_the_build_runs_is_not_recorded_as_what_the_figures_show(repo_copy):
+    # The run reads a table, then the table is edited (here by the notebook itself, as a user
+    # saving it from Excel meanwhile would): its manifest could not say which version it drew.
+    _notebook(
+        repo_copy,
+        "edited",
+        "from pathlib import Path\n"
+        "from sovereign_ai import data, paths\n"
+        "data.load_table('gov_cloud_systems')\n"
+        "table = paths.data_dir() / 'gov_cloud_systems.csv'\n"
+        "table.write_text(table.read_text(encoding='utf-8').replace('1497', '1450'), encoding='utf-8')\n"
+        "Path(output_dir, f'{name}.{lang}.png').write_bytes(b'a chart')",
+    )
+    before = snapshot(repo_copy / "figures")
+    result = run_cli("build", "--only", "edited", root=repo_copy)
+    assert result.returncode == 1, result.stderr
+    assert "edited.ja read data/gov_cloud_systems.csv, changed while the build ran" in result.stderr
+    assert "figures/ is unchanged; run the build again." in result.stderr
+    assert snapshot(repo_copy / "figures") == before
+
+
+@pytest.mark.notebooks
 def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_copy):
     _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
     _notebook(repo_copy, "dies", "import os\nos._exit(1)  # the kernel dies: no cell error, no executed notebook")

@@ -580,6 +580,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
         return outcome
 
     staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=area))
+    runs_started_ns = _stamp(staging_root)
     workers = max(1, min(jobs or default_jobs(), len(todo)))
     print(
         f"Running {len(todo)} of {len(runs)} runs ({len(outcome.skipped)} up to date) "
@@ -597,7 +598,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
             lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
             raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
         try:
-            received = _publish(todo, staging_root, output_dir, files, outcome, area, gone)
+            received = _publish(todo, staging_root, output_dir, files, outcome, area, gone, runs_started_ns)
         except publish.PublishError as error:
             raise BuildFailed(str(error)) from None
     except WorkerLost as lost:
@@ -695,7 +696,14 @@ def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
 
 
 def _publish(
-    runs: list[Run], staging_root: Path, output_dir: Path, files: dict, outcome: Outcome, area: Path, gone=()
+    runs: list[Run],
+    staging_root: Path,
+    output_dir: Path,
+    files: dict,
+    outcome: Outcome,
+    area: Path,
+    gone=(),
+    runs_started_ns: int | None = None,
 ) -> list[int]:
     """Check every staged file, then put them into output_dir with its updated manifest, all or nothing
     (publish.commit); returns the signals held back meanwhile."""
@@ -714,6 +722,12 @@ def _publish(
             chosen.setdefault(name, (path, []))[1].append(run)
     if problems:
         raise BuildFailed("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
+    changed = {r.run_id: _changed_since(r, _data_read(staging_root, r), runs_started_ns) for r in runs}
+    said = [
+        f"{run_id} read {', '.join(names)}, changed while the build ran" for run_id, names in changed.items() if names
+    ]
+    if said:  # its manifest could not say which version each file came from
+        raise BuildFailed("\n".join(said) + f"\n{paths.relative(output_dir)}/ is unchanged; run the build again.")
 
     rerun = {r.run_id for r in runs}
     inputs = {}
@@ -751,6 +765,38 @@ def _publish(
             key=lambda p: p["run"],
         )
     return publish.commit(output_dir, area, new, removed, manifest.render(files), keep=kept)
+
+
+def _stamp(folder: Path) -> int:
+    """The file system's time now, as it dates files: a file modified after it was modified later."""
+    stamp = folder / ".started"
+    stamp.touch()
+    return stamp.stat().st_mtime_ns
+
+
+def _changed_since(run: Run, read: list[str], since_ns: int | None) -> list[str]:
+    """The inputs of a run (its notebook, the data and package modules it read) modified, or
+    removed, after since_ns: the run may have read them before the change, or some before and
+    some after, so its files cannot be said to come from what is there now."""
+    if since_ns is None:
+        return []
+    import sovereign_ai
+
+    package_parent = Path(sovereign_ai.__file__).parent.parent
+    inputs = {run.notebook}
+    for entry in read:
+        if entry.startswith(reads.MODULE_PREFIX):
+            inputs.add(package_parent / entry.removeprefix(reads.MODULE_PREFIX))
+        else:
+            inputs.add(paths.repo_root() / entry.partition("#")[0])  # a row or a table's description: its file
+    changed = []
+    for path in sorted(inputs):
+        try:
+            if path.stat().st_mtime_ns > since_ns:
+                changed.append(paths.relative(path))
+        except FileNotFoundError:
+            changed.append(paths.relative(path))
+    return changed
 
 
 def _files_of_runs_gone(files: dict, output_dir: Path) -> list[str]:
