@@ -32,6 +32,8 @@ CATALOGUE = [
     ("policy_events", 1, "date", "2025-02-30", "is not a date in the calendar", False),
     ("sovereign_models", 1, "first_release", "2024-13", "is not a date in the calendar", False),
     ("four_reasons_panels", 1, "title_en", "   ", "holds only spaces; expected text (the column is required)", False),
+    ("policy_events", 1, "date", "2025-02", "is not written to the day that date_precision states; expected", False),
+    ("sovereign_models", 1, "first_release", "2023", "is not written to the day that release_precision", False),
 ]
 
 
@@ -70,6 +72,19 @@ def test_check_refuses_bad_data_naming_figures_not_its_temporary_folder(repo_cop
     assert "gov_cloud_systems.csv, row 1 (line 2), column 'systems_total'" in result.stderr
     assert "No notebook was run and nothing was compared; figures/ is unchanged." in result.stderr
     assert "check-" not in result.stderr, "the temporary folder, removed by now, is not named"
+
+
+def test_a_table_replaced_by_a_folder_or_a_missing_descriptor_is_named(repo_copy):
+    table = repo_copy / "data" / "four_reasons_panels.csv"
+    table.unlink()
+    table.mkdir()
+    result = run_cli("validate", root=repo_copy)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "data/four_reasons_panels.csv: cannot be read (Is a directory)" in result.stderr
+    (repo_copy / "data" / "datapackage.json").unlink()
+    result = run_cli("validate", root=repo_copy)
+    assert result.returncode == 2
+    assert "error: data/datapackage.json: file not found; it describes every table" in result.stderr
 
 
 def test_a_blank_line_is_named_as_one(repo_copy):

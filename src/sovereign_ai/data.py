@@ -57,7 +57,13 @@ ROW_KEY = "#"  # a read of one row of a table: "data/sources.csv#<source_id>"
 def descriptor() -> dict:
     """The parsed data/datapackage.json."""
     path = paths.data_dir() / "datapackage.json"
-    return _read_descriptor(path, path.stat().st_mtime_ns)  # re-read when the file changes
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise DataError(
+            f"{paths.relative(path)}: file not found; it describes every table (git checkout restores it)"
+        ) from None
+    return _read_descriptor(path, mtime_ns)  # re-read when the file changes
 
 
 def input_sha256(entry: str) -> str:
@@ -278,6 +284,8 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{shown}: file not found (listed in data/datapackage.json as table {name!r})") from None
+    except OSError as error:  # a folder in its place, no permission
+        raise DataError(f"{shown}: cannot be read ({error.strerror or error}); expected the table {name!r}") from None
     rows, problems = _parsed_rows(shown, json.dumps(res, sort_keys=True), raw)
     return [dict(row) for row in rows], list(problems)  # copies: a caller may change what it gets
 
@@ -477,7 +485,38 @@ def _in_use_hosts_systems(rule: dict, rows: list[dict], shown: str) -> list[Prob
     return problems
 
 
+# How a date is written to each precision: the pattern, and what a message shows.
+_WRITTEN_TO = {
+    "day": (r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD"),
+    "month": (r"\d{4}-\d{2}", "YYYY-MM"),
+    "year": (r"\d{4}", "YYYY"),
+}
+
+
+def _date_precision(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """A date is written to the precision its row states: day 2025-02-28, month 2025-02, year 2025."""
+    column, precision = rule["column"], rule["precision"]
+    problems = []
+    for r in rows:
+        value, stated = r.get(column), r.get(precision)
+        if value is None or stated not in _WRITTEN_TO:
+            continue  # no date, or a precision such as "unknown" that fixes no form
+        written = value.isoformat() if isinstance(value, dt.date) else str(value)
+        pattern, form = _WRITTEN_TO[stated]
+        if not re.fullmatch(pattern, written, re.ASCII):
+            problems.append(
+                Problem.in_row(
+                    shown,
+                    r,
+                    column,
+                    f"{written!r} is not written to the {stated} that {precision} states; expected {form}",
+                )
+            )
+    return problems
+
+
 _RULE_CHECKS = {
+    "date_precision": _date_precision,
     "not_greater": _not_greater,
     "sum_not_greater": _sum_not_greater,
     "in_use_hosts_systems": _in_use_hosts_systems,
