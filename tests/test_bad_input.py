@@ -431,6 +431,25 @@ def test_every_parameter_a_notebook_declares_can_be_given_with_p(repo_copy):
     assert result.returncode == 0, result.stderr  # show_source had no rule, so -p refused it
 
 
+def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
+    """make lab, make test: Ctrl-C reaches the tool (JupyterLab, pytest), which says what it did;
+    the command does not add that it was interrupted before writing anything."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tool = "import sys; from sovereign_ai import cli; sys.exit(cli._run('http.server', '0', '--bind', '127.0.0.1'))"
+    process = subprocess.Popen(
+        [sys.executable, "-c", tool], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    time.sleep(1.5)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+    _, stderr = process.communicate(timeout=30)
+    assert "Keyboard interrupt received" in stderr + _, "the tool had it"
+    assert "Interrupted" not in stderr and "Traceback" not in stderr, stderr
+
+
 def test_exit_codes_follow_one_convention(repo_copy):
     assert run_cli("build", "--no-such-option", root=repo_copy).returncode == 2, "argparse: usage"
     assert run_cli("build", "-p", "lang", "fr", root=repo_copy).returncode == 2, "refused parameter"

@@ -121,10 +121,19 @@ def _ensure_cffconvert() -> int:
 
 
 def _run(*command: str) -> int:
-    """A tool of this environment (`python -m ...`) in the repository root; its exit code."""
+    """A tool of this environment (`python -m ...`) in the repository root; its exit code.
+
+    Ctrl-C is the tool's to handle (pytest prints its summary, JupyterLab asks before it stops):
+    this process waits for it instead of reporting an interruption of its own."""
     import subprocess
 
-    return subprocess.run([sys.executable, "-m", *command], cwd=paths.repo_root()).returncode
+    process = subprocess.Popen([sys.executable, "-m", *command], cwd=paths.repo_root())
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # after the start: the tool keeps the default
+    try:
+        code = process.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return 128 - code if code < 0 else code  # ended by a signal: the shell's 128 + its number
 
 
 def _tools(command: str, *extra: str) -> int:
