@@ -406,6 +406,12 @@ def test_a_parameter_given_twice_is_refused_rather_than_the_last_kept(repo_copy)
     refused(repo_copy, "build", "-p", "lang", "en", "-p", "lang", "ja", "--output-dir", "variants/x", expected=expected)
 
 
+@pytest.mark.parametrize(("folder", "said"), [(" ", "' ' is not a folder name"), ("out ", "'out ' begins or ends")])
+def test_a_blank_folder_name_or_one_with_a_stray_space_is_refused(repo_copy, folder, said):
+    refused(repo_copy, "build", "-p", "lang", "en", "--output-dir", folder, expected=f"argument --output-dir: {said}")
+    assert not (repo_copy / folder).exists()
+
+
 @pytest.mark.parametrize("jobs", ["0", "-3", "two", "２"])
 def test_a_worker_count_below_one_is_refused(repo_copy, jobs):
     expected = f"argument -j/--jobs: {jobs!r} is not allowed; expected a whole number of workers, 1 or more"

@@ -29,6 +29,15 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+def _folder(text: str) -> Path:
+    """A folder the user names: not blank, and no space at either end (a stray quote's, most likely)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder name")
+    if text != text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} begins or ends with a space; write the folder name without it")
+    return Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sovereign_ai", description="Build and inspect the project's figures."
@@ -47,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar=("NAME", "VALUE"),
         help="set a notebook parameter for every run, e.g. -p width_mm 89 (repeatable)",
     )
-    build.add_argument("--output-dir", type=Path, help="where to write the files (default: figures/)")
+    build.add_argument("--output-dir", type=_folder, help="where to write the files (default: figures/)")
     build.add_argument("--force", action="store_true", help="run everything, even what is up to date")
     build.add_argument("--dry-run", action="store_true", help="list what would run and why; run nothing")
     build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
@@ -68,13 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("validate", help="check every table in data/ against data/datapackage.json")
 
     site = commands.add_parser("site", help="write the offline HTML gallery of figures/ and the notebooks")
-    site.add_argument("--output-dir", type=Path, help="where to write it (default: site/)")
+    site.add_argument("--output-dir", type=_folder, help="where to write it (default: site/)")
 
     refresh = commands.add_parser("refresh-notebooks", help="re-execute notebooks in place (stored outputs)")
     refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
 
     handout = commands.add_parser("handout", help="write a copy for students, without the worked solutions")
-    handout.add_argument("folder", nargs="?", type=Path, default=Path("handout"), help="(default: handout/)")
+    handout.add_argument("folder", nargs="?", type=_folder, default=Path("handout"), help="(default: handout/)")
 
     commands.add_parser("lint", help="ruff over the package, the tests and the notebooks (changes nothing)")
     commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
