@@ -66,5 +66,5 @@ handout: $(STAMP) ## write handout/, a copy for students without the worked solu
 notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs are current
 	@$(SAI) refresh-notebooks
 
-clean: ## remove build/ (executed notebooks, sweeps) and site/; keeps .venv and figures/
+clean: ## remove build/ (executed notebooks, sweeps), site/ and handout/; keeps .venv and figures/
 	rm -rf build site handout .site.partial-* .site.old-* .handout.partial-*

@@ -872,7 +872,8 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
         # The temporary folder's area (lock, executed notebooks: megabytes) goes with it; the executed
         # notebooks of a failed rebuild, which its message names, move to build/check-failed/ first.
         area, area_kept = publish.area(work, fresh), False
-        print("Rebuilding every run into a temporary folder to compare...", file=out, flush=True)
+        which = f"the runs of {', '.join(only)}" if only else "every run"
+        print(f"Rebuilding {which} into a temporary folder to compare...", file=out, flush=True)
         try:
             build(only=only, output_dir=fresh, force=True, jobs=jobs, list_files=False, out=out)
         except Interrupted as interrupt:  # its folder is the temporary one, removed now
