@@ -88,3 +88,6 @@ def test_an_interrupted_handout_leaves_no_copy_that_holds_the_solutions(tmp_path
     folder = handout.write_handout(tmp_path / "class")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["class"]
     assert "SOLUTIONS: dict[str, list[Solution]] = {}" in (folder / "src" / "sovereign_ai" / "exercises.py").read_text()
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("> **The students' copy.**"), "it says what the copy leaves out, and why make test fails"
+    assert readme.endswith((REPO / "README.md").read_text(encoding="utf-8"))

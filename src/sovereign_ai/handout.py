@@ -37,6 +37,15 @@ SOLUTIONS_BLOCK = re.compile(r"^SOLUTIONS: dict\[str, list\[Solution\]\] = \{\n.
 NO_SOLUTIONS = "SOLUTIONS: dict[str, list[Solution]] = {}  # the students' copy has no worked solutions\n"
 
 
+# At the top of the copy's README, which also describes what the copy leaves out.
+STUDENTS_NOTE = (
+    "> **The students' copy.** It holds the notebooks, the data, the package and the figures:\n"
+    "> `make figures` and `make lab` work as below. The tests, CI, the worked solutions and the\n"
+    "> maintainers' guides are left out, so `make test`, `make test-fast` and the links to\n"
+    "> `tests/`, `docs/extending.md` and `docs/authors.md` are for the full repository.\n\n"
+)
+
+
 class HandoutError(RuntimeError):
     """The handout cannot be written where asked."""
 
@@ -76,6 +85,8 @@ def _write(folder: Path) -> None:
         elif source.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    readme = folder / "README.md"
+    readme.write_text(STUDENTS_NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
     exercises = folder / "src" / "sovereign_ai" / "exercises.py"
     text, count = SOLUTIONS_BLOCK.subn(NO_SOLUTIONS, exercises.read_text(encoding="utf-8"))
     if count != 1:
