@@ -58,11 +58,18 @@ def test_a_bad_cell_is_refused_by_name(repo_copy, table, row, column, value, sai
         assert _frictionless_refuses(repo_copy, table), "frictionless accepts what the schema forbids"
 
 
-def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(repo_copy):
-    path = repo_copy / "data" / "gov_cloud_status.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "2025-03-31,sakura,conditional,true,T1-11\n", encoding="utf-8")
-    with pytest.raises(data.DataError, match=r"sakura is in use on 2025-03-31 .* hosts no system of the full split"):
+def _refused_once_appended(root, table: str, lines: str, said: str) -> None:
+    """Append lines to data/<table>.csv in the copy at root: validation refuses it, saying `said` (a regex)."""
+    path = root / "data" / f"{table}.csv"
+    path.write_text(path.read_text(encoding="utf-8") + lines, encoding="utf-8")
+    with pytest.raises(data.DataError, match=said):
         data.validate_all()
+
+
+def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(repo_copy):
+    row = "2025-03-31,sakura,conditional,true,T1-11\n"
+    said = r"sakura is in use on 2025-03-31 .* hosts no system of the full split"
+    _refused_once_appended(repo_copy, "gov_cloud_status", row, said)
 
 
 def test_check_refuses_bad_data_naming_figures_not_its_temporary_folder(repo_copy):
@@ -88,10 +95,8 @@ def test_a_table_replaced_by_a_folder_or_a_missing_descriptor_is_named(repo_copy
 
 
 def test_a_blank_line_is_named_as_one(repo_copy):
-    path = repo_copy / "data" / "four_reasons_panels.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    with pytest.raises(data.DataError, match=r"four_reasons_panels.csv, row 5 \(line 6\): is a blank line; remove it"):
-        data.validate_all()
+    said = r"four_reasons_panels.csv, row 5 \(line 6\): is a blank line; remove it"
+    _refused_once_appended(repo_copy, "four_reasons_panels", "\n", said)
 
 
 def test_a_quote_never_closed_in_a_long_file_is_named_by_its_line(repo_copy):
