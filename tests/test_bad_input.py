@@ -142,6 +142,15 @@ def test_an_output_folder_on_a_read_only_file_system_is_refused(repo_copy, tmp_p
         )
 
 
+def test_refreshing_read_only_notebooks_is_refused_before_any_kernel(repo_copy):
+    with mounted(repo_copy / "notebooks", "ro", bind=True):
+        refused(
+            repo_copy,
+            "refresh-notebooks",
+            expected="cannot write into the output folder notebooks/: Read-only file system\nNothing was run.",
+        )
+
+
 def test_an_output_folder_behind_a_broken_link_is_named_as_such(repo_copy, tmp_path):
     (repo_copy / "variants").mkdir()
     (repo_copy / "variants" / "journal").symlink_to(tmp_path / "unmounted")

@@ -229,6 +229,33 @@ def test_refreshing_with_a_kernel_that_dies_as_it_starts_says_so_in_one_message(
     ).read_bytes()
 
 
+@pytest.mark.notebooks
+def test_refreshing_keeps_a_notebook_saved_while_it_runs(repo_copy):
+    """A notebook saved from JupyterLab while it is refreshed keeps that version: replacing it with
+    the run of the earlier version would lose the edit. A killed refresh's temporary file goes."""
+    import os
+    import time
+
+    notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
+    saving = nbformat.read(notebook, as_version=4)
+    saves = (  # as the user saving an edit while the kernel runs
+        "import nbformat\n"
+        f"saved = nbformat.read({str(notebook)!r}, as_version=4)\n"
+        "saved.cells.append(nbformat.v4.new_markdown_cell('an edit saved meanwhile'))\n"
+        f"nbformat.write(saved, {str(notebook)!r})"
+    )
+    saving.cells.append(nbformat.v4.new_code_cell(saves))
+    nbformat.write(saving, notebook)
+    leftover = repo_copy / "notebooks" / ".four_reasons.ipynb.x1y2z3.partial"
+    leftover.write_text("a killed refresh's temporary file", encoding="utf-8")
+    os.utime(leftover, (time.time() - 3600, time.time() - 3600))
+    result = run_cli("refresh-notebooks", "four_reasons", root=repo_copy)
+    assert result.returncode == 1, result.stderr
+    assert "notebooks/four_reasons.ipynb was saved while it was refreshed: that version is kept" in result.stderr
+    assert "an edit saved meanwhile" in notebook.read_text(encoding="utf-8")
+    assert not leftover.exists()
+
+
 def test_params_lists_defaults_help_and_allowed_values():
     result = run_cli("params", "notebooks/four_reasons.ipynb")
     assert result.returncode == 0

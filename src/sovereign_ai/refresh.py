@@ -94,6 +94,11 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
             "Nothing was run."
         )
     notebooks = [nb for nb in everything if not names or nb.stem in names or nb.name in names]
+    problem = publish.refuse_folder(paths.notebooks_dir())  # read-only: said now, not after the kernels
+    if problem:
+        raise BuildError(f"{problem}\nNothing was run.")
+    _remove_killed_writes(paths.notebooks_dir())
+    as_read = {nb: nb.read_bytes() for nb in notebooks}  # to tell an edit saved while the notebook runs
     count = max(1, min(jobs or os.cpu_count() or 1, len(notebooks)))
     plural = "s" if len(notebooks) > 1 else ""
     print(
@@ -114,6 +119,14 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
                 said = f"{paths.relative(notebook)} is unchanged: {result['what']} (kernel log: {log})."
                 failed.append(f"{said}\n{result['error']}" if result["error"] else said)
                 status = "FAILED"
+            elif notebook.read_bytes() != as_read[notebook]:  # saved meanwhile (JupyterLab): theirs stays
+                failed.append(
+                    f"{paths.relative(notebook)} was saved while it was refreshed: that version is kept, "
+                    "not replaced by the run of the earlier one; refresh it again."
+                )
+                status = "CHANGED meanwhile, kept"
+            elif result["content"] == as_read[notebook]:  # not rewritten: its date stays, so no build sees a change
+                status = f"unchanged in {result['seconds']:.1f} s (its outputs were current)"
             else:
                 safe_io.write_bytes(notebook, result["content"])  # never half-written
                 written.append(notebook)
@@ -128,6 +141,19 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
     if failed:
         raise BuildFailed("\n".join(sorted(failed)))  # in the notebooks' order, whichever failed first
     return written
+
+
+KILLED_WRITE_SECONDS = 60  # a notebook's temporary file lives under a second; older, its writer was killed
+
+
+def _remove_killed_writes(folder: Path) -> None:
+    """Remove the temporary files that a refresh killed outright (kill -9) left beside the notebooks."""
+    for leftover in folder.glob(f".*{safe_io.PARTIAL_SUFFIX}"):
+        try:
+            if time.time() - leftover.stat().st_mtime > KILLED_WRITE_SECONDS:
+                leftover.unlink()
+        except OSError:
+            continue
 
 
 def _said(written: list[Path], notebooks: list[Path]) -> str:
