@@ -69,6 +69,25 @@ def test_show_solutions_shows_every_solution(name, tmp_path, run_papermill):
         assert WORKED[name] in text, (name, WORKED[name])
 
 
+def test_a_handout_killed_before_it_is_in_place_left_no_solutions_on_disk(tmp_path, monkeypatch):
+    """kill -9 leaves the partial copy (no clean-up runs): the solutions were never written into it."""
+    from sovereign_ai import handout
+
+    def killed(*args):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(handout.os, "replace", killed)
+    monkeypatch.setattr(handout.shutil, "rmtree", lambda *a, **k: None)  # a killed process cleans nothing
+    with pytest.raises(SystemExit):
+        handout.write_handout(tmp_path / "class")
+    (partial,) = tmp_path.iterdir()
+    exercises = (partial / "src" / "sovereign_ai" / "exercises.py").read_text(encoding="utf-8")
+    assert "SOLUTIONS: dict[str, list[Solution]] = {}" in exercises
+    assert not any(
+        "Solution(" in p.read_text(errors="ignore") for p in partial.rglob("*.py") if p.name == "exercises.py"
+    )
+
+
 def test_an_interrupted_handout_leaves_no_copy_that_holds_the_solutions(tmp_path, monkeypatch):
     """The handout is written beside its folder and renamed into place once the solutions are out:
     stopped half-way (here, by a Ctrl-C after the first files), it leaves nothing behind."""

@@ -103,6 +103,21 @@ def test_a_folder_of_someone_elses_files_is_refused_and_kept(tmp_path):
     assert refuse_site_folder(tmp_path / "empty") is None
 
 
+def test_a_half_published_figures_folder_is_neither_shown_nor_handed_out(repo_copy, tmp_path):
+    """A build killed while it put files into figures/ leaves a journal; until `make figures`
+    completes it, the gallery and the students' copy would show half of one build and half of another."""
+    from sovereign_ai import publish
+
+    area = publish.area(publish.work_folder(), repo_copy / "figures")
+    (area / publish.JOURNAL_NAME).write_text('{"output_dir": "", "steps": []}', encoding="utf-8")
+    for command in (("site",), ("handout", str(tmp_path / "class"))):
+        result = run_cli(*command, root=repo_copy)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "an interrupted build left a publish into figures/ half done" in result.stderr
+        assert "make figures" in result.stderr
+    assert not (repo_copy / "site").exists() and not (tmp_path / "class").exists()
+
+
 def test_an_interrupted_gallery_leaves_the_earlier_one_whole(tmp_path, monkeypatch):
     from sovereign_ai import site as site_module
 

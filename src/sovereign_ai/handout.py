@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sovereign_ai import paths, safe_io
+from sovereign_ai import paths, publish, safe_io
 
 HANDOUT_ITEMS = (
     "README.md",
@@ -61,14 +61,21 @@ def write_handout(folder: Path) -> Path:
         raise HandoutError(f"{folder}: write the handout outside the repository, or into handout/ (git-ignored)")
     if folder.exists() and any(folder.iterdir()):
         raise HandoutError(f"{folder} is not empty; give a new folder")
+    figures = paths.figures_dir()
+    half_published = publish.pending(figures, publish.area(publish.work_folder(), figures, create=False))
+    if half_published:
+        raise HandoutError(f"{half_published}: run `make figures` first, so that students get whole figures")
     folder.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
     os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
     try:
         _write(partial)
-        if folder.exists():
-            folder.rmdir()  # empty, checked above
-        os.replace(partial, folder)  # all or nothing: never a copy that still holds the solutions
+        try:
+            if folder.exists():
+                folder.rmdir()  # empty, checked above
+            os.replace(partial, folder)  # all or nothing
+        except OSError:  # another handout took the folder meanwhile
+            raise HandoutError(f"{folder} is not empty; give a new folder") from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -77,18 +84,26 @@ def write_handout(folder: Path) -> Path:
 
 def _write(folder: Path) -> None:
     root = paths.repo_root()
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints", "kernel-ipc-*")
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "*.egg-info", ".ipynb_checkpoints", "kernel-ipc-*", f"*{publish.PUBLISH_SUFFIX}", ".*.partial"
+    )
+    exercises = root / "src" / "sovereign_ai" / "exercises.py"
+    text, count = SOLUTIONS_BLOCK.subn(NO_SOLUTIONS, exercises.read_text(encoding="utf-8"))
+    if count != 1:
+        raise HandoutError("could not find the worked solutions in src/sovereign_ai/exercises.py to leave them out")
+
+    def copy(source, target):  # the solutions never reach the copy, even one a kill -9 leaves half-made
+        if Path(source) == exercises:
+            Path(target).write_text(text, encoding="utf-8")
+        else:
+            shutil.copy2(source, target)
+
     for item in HANDOUT_ITEMS:
         source, target = root / item, folder / item
         if source.is_dir():
-            shutil.copytree(source, target, ignore=ignore)
+            shutil.copytree(source, target, ignore=ignore, copy_function=copy)
         elif source.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     readme = folder / "README.md"
     readme.write_text(STUDENTS_NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
-    exercises = folder / "src" / "sovereign_ai" / "exercises.py"
-    text, count = SOLUTIONS_BLOCK.subn(NO_SOLUTIONS, exercises.read_text(encoding="utf-8"))
-    if count != 1:
-        raise HandoutError("could not find the worked solutions in src/sovereign_ai/exercises.py to leave them out")
-    exercises.write_text(text, encoding="utf-8")

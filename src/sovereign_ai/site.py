@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -119,11 +120,16 @@ def build_site(site_dir: Path | None = None) -> Path:
     All or nothing: the gallery is written beside the folder, then put in its place, so an
     interrupted or failed run leaves the earlier gallery whole."""
     site = site_folder(site_dir)
+    figures = paths.figures_dir()
     problem = refuse_site_folder(site)
     if problem:
         raise BuildError(f"{problem}\nNothing was written.")
+    half_published = publish.pending(figures, publish.area(publish.work_folder(), figures, create=False))
+    if half_published:  # the gallery would show half of one build and half of another
+        raise BuildError(f"{half_published}: run `make figures` first, which completes it.\nNothing was written.")
     target = Path(site).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_killed_galleries(target)
     partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
     try:
@@ -134,6 +140,19 @@ def build_site(site_dir: Path | None = None) -> Path:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return target / "index.html"
+
+
+KILLED_SECONDS = 3600  # a gallery is written in seconds: a copy this old beside it was left by a killed run
+
+
+def _remove_killed_galleries(target: Path) -> None:
+    """Remove the copies a killed run left beside the gallery (.site.partial-*, .site.old-*)."""
+    for leftover in [*target.parent.glob(f".{target.name}.partial-*"), *target.parent.glob(f".{target.name}.old-*")]:
+        try:
+            if time.time() - leftover.stat().st_mtime > KILLED_SECONDS:
+                shutil.rmtree(leftover)
+        except OSError:
+            continue
 
 
 def _replace(target: Path, new: Path) -> None:
@@ -163,7 +182,7 @@ def _write_gallery(site: Path) -> None:
     from nbconvert import HTMLExporter  # 1.5 s to import: only here
 
     figures = paths.figures_dir()
-    shutil.copytree(figures, site / "figures")
+    shutil.copytree(figures, site / "figures", ignore=shutil.ignore_patterns(".*"))  # no unfinished files
     files = manifest.read(figures)["files"]
 
     exporter = HTMLExporter(template_name="basic")
