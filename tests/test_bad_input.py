@@ -465,6 +465,24 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
     assert "Interrupted" not in stderr and "Traceback" not in stderr, stderr
 
 
+def test_root_must_be_a_checkout_and_names_files_from_any_folder(repo_copy, tmp_path):
+    import subprocess
+    import sys
+
+    def from_elsewhere(*args):
+        command = [sys.executable, "-m", "sovereign_ai", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+    missing = from_elsewhere("--root", str(tmp_path / "nope"), "refresh-notebooks")
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        f"error: --root {tmp_path / 'nope'} is not a checkout of this project (it has no figures.yaml)\n",
+    )
+    assert not (tmp_path / "nope").exists(), "nothing made there"
+    params = from_elsewhere("--root", str(repo_copy), "params", "notebooks/four_reasons.ipynb")
+    assert params.returncode == 0 and params.stdout.startswith("Parameters of notebooks/four_reasons.ipynb:")
+
+
 def test_exit_codes_follow_one_convention(repo_copy):
     assert run_cli("build", "--no-such-option", root=repo_copy).returncode == 2, "argparse: usage"
     assert run_cli("build", "-p", "lang", "fr", root=repo_copy).returncode == 2, "refused parameter"

@@ -29,6 +29,15 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+def _given_file(path: Path) -> Path:
+    """A file named on the command line: from the current folder, or, if it is not there, from the
+    repository root (so `--root ../repo sweep sweeps/as_of.yaml` works from any folder)."""
+    if path.is_absolute() or path.exists():
+        return path
+    below_root = paths.repo_root() / path
+    return below_root if below_root.exists() else path
+
+
 def _folder(text: str) -> Path:
     """A folder the user names: not blank, and no space at either end (a stray quote's, most likely)."""
     if not text.strip():
@@ -196,7 +205,7 @@ def _print_params(notebook: Path) -> None:
 
     declared = notebook_parameters(notebook)
     width = max(len(n) for n in declared)
-    print(f"Parameters of {notebook}:")
+    print(f"Parameters of {paths.relative(notebook)}:")
     for name, d in declared.items():
         allowed = RULES[name].allowed if name in RULES else "?"
         print(
@@ -235,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.root:
+        if not (args.root / "figures.yaml").is_file():
+            print(
+                f"error: --root {args.root} is not a checkout of this project (it has no figures.yaml)", file=sys.stderr
+            )
+            return 2
         os.environ["SOVEREIGN_AI_ROOT"] = str(args.root.resolve())
 
     from sovereign_ai import publish
@@ -272,9 +286,9 @@ def _main(argv: list[str] | None) -> int:
         elif args.command == "sweep":
             from sovereign_ai.build import sweep
 
-            sweep(args.file, force=args.force, jobs=args.jobs)
+            sweep(_given_file(args.file), force=args.force, jobs=args.jobs)
         elif args.command == "params":
-            _print_params(args.notebook)
+            _print_params(_given_file(args.notebook))
         elif args.command == "validate":
             from sovereign_ai.data import table_names, validate_all
 
