@@ -62,7 +62,7 @@ def write_handout(folder: Path) -> Path:
     if folder.exists() and any(folder.iterdir()):
         raise HandoutError(f"{folder} is not empty; give a new folder")
     figures = paths.figures_dir()
-    half_published = publish.pending(figures, publish.area(publish.work_folder(), figures, create=False))
+    half_published = publish.half_done(figures)
     if half_published:
         raise HandoutError(f"{half_published}: run `make figures` first, so that students get whole figures")
     folder.parent.mkdir(parents=True, exist_ok=True)

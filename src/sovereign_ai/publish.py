@@ -372,6 +372,11 @@ def commit(
     return received
 
 
+def half_done(output_dir: Path) -> str | None:
+    """What an interrupted build left half done in output_dir (see pending), looked up in its area; or None."""
+    return pending(output_dir, area(work_folder(), output_dir, create=False))
+
+
 def pending(output_dir: Path, folder: Path) -> str | None:
     """What an interrupted build left for the next one to finish, or None."""
     if (folder / JOURNAL_NAME).exists():

@@ -124,7 +124,7 @@ def build_site(site_dir: Path | None = None) -> Path:
     problem = refuse_site_folder(site)
     if problem:
         raise BuildError(f"{problem}\nNothing was written.")
-    half_published = publish.pending(figures, publish.area(publish.work_folder(), figures, create=False))
+    half_published = publish.half_done(figures)
     if half_published:  # the gallery would show half of one build and half of another
         raise BuildError(f"{half_published}: run `make figures` first, which completes it.\nNothing was written.")
     target = Path(site).resolve()
