@@ -851,7 +851,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     runs = plan(load_registry(), {}, only)
     files = _read_manifest(figures, False, only)
     work = publish.work_folder(out)
-    left = publish.half_done(figures)
+    left = publish.pending(figures, publish.area(work, figures))
     problems = [f"incomplete: {left}"] if left else []
     for run in runs:
         for reason in stale_reasons(run, files, figures):
