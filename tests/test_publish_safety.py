@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import stat
+import tempfile
 import time
 from pathlib import Path
 
@@ -210,7 +211,9 @@ def _running(pid: int) -> bool:
         ("1", "sigterm", 143),  # `kill` or a CI job's timeout: SIGTERM to the build alone
     ],
 )
-def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(tmp_path, repo_copy, jobs, stop, exit_code):
+def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(
+    tmp_path, repo_copy, request, jobs, stop, exit_code
+):
     out = tmp_path / "out"
     out.mkdir()
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
@@ -225,7 +228,11 @@ def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(tmp_p
     says = f"import os, pathlib, time\n{marker}\ntime.sleep(120)"
     slowed.cells.append(nbformat.v4.new_code_cell(says))
     nbformat.write(slowed, notebook)
-    process = run_build("build", *FAST, "-j", jobs, "--output-dir", str(out), popen=True)
+    # The kernels' sockets and connection files, this build's alone: a short path, as a socket's must be.
+    runtime = Path(tempfile.mkdtemp(prefix="sai-"))
+    request.addfinalizer(lambda: shutil.rmtree(runtime, ignore_errors=True))
+    environment = {"JUPYTER_RUNTIME_DIR": str(runtime)}
+    process = run_build("build", *FAST, "-j", jobs, "--output-dir", str(out), env=environment, popen=True)
     _wait_for(process, "Running 2 of 2 runs")
     deadline = time.monotonic() + 120
     while len([m for m in markers.iterdir() if m.read_text()]) < int(jobs) and time.monotonic() < deadline:
@@ -243,6 +250,31 @@ def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(tmp_p
     while any(_running(pid) for pid in kernels) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(pid) for pid in kernels), "the kernels stop with the build"
+    assert sorted(p.name for p in runtime.iterdir()) == [], "the kernels' sockets and connection files go too"
+
+
+def test_the_kernel_files_of_a_command_killed_outright_are_removed_by_the_next(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from sovereign_ai import kernels
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead, alive = int(gone.stdout), os.getpid()
+    names = [
+        f"sovereign-ai-{dead}-0123456789ab-1",  # a socket of a kernel of a command killed outright
+        f"sovereign-ai-{dead}-0123456789ab.json",  # and its connection file
+        f"sovereign-ai-{alive}-0123456789ab-1",  # a running command's
+        "sovereign-ai-0123456789ab-1",  # named as before commands named them: whose is unknown
+        "jpserver-1.json",  # JupyterLab's
+    ]
+    for name in names:
+        (tmp_path / name).touch()
+    kernels.remove_kernel_files()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:])
+    kernels.remove_kernel_files(alive)  # a command removing its own, at its end
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[3:])
 
 
 @pytest.mark.notebooks

@@ -2,15 +2,27 @@
 
 import contextlib
 import logging
+import os
+import re
+from pathlib import Path
 
 KERNEL_NAME = "python3"  # the kernel of the environment running the build (.venv)
+
+# The command (its process id) whose kernels these are: their sockets and connection files are
+# named after it, so that when a command is interrupted or killed, before its kernels could remove
+# them, the command itself or the next one can.
+COMMAND_VARIABLE = "SOVEREIGN_AI_COMMAND_PID"
+FILE_PREFIX = "sovereign-ai-"
+
+
+def _owner() -> str:
+    return os.environ.get(COMMAND_VARIABLE) or str(os.getpid())
 
 
 def ipc_kernel_manager_class(log: str | None = None):
     """A kernel manager that talks to its kernel over local sockets (IPC) instead of TCP ports:
     no port races between kernels started side by side, and no unencrypted-TCP warning. With a
     log, the kernels it starts write their own messages there."""
-    import os
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
@@ -22,7 +34,9 @@ def ipc_kernel_manager_class(log: str | None = None):
             # An absolute socket path: the kernel may run in another folder than its client.
             runtime = jupyter_runtime_dir()
             os.makedirs(runtime, exist_ok=True)
-            kwargs.setdefault("ip", os.path.join(runtime, f"sovereign-ai-{uuid.uuid4().hex[:12]}"))
+            ip = os.path.join(runtime, f"{FILE_PREFIX}{_owner()}-{uuid.uuid4().hex[:12]}")
+            kwargs.setdefault("ip", ip)
+            kwargs.setdefault("connection_file", ip + ".json")  # not a stray /tmp/tmp*.json
             super().__init__(**kwargs)
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -34,6 +48,41 @@ def ipc_kernel_manager_class(log: str | None = None):
                 return await super()._async_launch_kernel(kernel_cmd, **kw, stderr=stderr)
 
     return IPCKernelManager
+
+
+# A file of a command's kernel: sovereign-ai-<command's process id>-<kernel>-<channel> or .json
+_KERNEL_FILE = re.compile(re.escape(FILE_PREFIX) + r"(\d{1,9})-[0-9a-f]{12}(-\d+|\.json)")
+
+
+def remove_kernel_files(command: int | None = None) -> None:
+    """Remove the sockets and connection files a command's kernels left (they remove their own
+    when shut down cleanly): those of `command`, or of every command no longer running.
+    Housekeeping: it never fails the command."""
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        for path in Path(jupyter_runtime_dir()).glob(f"{FILE_PREFIX}*"):
+            named = _KERNEL_FILE.fullmatch(path.name)
+            owner = int(named[1]) if named else None
+            if owner is None or (command is not None and owner != command):
+                continue
+            if command is None and _running(owner):
+                continue
+            path.unlink(missing_ok=True)
+    except (OSError, ValueError, OverflowError):
+        pass
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there: assume it runs
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's: it runs
+        return True
+    return True
 
 
 # Run once in a new warm kernel: the imports every notebook pays for, then a snapshot of the

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
-from sovereign_ai import publish
+from sovereign_ai import kernels, publish
 
 
 class WorkerLost(RuntimeError):
@@ -28,6 +28,7 @@ def run_each(function: Callable, items: list, workers: int) -> Iterator:
 
     The processes are spawned, so no state is shared, and each pays its imports once. When the
     caller stops (Ctrl-C, SIGTERM, an error), the processes still running are terminated."""
+    os.environ[kernels.COMMAND_VARIABLE] = str(os.getpid())  # the workers' kernels name their files after it
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_ignore_interrupts)
     futures = []
     try:
@@ -47,6 +48,10 @@ def run_each(function: Callable, items: list, workers: int) -> Iterator:
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        # Kernels remove their sockets and connection files when shut down, not when stopped with
+        # their worker (Ctrl-C, an error): this command's are removed now, a killed command's next time.
+        kernels.remove_kernel_files(os.getpid())
+        kernels.remove_kernel_files()
 
 
 # Ctrl-C and SIGTERM arriving while the workers start wait until they have: one half-way through
