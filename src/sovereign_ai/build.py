@@ -722,7 +722,8 @@ def _publish(
             chosen.setdefault(name, (path, []))[1].append(run)
     if problems:
         raise BuildFailed("; ".join(problems) + f"; {paths.relative(output_dir)}/ is unchanged.")
-    changed = {r.run_id: _changed_since(r, _data_read(staging_root, r), runs_started_ns) for r in runs}
+    reads_of = {r.run_id: _data_read(staging_root, r) for r in runs}
+    changed = {r.run_id: _changed_since(r, reads_of[r.run_id], runs_started_ns) for r in runs}
     said = [
         f"{run_id} read {', '.join(names)}, changed while the build ran" for run_id, names in changed.items() if names
     ]
@@ -732,7 +733,7 @@ def _publish(
     rerun = {r.run_id for r in runs}
     inputs = {}
     for r in runs:
-        read = _data_read(staging_root, r)
+        read = reads_of[r.run_id]
         modules = [e[len(reads.MODULE_PREFIX) :] for e in read if e.startswith(reads.MODULE_PREFIX)]
         inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
     # Files the rerun runs made before but not now are removed with their entries, as are the

@@ -10,10 +10,9 @@ guides for maintainers stay out, and `exercises.SOLUTIONS` is emptied, so
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
-from sovereign_ai import paths, publish, safe_io
+from sovereign_ai import paths, publish
 
 HANDOUT_ITEMS = (
     "README.md",
@@ -65,10 +64,7 @@ def write_handout(folder: Path) -> Path:
     half_published = publish.half_done(figures)
     if half_published:
         raise HandoutError(f"{half_published}: run `make figures` first, so that students get whole figures")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
-    os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
-    try:
+    with publish.folder_beside(folder) as partial:
         _write(partial)
         try:
             if folder.exists():
@@ -76,9 +72,6 @@ def write_handout(folder: Path) -> Path:
             os.replace(partial, folder)  # all or nothing
         except OSError:  # another handout took the folder meanwhile
             raise HandoutError(f"{folder} is not empty; give a new folder") from None
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return folder
 
 

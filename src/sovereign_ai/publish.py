@@ -25,6 +25,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -370,6 +371,30 @@ def commit(
         (folder / JOURNAL_NAME).unlink()
     fault("published")
     return received
+
+
+KILLED_COPY_SECONDS = 3600  # a copy is made in seconds: one this old beside its folder was left by a killed run
+
+
+@contextmanager
+def folder_beside(target: Path):
+    """A new, empty folder beside target (the same file system, the umask's permissions), for a
+    copy (the gallery, the students' copy) that the block writes and then renames into target's
+    place, all or nothing; removed if the block fails. Copies killed runs left beside target go first."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob(f".{target.name}.partial-*"):
+        try:
+            if time.time() - leftover.stat().st_mtime > KILLED_COPY_SECONDS:
+                shutil.rmtree(leftover)
+        except OSError:
+            continue
+    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
 
 
 def half_done(output_dir: Path) -> str | None:

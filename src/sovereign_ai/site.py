@@ -11,13 +11,12 @@ import html
 import os
 import re
 import shutil
-import tempfile
 import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from sovereign_ai import manifest, paths, publish, safe_io
+from sovereign_ai import manifest, paths, publish
 from sovereign_ai.build import BuildError, Interrupted, load_registry
 
 # Written into every gallery: the gallery replaces its folder as a whole, so a folder that is not
@@ -128,28 +127,19 @@ def build_site(site_dir: Path | None = None) -> Path:
     if half_published:  # the gallery would show half of one build and half of another
         raise BuildError(f"{half_published}: run `make figures` first, which completes it.\nNothing was written.")
     target = Path(site).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_killed_galleries(target)
-    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
-    try:
+    with publish.folder_beside(target) as partial:
+        _remove_replaced_galleries(target)
         _write_gallery(partial)
         (partial / GALLERY_MARK).write_text("Written by `python -m sovereign_ai site`.\n", encoding="utf-8")
         _replace(target, partial)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return target / "index.html"
 
 
-KILLED_SECONDS = 3600  # a gallery is written in seconds: a copy this old beside it was left by a killed run
-
-
-def _remove_killed_galleries(target: Path) -> None:
-    """Remove the copies a killed run left beside the gallery (.site.partial-*, .site.old-*)."""
-    for leftover in [*target.parent.glob(f".{target.name}.partial-*"), *target.parent.glob(f".{target.name}.old-*")]:
+def _remove_replaced_galleries(target: Path) -> None:
+    """Remove the earlier galleries (.site.old-*) that a run killed as it replaced them left beside it."""
+    for leftover in target.parent.glob(f".{target.name}.old-*"):
         try:
-            if time.time() - leftover.stat().st_mtime > KILLED_SECONDS:
+            if time.time() - leftover.stat().st_mtime > publish.KILLED_COPY_SECONDS:
                 shutil.rmtree(leftover)
         except OSError:
             continue
