@@ -1,13 +1,14 @@
 """Every chart's PDF, read as a reader sees it, at every journal width and in both languages:
 no word leaves the page, no two words overlap or run together, no word crosses from one
 panel into another (sovereign_ai.layout_check). `python -m sovereign_ai.layout_check FILE.pdf`
-prints the offending words of one file. And every chart's PNG: nothing, text or mark, reaches
-the page's outermost pixels.
+prints the offending words of one file. And every chart's PNG, drawn with a blank margin round
+the page: nothing, text or mark, reaches the page's outermost pixels or lies beyond them.
 
 The charts are drawn once per width in this test process and shared by both checks; at the
 width figures/ holds, the files of figures/ are checked themselves (see _saved)."""
 
 import functools
+from unittest import mock
 
 import matplotlib
 import numpy as np
@@ -44,7 +45,12 @@ def _cases() -> list:
     return cases
 
 
-_SAVED: dict = {}  # (width_mm, run id, format) -> {file name: path}, once per test process
+_SAVED: dict = {}  # (width_mm, run id) -> {"pdf": {file name: path}, "png": {...}}, once per test process
+
+# The PNG check draws each chart with this much blank page added on every side: a mark or word
+# that runs off the page, even one wholly off it, shows in that margin.
+MARGIN_IN = 0.5
+PNG_DPI = 150  # enough to see a glyph; the PDF is the one read word by word
 
 
 def _run_writing(name: str):
@@ -72,30 +78,46 @@ def _current_in_figures() -> frozenset:
 def _saved(folder, width_mm: float, run, fmt: str) -> dict:
     """The run's charts as `fmt` files at this width, by file name.
 
-    At the width figures/ holds, for a run that is current there, these are figures/ own files:
-    `make check` shows they are, byte for byte, what the notebook draws. Otherwise they are drawn
-    by the notebook's own cells in this process (no kernel), as the build draws them, and saved
-    with the build's saving function."""
+    PDFs: at the width figures/ holds, for a run that is current there, figures/ own files
+    (`make check` shows they are, byte for byte, what the notebook draws). Otherwise, and for
+    every PNG, each chart is drawn once by the notebook's own cells in this process (no kernel),
+    as the build draws it: the PDF saved with the build's saving function, the PNG with MARGIN_IN
+    of blank page round it."""
+    if fmt == "pdf" and _shipped(width_mm, run):
+        return _published(run)
+    key = (width_mm, run.run_id)
+    if key not in _SAVED:  # one drawing gives both formats; figures/ gives the PDFs it holds
+        _SAVED[key] = _draw_and_save(folder, width_mm, run, with_pdf=not _shipped(width_mm, run))
+    return _SAVED[key][fmt]
+
+
+def _shipped(width_mm: float, run) -> bool:
+    return run.effective_parameters()["width_mm"] == width_mm and run.run_id in _current_in_figures()
+
+
+def _published(run) -> dict:
+    suffix = f".{run.parameters['lang']}.pdf"
+    return {name: FIGURES / name for name in PUBLISHED if name.endswith(suffix) and _run_writing(name) == run}
+
+
+def _draw_and_save(folder, width_mm: float, run, with_pdf: bool) -> dict:
+    from matplotlib.transforms import Bbox
+
     from conftest import drawn
 
-    key = (width_mm, run.run_id, fmt)
-    if key in _SAVED:
-        return _SAVED[key]
-    lang = run.parameters["lang"]
-    if run.effective_parameters()["width_mm"] == width_mm and run.run_id in _current_in_figures():
-        suffix = f".{lang}.{fmt}"
-        _SAVED[key] = {
-            name: FIGURES / name for name in PUBLISHED if name.endswith(suffix) and _run_writing(name) == run
-        }
-        return _SAVED[key]
     folder.mkdir(exist_ok=True)
-    saved = {}
+    lang = run.parameters["lang"]
+    saved: dict = {"pdf": {}, "png": {}}
     for part, fig in drawn(run.notebook.stem, lang, width_mm).items():
         stem = f"{run.figure}_{part}" if part else run.figure
-        dpi = 300 if fmt == "pdf" else 150  # the PDF as the build saves it; the PNG only shows the edges
-        for path in style.save_figure(fig, folder, f"{stem}.{lang}", [fmt], dpi):
-            saved[path.name] = path
-    _SAVED[key] = saved
+        if with_pdf:
+            for path in style.save_figure(fig, folder, f"{stem}.{lang}", ["pdf"], 300):  # as the build saves it
+                saved["pdf"][path.name] = path
+        width, height = fig.get_size_inches()
+        page_and_margin = Bbox([[-MARGIN_IN, -MARGIN_IN], [width + MARGIN_IN, height + MARGIN_IN]])
+        png = folder / f"{stem}.{lang}.margin.png"
+        fig.savefig(png, dpi=PNG_DPI, bbox_inches=page_and_margin, facecolor="white")
+        saved["png"][f"{stem}.{lang}.png"] = png
     return saved
 
 
@@ -126,16 +148,53 @@ def _run_ids() -> list[str]:
 
 
 @pytest.mark.parametrize("run_id", _run_ids())
-@pytest.mark.parametrize("width_mm", [WIDTHS_MM[0], WIDTHS_MM[-1]])
+@pytest.mark.parametrize("width_mm", WIDTHS_MM)
 def test_nothing_in_a_chart_is_cut_off_at_its_edges(pdf_folder, width_mm, run_id):
-    """As a PNG, the outermost pixels of every chart are blank: no text or mark runs off the page."""
+    """As a PNG, nothing reaches the page's outermost pixels or lies beyond them. The PDF check
+    reads words; this sees marks too, and the PNG's own text, which Agg's hinting draws wider."""
     from sovereign_ai.build import load_registry
 
     run = next(run for run in load_registry() if run.run_id == run_id)
     for name, path in _saved(pdf_folder / str(width_mm), width_mm, run, "png").items():
-        pixels = np.asarray(Image.open(path).convert("L"))
-        edges = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-        assert edges.min() == 255, f"{name} at {width_mm} mm is cut off at an edge"
+        found = _ink_beyond_the_page(path, width_mm / 25.4)
+        assert found is None, f"{name} at {width_mm} mm runs off the page: {found}"
+
+
+def _ink_beyond_the_page(path, width_in: float) -> str | None:
+    """What is drawn on the page's outermost pixels or in the MARGIN_IN round it, in a PNG saved
+    by _draw_and_save; None if nothing."""
+    pixels = np.asarray(Image.open(path).convert("L"))
+    margin = round(MARGIN_IN * PNG_DPI)
+    expected = (width_in + 2 * MARGIN_IN) * PNG_DPI
+    assert abs(pixels.shape[1] - expected) < 1, f"{pixels.shape[1]} px wide: not the page and its margin"
+    page = (slice(margin + 1, -margin - 1), slice(margin + 1, -margin - 1))  # less its outermost pixels
+    assert pixels[page].min() < 255, "the page is blank: the margin is misplaced"
+    beyond = pixels.copy()
+    beyond[page] = 255
+    rows, columns = np.nonzero(beyond < 255)
+    if rows.size == 0:
+        return None
+    return (
+        f"{rows.size} pixels at {PNG_DPI} dpi, at or beyond its edge, the first "
+        f"{columns[0] - margin} px from its left and {rows[0] - margin} px from its top"
+    )
+
+
+def test_the_png_check_sees_a_word_wholly_off_the_page(tmp_path):
+    width_in = 89 / 25.4
+    for off in (False, True):
+        with matplotlib.rc_context(style.HOUSE_RC):
+            fig = Figure(figsize=(width_in, 1.5))
+            fig.text(0.4, 0.5, "on the page")
+            if off:
+                fig.text(1.02, 0.5, "wholly off")  # nothing of it on the page: no edge pixel shows it
+        folder = tmp_path / str(off)
+        with mock.patch("conftest.drawn", return_value={"": fig}):
+            png = _draw_and_save(folder, 89, _run_writing("four_reasons.en.pdf"), with_pdf=False)["png"]
+        found = _ink_beyond_the_page(png["four_reasons.en.png"], width_in)
+        assert (found is not None) == off, found
+        if off:
+            assert "px from its left" in found and int(found.split(" the first ")[1].split()[0]) > 89 / 25.4 * PNG_DPI
 
 
 # ---- The check itself --------------------------------------------------------------
