@@ -193,3 +193,87 @@ def test_the_build_refuses_before_any_kernel_and_changes_nothing(repo_copy, tabl
     assert "Traceback" not in result.stderr
     assert snapshot(repo_copy / "figures") == before
     assert not (repo_copy / "build" / "executed").exists(), "no kernel started"
+
+
+def _rules_of(package: dict, table: str) -> list:
+    return next(r for r in package["resources"] if r["name"] == table)["x-sovereign-ai"]["rules"]
+
+
+def _schema_of(package: dict, table: str) -> dict:
+    return next(r for r in package["resources"] if r["name"] == table)["schema"]
+
+
+# A rule, key or foreign key naming nothing would check nothing (or stop with a traceback).
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (
+            lambda p: _rules_of(p, "concentration_bands")[0].update(column="hhi_frm"),
+            "table 'concentration_bands', rule 1 (not_greater), 'column': 'hhi_frm' is not a field of the table",
+        ),
+        (
+            lambda p: _rules_of(p, "concentration_bands")[0].pop("than"),
+            "table 'concentration_bands', rule 1 (not_greater), 'than': expected 'than', which names a field",
+        ),
+        (
+            lambda p: _rules_of(p, "concentration_bands")[0].pop("check"),
+            "table 'concentration_bands', rule 1: unknown check None; the checks are: date_precision,",
+        ),
+        (
+            lambda p: _rules_of(p, "concentration_bands")[0].update(check=["not_greater"]),
+            "table 'concentration_bands', rule 1: unknown check ['not_greater']",
+        ),
+        (
+            lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0].update(by="as_of"),
+            "rule 1 (sum_not_greater), 'by': 'as_of' is not a list; expected a list, each a field of the table",
+        ),
+        (
+            lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0].update(by=["as_of", "provider_id"]),
+            "rule 1 (sum_not_greater), 'by': 'provider_id' is not a field of that table",
+        ),
+        (
+            lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0]["than"].update(table="gov_cloud_system"),
+            "rule 1 (sum_not_greater), 'than': 'gov_cloud_system' is not a table; expected one of sources,",
+        ),
+        (
+            lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[1].update(status_table=["gov_cloud_status"]),
+            "rule 2 (in_use_hosts_systems), 'status_table': ['gov_cloud_status'] is not a table",
+        ),
+        (
+            lambda p: _schema_of(p, "report_figures")["foreignKeys"][0].update(fields=["source_id"]),
+            "table 'report_figures', foreign key 1: ['source_id'] is not a field of the table",
+        ),
+        (
+            lambda p: _schema_of(p, "report_figures")["foreignKeys"][0]["reference"].update(fields="id"),
+            "table 'report_figures', foreign key 1: 'id' is not a field of that table; expected one of source_id,",
+        ),
+        (
+            lambda p: _schema_of(p, "report_figures").update(primaryKey=["figure_id", "figure"]),
+            "table 'report_figures', primaryKey: 'figure' is not a field of the table",
+        ),
+        (
+            lambda p: _schema_of(p, "report_figures")["fields"].append(
+                dict(_schema_of(p, "report_figures")["fields"][0])
+            ),
+            "table 'report_figures': the field 'figure_id' is described twice; expected once",
+        ),
+        (
+            lambda p: p["resources"].append(dict(p["resources"][0])),
+            "data/datapackage.json: the table 'sources' is described twice; expected once",
+        ),
+        (
+            lambda p: next(r for r in p["resources"] if r["name"] == "sources")["x-sovereign-ai"].update(minRows="1"),
+            "table 'sources', x-sovereign-ai: minRows '1' is not a whole number of rows",
+        ),
+    ],
+)
+def test_a_rule_or_key_naming_nothing_is_refused_where_it_is_declared(repo_copy, edit, said):
+    import json
+
+    path = repo_copy / "data" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    edit(package)
+    path.write_text(json.dumps(package), encoding="utf-8")
+    result = run_cli("validate", root=repo_copy)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert said in result.stderr
