@@ -15,7 +15,16 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The environment is rebuilt whenever the pinned dependencies change.
+# The oldest Python the project admits (pyproject.toml's requires-python).
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
+
 $(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { \
+	  echo "$(PYTHON) is $$($(PYTHON) -V 2>/dev/null || echo 'not found'); the project needs Python 3.11 or newer:"; \
+	  echo "install one, then run, e.g., make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
+	@$(PY) -c '$(NEW_ENOUGH)' 2>/dev/null || ! test -x $(PY) || { \
+	  echo "$(VENV) has $$($(PY) -V 2>&1); the project needs Python 3.11 or newer:"; \
+	  echo "remove it (rm -rf $(VENV)), then run, e.g., make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)..."; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing the pinned packages into $(VENV) (first run only: a minute or two, longer on a slow network)..."
 	@$(PY) -m pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e ".[dev]"

@@ -186,3 +186,28 @@ def test_every_make_target_is_a_thin_call_of_the_sovereign_ai_command():
         if name not in own:
             assert len(lines) == 1 and lines[0].startswith("@$(SAI) "), (name, lines)
     assert {"figures", "test", "lint", "bench", "lab", "handout", "site", "notebooks", "check"} <= set(recipes)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make on this machine")
+def test_make_with_a_python_too_old_says_so_and_creates_nothing(tmp_path):
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):
+        shutil.copy2(REPO / name, tmp_path / name)
+    old = tmp_path / "python3.10"  # answers as a Python 3.10 would: too old for the test Makefile runs
+    old.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.10.12" && exit 0\n[ "$1" = -c ] && exit 1\nexit 3\n')
+    old.chmod(0o755)
+
+    said = subprocess.run(["make", "figures", f"PYTHON={old}"], cwd=tmp_path, capture_output=True, text=True)
+    assert said.returncode != 0
+    assert f"{old} is Python 3.10.12; the project needs Python 3.11 or newer" in said.stdout
+    assert "make figures PYTHON=python3.12" in said.stdout
+    assert not (tmp_path / ".venv").exists(), "no environment is created with it"
+
+    said = subprocess.run(["make", "figures", "PYTHON=/nowhere/python3"], cwd=tmp_path, capture_output=True, text=True)
+    assert said.returncode != 0 and "/nowhere/python3 is not found; the project needs Python 3.11" in said.stdout
+
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)  # made earlier with that Python: not used, named
+    shutil.copy2(old, tmp_path / ".venv" / "bin" / "python")
+    said = subprocess.run(["make", "test"], cwd=tmp_path, capture_output=True, text=True)
+    assert said.returncode != 0
+    assert ".venv has Python 3.10.12; the project needs Python 3.11 or newer" in said.stdout
+    assert "remove it (rm -rf .venv), then run, e.g., make test PYTHON=python3.12" in said.stdout
