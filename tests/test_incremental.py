@@ -142,6 +142,15 @@ def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
     assert lines[-1] == f"2 of {len(load_registry())} runs would execute into figures/"
 
 
+def test_dry_run_refuses_bad_data_as_the_build_would(repo_copy):
+    edit_csv_row(repo_copy, "cloud_market_shares", 1, "share_low_pct", "55")  # above its share_high_pct, 50
+    result = run_cli("build", "--dry-run", root=repo_copy)
+    assert result.returncode == 2, result.stdout
+    assert "data/cloud_market_shares.csv, row 1 (line 2), column 'share_low_pct'" in result.stderr
+    assert result.stderr.rstrip().endswith("No notebook was run and nothing was written.")
+    assert "would execute" not in result.stdout
+
+
 @pytest.mark.notebooks
 def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
     from sovereign_ai.build import build

@@ -111,25 +111,31 @@ def test_a_quote_never_closed_in_a_long_file_is_named_by_its_line(repo_copy):
 
 
 @pytest.mark.parametrize(
-    ("edit", "said"),
+    ("field", "edit", "said"),
     [
-        ({"type": "year"}, "type 'year' is not one the loader reads; expected one of integer, number"),
-        ({"type": None}, "type None is not one the loader reads"),
-        ({"constraints": {"minimum": "2020-01-01"}}, "minimum is not supported for type 'date'"),
-        ({"constraints": {"pattern": "(unclosed"}}, "pattern '(unclosed' is not a regular expression"),
+        ("as_of", {"type": "year"}, "type 'year' is not one the loader reads; expected one of integer, number"),
+        ("as_of", {"type": None}, "type None is not one the loader reads"),
+        ("as_of", {"constraints": {"minimum": "2020-01-01"}}, "minimum is not supported for type 'date'"),
+        ("definition", {"constraints": {"pattern": "(unclosed"}}, "pattern '(unclosed' is not a regular expression"),
+        ("definition", {"constraints": {"enum": 5}}, "enum 5 is not a list"),
+        ("definition", {"constraints": {"enum": "production all_systems"}}, "enum 'production all_systems' is not"),
+        ("definition", {"constraints": {"maxLength": 3}}, "constraint 'maxLength' is not one the loader checks"),
+        ("definition", {"constraints": {"required": "false"}}, "required 'false' is not true or false"),
+        ("systems_total", {"constraints": {"minimum": 10, "maximum": 1}}, "minimum 10 is above maximum 1"),
+        ("systems_total", {"constraint": {"minimum": 0}}, "'constraint' is not a key the loader reads"),
     ],
 )
-def test_a_descriptor_the_loader_cannot_read_is_refused_by_table_and_field(repo_copy, edit, said):
+def test_a_descriptor_the_loader_cannot_read_is_refused_by_table_and_field(repo_copy, field, edit, said):
     import json
 
     path = repo_copy / "data" / "datapackage.json"
     package = json.loads(path.read_text(encoding="utf-8"))
-    field = next(f for r in package["resources"] if r["name"] == "gov_cloud_systems" for f in r["schema"]["fields"])
-    field.update(edit)  # the first field, as_of: a date
+    described = next(f for f in _schema_of(package, "gov_cloud_systems")["fields"] if f["name"] == field)
+    described.update(edit)
     path.write_text(json.dumps(package), encoding="utf-8")
     with pytest.raises(data.DataError) as refused:
         data.validate_all()
-    assert "data/datapackage.json, table 'gov_cloud_systems', field 'as_of': " + said in str(refused.value)
+    assert f"data/datapackage.json, table 'gov_cloud_systems', field '{field}': " + said in str(refused.value)
 
 
 def test_a_header_only_table_is_refused(repo_copy):
@@ -199,8 +205,12 @@ def _rules_of(package: dict, table: str) -> list:
     return next(r for r in package["resources"] if r["name"] == table)["x-sovereign-ai"]["rules"]
 
 
+def _resource_of(package: dict, table: str) -> dict:
+    return next(r for r in package["resources"] if r["name"] == table)
+
+
 def _schema_of(package: dict, table: str) -> dict:
-    return next(r for r in package["resources"] if r["name"] == table)["schema"]
+    return _resource_of(package, table)["schema"]
 
 
 # A rule, key or foreign key naming nothing would check nothing (or stop with a traceback).
@@ -217,7 +227,7 @@ def _schema_of(package: dict, table: str) -> dict:
         ),
         (
             lambda p: _rules_of(p, "concentration_bands")[0].pop("check"),
-            "table 'concentration_bands', rule 1: unknown check None; the checks are: date_precision,",
+            "table 'concentration_bands', rule 1: unknown check None; the checks are: not_greater,",
         ),
         (
             lambda p: _rules_of(p, "concentration_bands")[0].update(check=["not_greater"]),
@@ -225,11 +235,11 @@ def _schema_of(package: dict, table: str) -> dict:
         ),
         (
             lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0].update(by="as_of"),
-            "rule 1 (sum_not_greater), 'by': 'as_of' is not a list; expected a list, each a field of the table",
+            "rule 1 (sum_not_greater), 'by': 'as_of' is not a non-empty list of field names",
         ),
         (
             lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0].update(by=["as_of", "provider_id"]),
-            "rule 1 (sum_not_greater), 'by': 'provider_id' is not a field of that table",
+            "rule 1 (sum_not_greater), 'by': 'provider_id' is not a string field of gov_cloud_systems too",
         ),
         (
             lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0]["than"].update(table="gov_cloud_system"),
@@ -245,7 +255,7 @@ def _schema_of(package: dict, table: str) -> dict:
         ),
         (
             lambda p: _schema_of(p, "report_figures")["foreignKeys"][0]["reference"].update(fields="id"),
-            "table 'report_figures', foreign key 1: 'id' is not a field of that table; expected one of source_id,",
+            "table 'report_figures', foreign key 1: 'id' is not a field of sources; expected one of source_id,",
         ),
         (
             lambda p: _schema_of(p, "report_figures").update(primaryKey=["figure_id", "figure"]),
@@ -265,6 +275,52 @@ def _schema_of(package: dict, table: str) -> dict:
             lambda p: next(r for r in p["resources"] if r["name"] == "sources")["x-sovereign-ai"].update(minRows="1"),
             "table 'sources', x-sovereign-ai: minRows '1' is not a whole number of rows",
         ),
+        # Found by a red-team pass: each gave a traceback, or let its checks vanish without a word.
+        (
+            lambda p: _schema_of(p, "report_figures").update(foreignKeys=None),
+            "table 'report_figures', foreignKeys: None is not a list",
+        ),
+        (
+            lambda p: _rules_of(p, "cloud_market_shares")[0].update(column="source_id"),
+            "rule 1 (not_greater): compares string 'source_id' with number 'share_high_pct'; expected two numbers",
+        ),
+        (
+            lambda p: _rules_of(p, "concentration_bands")[0].update(than="hhi_from"),
+            "rule 1 (not_greater): compares 'hhi_from' with itself; expected two fields",
+        ),
+        (
+            lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0]["than"].update(column="source_id"),
+            "rule 1 (sum_not_greater), 'than': 'source_id' holds string values; expected numbers",
+        ),
+        (
+            lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[1].update(status_table="sources"),
+            "rule 2 (in_use_hosts_systems), 'status_table': sources has no as_of, provider_id, is_in_use",
+        ),
+        (
+            lambda p: _rules_of(p, "policy_events")[0].update(precision="event_en"),
+            "rule 1 (date_precision), 'precision': 'event_en' is not a field of precisions",
+        ),
+        (
+            lambda p: _rules_of(p, "concentration_bands")[0].update(strict=True),
+            "rule 1 (not_greater), 'strict': is not a key of this rule; expected column, than",
+        ),
+        (
+            lambda p: _resource_of(p, "concentration_bands").update({"x-sovereign_ai": {"minRows": 1}}),
+            "table 'concentration_bands': 'x-sovereign_ai' is not a key the loader reads",
+        ),
+        (
+            lambda p: _resource_of(p, "concentration_bands")["x-sovereign-ai"].update(rule=[]),
+            "table 'concentration_bands', x-sovereign-ai: 'rule' is not a key the loader reads",
+        ),
+        (
+            lambda p: _resource_of(p, "sources").update(path="../README.md"),
+            "table 'sources': path '../README.md' is not a CSV file in data/; expected a name such as sources.csv",
+        ),
+        (lambda p: _resource_of(p, "sources").update(path=None), "table 'sources': path None is not a CSV file"),
+        (lambda p: _resource_of(p, "sources").update(path="/dev/zero"), "path '/dev/zero' is not a CSV file"),
+        (lambda p: _resource_of(p, "jurisdictions").update(name=7), "resource 2: name 7 is not a table name"),
+        (lambda p: _schema_of(p, "jurisdictions").update(primaryKey=[]), "[] is not a non-empty list of field names"),
+        (lambda p: p.update(resources=[]), "data/datapackage.json: expected a data package: an object whose"),
     ],
 )
 def test_a_rule_or_key_naming_nothing_is_refused_where_it_is_declared(repo_copy, edit, said):

@@ -522,6 +522,10 @@ def build(
 
 
 def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, out) -> Outcome:
+    try:  # as the build would, before it runs anything: "would execute" must not hide a refusal
+        data.validate_all()
+    except data.DataError as error:
+        raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
     files, reasons = _reasons(runs, output_dir, force, only)
     for run in runs:
         why = "; ".join(reasons[run.run_id]) or "up to date"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sovereign_ai import paths, reads
+from sovereign_ai import descriptor_check, paths, reads
 from sovereign_ai.reads import record as _record_read
 
 MAX_ERRORS_SHOWN = 10
@@ -149,127 +149,9 @@ def _read_descriptor(path: Path, mtime_ns: int) -> dict:
         raise DataError(f"{shown}: not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise DataError(f"{shown}, line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}") from None
-    resources = body.get("resources") if isinstance(body, dict) else None
-    if not isinstance(resources, list) or not all(
-        isinstance(r, dict)
-        and {"name", "path"} <= set(r)
-        and isinstance(r.get("schema"), dict)
-        and isinstance(r["schema"].get("fields"), list)
-        for r in resources
-    ):
-        raise DataError(
-            f"{shown}: expected a data package: 'resources', each with 'name', 'path' and 'schema' with 'fields'"
-        )
-    for r in resources:
-        for field in r["schema"]["fields"]:
-            problem = _field_problem(field)
-            if problem:
-                name = field.get("name") if isinstance(field, dict) else None
-                raise DataError(f"{shown}, table {r['name']!r}, field {name!r}: {problem}")
-    # Keys and rules name fields and tables: a name that matches none would check nothing.
-    if repeated := _first_repeated([r["name"] for r in resources]):
-        raise DataError(f"{shown}: the table {repeated!r} is described twice; expected once")
-    fields_of = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in resources}
-    for r in resources:
-        if repeated := _first_repeated(fields_of[r["name"]]):
-            raise DataError(f"{shown}, table {r['name']!r}: the field {repeated!r} is described twice; expected once")
-        for where, problem in _references_problems(r, fields_of):
-            raise DataError(f"{shown}, table {r['name']!r}, {where}: {problem}")
+    for where, what in descriptor_check.problems(body):
+        raise DataError(f"{shown}, {where}: {what}" if where else f"{shown}: {what}")
     return body
-
-
-def _first_repeated(names: list[str]) -> str | None:
-    return next((name for i, name in enumerate(names) if name in names[:i]), None)
-
-
-def _names_problem(value, allowed: list[str], what: str, many: bool = False) -> str | None:
-    """Why value is not a name from allowed (with many, a list of them), or None."""
-    if many and not (isinstance(value, list) and value):
-        return f"{value!r} is not a list; expected a list, each {what}"
-    for name in value if many else [value]:
-        if name not in allowed:
-            return f"{name!r} is not {what}; expected one of {', '.join(allowed)}"
-    return None
-
-
-def _references_problems(r: dict, fields_of: dict[str, list[str]]):
-    """(where, problem) for each key, foreign key or rule of resource r naming what does not exist."""
-    own, tables, schema = fields_of[r["name"]], list(fields_of), r["schema"]
-    if "primaryKey" in schema:
-        key = schema["primaryKey"]
-        problem = _names_problem(key, own, "a field of the table", many=not isinstance(key, str))
-        if problem:
-            yield "primaryKey", problem
-    for number, fk in enumerate(schema.get("foreignKeys", []), 1):
-        reference = fk.get("reference") if isinstance(fk, dict) else None
-        if not isinstance(reference, dict):
-            yield f"foreign key {number}", "expected 'fields' and a 'reference' with 'resource' and 'fields'"
-            continue
-        # The loader checks foreign keys of one field, named as a string.
-        problem = (
-            _names_problem(fk.get("fields"), own, "a field of the table")
-            or _names_problem(reference.get("resource"), tables, "a table")
-            or _names_problem(reference.get("fields"), fields_of[reference["resource"]], "a field of that table")
-        )
-        if problem:
-            yield f"foreign key {number}", problem
-    declared = r.get("x-sovereign-ai", {})
-    if not isinstance(declared, dict) or not isinstance(declared.get("rules", []), list):
-        yield "x-sovereign-ai", "expected an object whose 'rules' is a list"
-        return
-    minimum = declared.get("minRows", 0)
-    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
-        yield "x-sovereign-ai", f"minRows {minimum!r} is not a whole number of rows"
-    for number, rule in enumerate(declared.get("rules", []), 1):
-        check = rule.get("check") if isinstance(rule, dict) else None
-        if not isinstance(check, str) or check not in _RULE_CHECKS:
-            yield f"rule {number}", f"unknown check {check!r}; the checks are: {', '.join(_RULE_CHECKS)}"
-            continue
-        for key, names in _RULE_CHECKS[check][1].items():
-            value = rule.get(key)
-            if key not in rule:
-                problem = f"expected {key!r}, which names {names}"
-            elif names == "a table":
-                problem = _names_problem(value, tables, names)
-            elif names == "a table and its column":
-                other = value if isinstance(value, dict) else {}
-                problem = _names_problem(other.get("table"), tables, "a table") or _names_problem(
-                    other.get("column"), fields_of[other["table"]], "a field of that table"
-                )
-            else:  # "a field of the table", or "fields of the table" as a list
-                problem = _names_problem(value, own, "a field of the table", many=names.startswith("fields"))
-            if problem:
-                yield f"rule {number} ({check}), {key!r}", problem
-                break
-        else:
-            if check == "sum_not_greater":  # its rows are matched to the other table's by `by`
-                problem = _names_problem(rule["by"], fields_of[rule["than"]["table"]], "a field of that table", True)
-                if problem:
-                    yield f"rule {number} ({check}), 'by'", problem
-
-
-def _field_problem(field) -> str | None:
-    """What in a field's description the loader cannot use (it reads a part of Table Schema), or None."""
-    if not isinstance(field, dict) or not isinstance(field.get("name"), str):
-        return "expected a 'name'"
-    if field.get("type") not in _TYPE_HINTS:
-        return f"type {field.get('type')!r} is not one the loader reads; expected one of {', '.join(_TYPE_HINTS)}"
-    constraints = field.get("constraints", {})
-    if not isinstance(constraints, dict):
-        return "expected 'constraints' to be an object"
-    for bound in ("minimum", "maximum"):
-        if bound in constraints:
-            value = constraints[bound]
-            if field["type"] not in ("integer", "number"):
-                return f"{bound} is not supported for type {field['type']!r} by the loader; give it as a project rule"
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                return f"{bound} {value!r} is not a number"
-    if "pattern" in constraints:
-        try:
-            re.compile(constraints["pattern"])
-        except (re.error, TypeError) as error:
-            return f"pattern {constraints['pattern']!r} is not a regular expression ({error})"
-    return None
 
 
 def table_names() -> list[str]:
@@ -594,16 +476,14 @@ def _date_precision(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
     return problems
 
 
-# Each rule's check, and the keys it reads with what each names (checked when the descriptor is read).
+# Each rule's check; descriptor_check.RULES says which keys each reads, checked as the descriptor is read.
 _RULE_CHECKS = {
-    "date_precision": (_date_precision, {"column": "a field of the table", "precision": "a field of the table"}),
-    "not_greater": (_not_greater, {"column": "a field of the table", "than": "a field of the table"}),
-    "sum_not_greater": (
-        _sum_not_greater,
-        {"column": "a field of the table", "by": "fields of the table, as a list", "than": "a table and its column"},
-    ),
-    "in_use_hosts_systems": (_in_use_hosts_systems, {"status_table": "a table", "totals_table": "a table"}),
+    "not_greater": _not_greater,
+    "sum_not_greater": _sum_not_greater,
+    "date_precision": _date_precision,
+    "in_use_hosts_systems": _in_use_hosts_systems,
 }
+assert _RULE_CHECKS.keys() == descriptor_check.RULES.keys()
 
 
 def _rule_problems(name: str, rows: list[dict]) -> list[Problem]:
@@ -617,7 +497,7 @@ def _rule_problems(name: str, rows: list[dict]) -> list[Problem]:
             Problem(shown, None, None, None, f"has {len(rows)} rows; expected at least {declared['minRows']}")
         )
     for rule in declared.get("rules", []):  # their names are checked as the descriptor is read
-        problems += _RULE_CHECKS[rule["check"]][0](rule, rows, shown)
+        problems += _RULE_CHECKS[rule["check"]](rule, rows, shown)
     return problems
 
 
