@@ -34,6 +34,10 @@ CATALOGUE = [
     ("four_reasons_panels", 1, "title_en", "   ", "holds only spaces; expected text (the column is required)", False),
     ("policy_events", 1, "date", "2025-02", "is not written to the day that date_precision states; expected", False),
     ("sovereign_models", 1, "first_release", "2023", "is not written to the day that release_precision", False),
+    ("market_subjects", 1, "is_domestic", "tRuE", "is not of type boolean; expected true or false", True),
+    ("market_subjects", 1, "is_domestic", "1", "is not of type boolean; expected true or false", False),
+    ("four_reasons_panels", 1, "title_en", "Sovereign\x00AI", "holds the control character U+0000", False),
+    ("sources", 1, "title", "A title\x1b[31m", "holds the control character U+001B", False),
 ]
 
 
@@ -56,6 +60,26 @@ def test_a_bad_cell_is_refused_by_name(repo_copy, table, row, column, value, sai
     assert said in message, message
     if schema:
         assert _frictionless_refuses(repo_copy, table), "frictionless accepts what the schema forbids"
+
+
+def test_booleans_as_excel_writes_them_are_read(repo_copy):
+    edit_csv_row(repo_copy, "market_subjects", 1, "is_domestic", "FALSE")
+    edit_csv_row(repo_copy, "market_subjects", 3, "is_domestic", "True")
+    domestic = data.validate_table("market_subjects")
+    assert [row["is_domestic"] for row in domestic[:3]] == [False, False, True]
+
+
+def test_a_quote_never_closed_at_the_end_of_a_row_is_suggested_where_it_starts(repo_copy):
+    path = repo_copy / "data" / "gov_cloud_systems.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[1].split(",")
+    lines[1] = ",".join([*cells[:-1], '"' + cells[-1]])  # a quote opened in row 1's last cell swallows the rest
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(data.DataError) as refused:
+        data.validate_all()
+    message = str(refused.value)
+    assert "data/gov_cloud_systems.csv, row 1 (line 2), column 'source_id'" in message, message
+    assert 'the cell runs over a line break: is a quote (") opened and never closed?' in message
 
 
 def _refused_once_appended(root, table: str, lines: str, said: str) -> None:
@@ -106,7 +130,8 @@ def test_a_quote_never_closed_in_a_long_file_is_named_by_its_line(repo_copy):
     path.write_text(text + 'x,"an unclosed note' + "\n" * 2 + "y" * 140_000 + "\n", encoding="utf-8")
     result = run_cli("validate", root=repo_copy)  # a process of its own: frictionless lifts the limit in this one
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
-    assert f"data/sources.csv, line {text.count(chr(10)) + 3}: cannot be read as CSV" in result.stderr
+    # named by the line the unclosed quote is on, where the row starts, not where reading gave up
+    assert f"data/sources.csv, line {text.count(chr(10)) + 1}: cannot be read as CSV" in result.stderr
     assert "a quote" in result.stderr
 
 

@@ -188,6 +188,10 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # A date written as text, to the month or the day ("2025-02", "2025-02-28"), as the partial-date
 # columns hold them: their patterns check the shape, this that the month and day exist.
 _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# Characters no cell may hold: control characters other than tab and line breaks (a NUL byte,
+# an escape) are invisible in an editor and make the SVG files invalid XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _convert(value: str, field_type: str):
@@ -207,9 +211,8 @@ def _convert(value: str, field_type: str):
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     if field_type == "boolean":
-        lowered = value.lower()
-        if lowered in ("true", "false"):
-            return lowered == "true"
+        if value in _BOOLEANS:  # as Table Schema writes them, and Excel (TRUE): not "tRuE", not 1
+            return _BOOLEANS[value]
         raise ValueError(value)
     raise DataError(f"field type {field_type!r} is not supported by the loader")
 
@@ -278,8 +281,7 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                 f"{shown}, header: the columns are {header!r}; expected {expected_header!r} "
                 "(as listed in data/datapackage.json)"
             )
-        for row_number, cells in _rows_of(reader, shown):
-            line = reader.line_num
+        for row_number, cells, line in _rows_of(reader, shown):
             if not cells:
                 problems.append(Problem(shown, row_number, line, None, "is a blank line; remove it"))
                 continue
@@ -290,7 +292,8 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                         row_number,
                         line,
                         None,
-                        f"has {len(cells)} cells; the header has {len(header)} ({', '.join(header)})",
+                        f"has {len(cells)} cells; the header has {len(header)} ({', '.join(header)})"
+                        + next((_quote_hint(c) for c in cells if "\n" in c), ""),
                     )
                 )
                 continue
@@ -299,7 +302,13 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                 column, hint = field["name"], _TYPE_HINTS[field["type"]]
                 constraints = field.get("constraints", {})
                 complaint, value = None, None
-                if cell.strip() == "":
+                control = _CONTROL.search(cell)
+                if control:
+                    complaint = (
+                        f"{cell!r} holds the control character U+{ord(control.group()):04X}; expected "
+                        f"{hint} (remove it: it is invisible in an editor)"
+                    )
+                elif cell.strip() == "":
                     if constraints.get("required"):
                         empty = "is empty" if cell == "" else "holds only spaces"
                         complaint = f"{empty}; expected {hint} (the column is required)"
@@ -313,7 +322,7 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                     else:
                         complaint = _check_constraints(value, constraints)
                 if complaint:
-                    problems.append(Problem(shown, row_number, line, column, complaint))
+                    problems.append(Problem(shown, row_number, line, column, complaint + _quote_hint(cell)))
                 record[column] = value
             rows.append(record | {"__row__": row_number, "__line__": line})
     problems.extend(_key_problems(res, rows, shown))
@@ -321,20 +330,29 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
 
 
 def _rows_of(reader, shown: str):
-    """The reader's rows, numbered from 1; a row the csv module cannot read is named by its line."""
+    """The reader's rows, numbered from 1, with the line each starts on (a quoted cell may hold
+    line breaks); a row the csv module cannot read is named by its line."""
     row_number = 0
     while True:
+        start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
             raise DataError(
-                f"{shown}, line {reader.line_num}: cannot be read as CSV ({error}); "
-                'look for a quote (") that is opened and never closed'
+                f'{shown}, line {start}: cannot be read as CSV ({error}); look for a quote (") opened '
+                "and never closed, which makes the rest of the file one cell"
             ) from None
         row_number += 1
-        yield row_number, cells
+        yield row_number, cells, start
+
+
+def _quote_hint(cell) -> str:
+    """For a complaint about a cell holding a line break: how that usually happens."""
+    if isinstance(cell, str) and "\n" in cell:
+        return ' (the cell runs over a line break: is a quote (") opened and never closed?)'
+    return ""
 
 
 def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
@@ -375,7 +393,12 @@ def _foreign_key_problems(name: str, rows: list[dict]) -> list[Problem]:
         for r in rows:
             if r[column] is not None and r[column] not in known:
                 problems.append(
-                    Problem.in_row(shown, r, column, f"{r[column]!r} is not a {target_column} in {target}.csv")
+                    Problem.in_row(
+                        shown,
+                        r,
+                        column,
+                        f"{r[column]!r} is not a {target_column} in {target}.csv" + _quote_hint(r[column]),
+                    )
                 )
     return problems
 
