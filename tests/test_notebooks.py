@@ -87,7 +87,7 @@ def test_cloud_dependence_as_of_2022_with_other_fractions(run_notebook, tmp_path
         as_of="2022-01-01",
         shift_to_domestic=[0.1, 0.5],
         formats=["png"],
-        dpi=100,
+        dpi=150,
         lang="en",
     )
     metrics = read_metrics(out)
@@ -104,7 +104,7 @@ def test_cloud_dependence_as_of_2022_with_other_fractions(run_notebook, tmp_path
 
 
 def test_cloud_dependence_scenarios_start_from_the_latest_count(run_notebook):
-    out = run_notebook("cloud_dependence", shift_to_domestic=[0.1, 0.5], formats=["png"], dpi=100, lang="en")
+    out = run_notebook("cloud_dependence", shift_to_domestic=[0.1, 0.5], formats=["png"], dpi=150, lang="en")
     metrics = read_metrics(out)
     for fraction in (0.1, 0.5):
         expected = round(100 * fraction * 2729 / 2808, 2)

@@ -16,12 +16,16 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sovereign_ai import manifest, paths, style
+from sovereign_ai import frame, manifest, paths, style
 from sovereign_ai.layout_check import problems, words
+from sovereign_ai.parameters import RULES
 
 pytestmark = pytest.mark.drawing
 
-WIDTHS_MM = (89, 120, 183)  # one journal column, one and a half, two columns
+# The ends of the allowed range and of each layout (narrow below frame.WIDE_MM, wide from it), and
+# the journal widths between: one and a half columns (120) and two (183, the shipped one).
+WIDTH_RULE = RULES["width_mm"]
+WIDTHS_MM = (WIDTH_RULE.minimum, 120, frame.WIDE_MM, 183, WIDTH_RULE.maximum)
 
 FIGURES = paths.figures_dir()
 
@@ -50,7 +54,8 @@ _SAVED: dict = {}  # (width_mm, run id) -> {"pdf": {file name: path}, "png": {..
 # The PNG check draws each chart with this much blank page added on every side: a mark or word
 # that runs off the page, even one wholly off it, shows in that margin.
 MARGIN_IN = 0.5
-PNG_DPI = 150  # enough to see a glyph; the PDF is the one read word by word
+# The lowest resolution allowed: the lower it is, the wider Agg's hinting draws text against the layout.
+PNG_DPI = RULES["dpi"].minimum
 
 
 def _run_writing(name: str):
@@ -251,3 +256,17 @@ def test_the_check_passes_a_clean_figure_and_reads_its_words(tmp_path):
     assert "AWS" in texts
     aws = next(w for w in words(path) if w.text == "AWS")
     assert 0 < aws.x0 < aws.x1 < 4 * 72 and 0 < aws.y0 < aws.y1 < 2 * 72
+
+
+def test_the_command_names_a_file_it_cannot_read_without_a_traceback(tmp_path, capsys):
+    from sovereign_ai.layout_check import main
+
+    (tmp_path / "notes.pdf").write_text("not a PDF")
+    shipped = str(FIGURES / "four_reasons.en.pdf")
+    code = main([str(tmp_path / "missing.pdf"), str(tmp_path / "notes.pdf"), str(tmp_path), shipped])
+    said = capsys.readouterr()
+    assert code == 2
+    assert f"{tmp_path / 'missing.pdf'}: cannot be read (No such file or directory)" in said.err
+    assert f"{tmp_path / 'notes.pdf'}: not a PDF this check can read" in said.err
+    assert f"{tmp_path}: cannot be read (Is a directory)" in said.err
+    assert f"{shipped}: ok" in said.out and "0 of 4 files have problems; 3 could not be read" in said.out

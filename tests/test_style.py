@@ -59,6 +59,7 @@ def test_text_contrast_meets_wcag_aa(palette):
         (palette.body_text, palette.response_fill),
         (palette.label_text, palette.card_fill),
         (palette.muted_text, "#FFFFFF"),
+        (palette.on_foreign, palette.foreign),
     ]
     for foreground, background in pairs:
         assert palettes.contrast_ratio(foreground, background) >= 4.5, (foreground, background)

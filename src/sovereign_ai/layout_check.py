@@ -41,6 +41,7 @@ from pathlib import Path
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfexceptions import PDFException, PSException
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -355,9 +356,18 @@ def main(argv=None) -> int:
     parser.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf")
     parser.add_argument("--words", action="store_true", help="also list every word with its box")
     args = parser.parse_args(argv)
-    failed = 0
+    failed = unreadable = 0
     for pdf in args.pdfs:
-        found = problems(pdf)
+        try:
+            found = problems(pdf)
+        except OSError as error:  # no such file, a folder, no permission
+            print(f"{pdf}: cannot be read ({error.strerror or error})", file=sys.stderr)
+            unreadable += 1
+            continue
+        except (PDFException, PSException) as error:  # not a PDF, or a damaged one
+            print(f"{pdf}: not a PDF this check can read ({type(error).__name__}: {error})", file=sys.stderr)
+            unreadable += 1
+            continue
         print(f"{pdf}: {'ok' if not found else f'{len(found)} problem(s)'}")
         for problem in found:
             print(f"  {problem}")
@@ -367,8 +377,11 @@ def main(argv=None) -> int:
                     print(f"    word p{page.number} run {w.run:<4} {w.size:4.1f} pt  {w}")
         failed += bool(found)
     if len(args.pdfs) > 1:
-        print(f"{failed} of {len(args.pdfs)} files have problems")
-    return 1 if failed else 0
+        print(
+            f"{failed} of {len(args.pdfs)} files have problems"
+            + (f"; {unreadable} could not be read" * bool(unreadable))
+        )
+    return 2 if unreadable else 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ class Palette:
     label_text: str  # small headings inside a panel
     muted_text: str  # source line
     foreign: str  # charts: foreign providers
+    on_foreign: str  # charts: text written on a foreign provider's bar
     domestic: str  # charts: domestic providers
     unknown: str  # charts: what no source splits or says
     bands: tuple[str, str, str]  # charts: low, middle and high concentration bands, light to dark
@@ -44,6 +45,7 @@ OKABE_ITO = Palette(
     label_text="#005A8C",
     muted_text="#4D4D4D",
     foreign="#0072B2",
+    on_foreign="#FFFFFF",
     domestic="#D55E00",
     unknown="#BBBBBB",
     bands=("#EEF5EA", "#FBF1DC", "#F8E1D6"),
@@ -65,6 +67,7 @@ GREYSCALE = Palette(
     label_text="#3A3A3A",
     muted_text="#4D4D4D",
     foreign="#8C8C8C",
+    on_foreign="#000000",  # white on this grey is 3.4:1, below WCAG AA's 4.5
     domestic="#000000",
     unknown="#D9D9D9",
     bands=("#F7F7F7", "#E6E6E6", "#D0D0D0"),
