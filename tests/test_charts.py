@@ -48,7 +48,9 @@ def test_projections_are_open_markers_and_observations_filled():
     assert "projection" in texts(fig)
     legend = fig.legends[0]
     projected = [h for h, t in zip(legend.legend_handles, legend.get_texts()) if t.get_text().endswith("projection")]
-    assert [h.get_marker() for h in projected] == [lines[-1].get_marker()], "the legend shows the marker drawn"
+    drawn_open = [line.get_marker() for line in lines if to_hex(line.get_markerfacecolor()) == "#ffffff"]
+    assert [h.get_marker() for h in projected] == drawn_open, "the legend shows the markers drawn"
+    assert len(drawn_open) == deficit.loc[deficit["is_projection"].astype(bool), "definition_id"].nunique()
 
 
 def test_concentration_shows_each_count_apart_an_interval_and_a_number():

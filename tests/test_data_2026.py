@@ -341,3 +341,26 @@ def test_source_rows_copy_their_fact_rows():
             stated = "" if pd.isna(source[column]) else source[column]
             assert stated == fact[column], (source["source_id"], column)
         assert source["confidence"] == fact["confidence"] or source["confidence"] == "mixed", source["source_id"]
+
+
+def test_a_projection_whose_items_are_not_stated_has_a_definition_of_its_own():
+    """METI's projection of October 2024 (T4-12) predates the Digital Economy Report of April 2025
+    (T4-08) and states no items: it is not filed under that report's definition."""
+    deficit = load_table("digital_deficit")
+    definitions = load_table("digital_deficit_definitions").set_index("definition_id")
+    projection = deficit[deficit["source_id"] == "T4-12"].iloc[0]
+    assert projection["definition_id"] != "meti" and bool(projection["is_projection"])
+    assert definitions.at[projection["definition_id"], "source_id"] == "T4-12"
+    assert set(deficit.loc[deficit["definition_id"] == "meti", "source_id"]) == {"T4-08", "T4-13"}
+
+
+def test_the_metrics_say_whom_a_cost_ratio_covers():
+    with open(REPO / "figures" / "local_government_metrics.csv", encoding="utf-8") as f:
+        notes = {row["metric"]: row["note"] for row in csv.DictReader(f)}
+    assert notes["cost_ratio_core_cities_at_least_2x"].endswith("for more than half of the core cities surveyed")
+    assert notes["cost_ratio_tokyo_estimate"].startswith("about 1.6× against current costs, for Tokyo")
+
+
+def test_an_event_dated_by_a_2024_schedule_says_so():
+    event = by_id("policy_events", "event_id")["eu_ai_act_most_rules"]
+    assert event["source_id"] == "T6-13" and "as scheduled in 2024" in event["event_en"]
