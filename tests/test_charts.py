@@ -121,3 +121,14 @@ def test_a_long_source_line_is_shortened_at_89_mm_never_dropped(lang):
     assert "Dempa Shimbun Digital" in caption(fig), "the caption file keeps the full line"
     line_mm = sum(t.get_fontsize() for t in fig.texts if t.get_text() in short) * 1.4 * 25.4 / 72
     assert line_mm <= 0.25 * fig.get_figheight() * 25.4
+
+
+@pytest.mark.parametrize("notebook", ["cloud_dependence", "local_government", "ai_compute", "policy_timeline"])
+def test_show_title_false_leaves_every_charts_title_to_its_caption(notebook):
+    titled, untitled = drawn(notebook, "en"), drawn(notebook, "en", show_title=False)
+    assert titled.keys() == untitled.keys()
+    for part, fig in untitled.items():
+        title = fig.sovereign_ai_description["title"]
+        assert title and titled[part].sovereign_ai_description["title"] == title, "the caption keeps the title"
+        assert title in joined(titled[part]) and title not in joined(fig), part
+        assert fig.get_figheight() < titled[part].get_figheight(), "no empty band where the title was"

@@ -142,6 +142,19 @@ def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
     assert lines[-1] == f"2 of {len(load_registry())} runs would execute into figures/"
 
 
+def test_a_parameter_only_some_notebooks_take_is_said_to_apply_to_those(repo_copy, tmp_path):
+    result = run_cli("build", "-p", "as_of", "2024-01-01", "--output-dir", str(tmp_path / "v"), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "Note: -p as_of applies to 2 of 7 notebooks (cloud_dependence, local_government); "
+        "the others have no such parameter and build as they are."
+    )
+    for everyone in ("lang", "show_title", "show_source", "width_mm", "palette"):  # what an author sets for all
+        value = {"lang": "en", "width_mm": "89", "palette": "greyscale"}.get(everyone, "False")
+        every = run_cli("build", "-p", everyone, value, "--output-dir", str(tmp_path / "v"), "--dry-run")
+        assert every.returncode == 0 and "Note:" not in every.stdout, f"every notebook takes {everyone}"
+
+
 def test_dry_run_refuses_bad_data_as_the_build_would(repo_copy):
     edit_csv_row(repo_copy, "cloud_market_shares", 1, "share_low_pct", "55")  # above its share_high_pct, 50
     result = run_cli("build", "--dry-run", root=repo_copy)

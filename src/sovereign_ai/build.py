@@ -373,6 +373,21 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     return planned
 
 
+def _partial_overrides(runs: list[Run], overrides: dict) -> list[str]:
+    """A note for each -p that only some of the runs' notebooks declare: the others build as
+    they are (-p show_title false leaves the charts that have no such parameter titled)."""
+    notebooks = sorted({run.notebook for run in runs})
+    notes = []
+    for name in overrides:
+        taking = [n.stem for n in notebooks if name in notebook_parameters(n)]
+        if len(taking) < len(notebooks):
+            notes.append(
+                f"Note: -p {name} applies to {len(taking)} of {len(notebooks)} notebooks ({', '.join(taking)}); "
+                f"the others have no such parameter and build as they are."
+            )
+    return notes
+
+
 # ---- What a run depends on, and whether it is current ---------------------------------
 
 
@@ -500,6 +515,8 @@ def build(
         runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
     except BuildError as error:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
+    for note in _partial_overrides(runs, overrides or {}):
+        print(note, file=out)
     problem = publish.refuse_destination(
         output_dir, variants=bool(overrides), labelled=any(r.label for r in runs)
     ) or publish.refuse_folder(output_dir, create=not dry_run)

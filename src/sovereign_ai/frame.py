@@ -43,6 +43,7 @@ def chart_figure(
     top_mm: float = 0.0,
     legend_rows: int = 0,
     show_source: bool = True,
+    show_title: bool = True,
 ) -> tuple[Figure, list]:
     """A figure with a title, `columns` axes side by side and a source line; returns (fig, axes).
 
@@ -50,16 +51,16 @@ def chart_figure(
     under them for the tick labels and axis label; top_mm: room above them;
     legend_rows: rows of legend that `legend_below` puts under all of that.
     The full title and source line always go to the figure's caption file;
-    show_source=False leaves the line off the figure, and a line that would
+    show_title=False leaves the title off the figure, show_source=False the line, and a line that would
     take more than SOURCE_SHARE_MAX of the figure's height is shortened to a
     pointer to the caption, never dropped silently.
     """
     legend_mm = legend_rows * LEGEND_ROW_MM + (GAP_MM if legend_rows else 0)
     bottom_mm += legend_mm
     inner = width_mm - 2 * MARGIN_MM
-    title_lines = text.wrap_mm(title, lang, inner, style.FONT_SIZES.title)
-    title_h = len(title_lines) * line_height_mm(style.FONT_SIZES.title)
-    body_h = MARGIN_MM + title_h + GAP_MM + top_mm + plot_height_mm + bottom_mm + MARGIN_MM
+    title_lines = text.wrap_mm(title, lang, inner, style.FONT_SIZES.title) if show_title else []
+    title_h = len(title_lines) * line_height_mm(style.FONT_SIZES.title) + (GAP_MM if title_lines else 0)
+    body_h = MARGIN_MM + title_h + top_mm + plot_height_mm + bottom_mm + MARGIN_MM
     source_lines = source_lines_shown(source_line, lang, inner, body_h) if show_source else []
     source_h = len(source_lines) * line_height_mm(style.FONT_SIZES.source) + (GAP_MM if source_lines else 0)
     height = body_h + source_h
@@ -68,7 +69,7 @@ def chart_figure(
     put_lines(
         fig, source_lines, MARGIN_MM, height - MARGIN_MM - source_h + GAP_MM, style.FONT_SIZES.source, SOURCE_COLOUR
     )
-    plot_top = MARGIN_MM + title_h + GAP_MM + top_mm
+    plot_top = MARGIN_MM + title_h + top_mm
     plot_width = (width_mm - left_mm - right_mm - column_gap_mm * (columns - 1)) / columns
     axes = []
     for c in range(columns):
