@@ -24,7 +24,7 @@ def boxes(fig):
 
 @pytest.mark.parametrize("figure", REPORT_FIGURES)
 @pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("width_mm", [60, 89, 120, 183, 250])
+@pytest.mark.parametrize("width_mm", [85, 89, 120, 183, 250])  # 85 and 250: the ends width_mm allows
 def test_text_fits_and_never_overlaps(figure, lang, width_mm):
     fig = draw_report_figure(figure, lang=lang, width_mm=width_mm, palette="okabe_ito")
     texts, cards, frame = boxes(fig)
@@ -48,3 +48,22 @@ def test_text_fits_and_never_overlaps(figure, lang, width_mm):
             and t.y1 <= c.y1 + tolerance
             for c in cards
         ), f"a text is not inside its panel at {width_mm} mm"
+
+
+@pytest.mark.parametrize(
+    ("figure", "lang", "width_mm", "columns", "word"),
+    [("four_reasons", "en", 89, 4, "'management'"), ("four_reasons", "ja", 120, 4, "'法規制・政策変更に'")],
+)
+def test_columns_too_many_for_the_width_are_refused_rather_than_split_words(figure, lang, width_mm, columns, word):
+    with pytest.raises(ValueError) as refused:
+        draw_report_figure(figure, lang=lang, width_mm=width_mm, palette="okabe_ito", columns=columns)
+    said = str(refused.value)
+    assert said.startswith(f"parameter 'columns': {columns} columns at {width_mm} mm make cards ")
+    assert f"too narrow for {word} on one line; choose fewer columns (0 picks them by width)" in said
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_columns_chosen_by_width_never_refuse(lang):
+    for figure in REPORT_FIGURES:
+        draw_report_figure(figure, lang=lang, width_mm=85, palette="okabe_ito", columns=0)
+        draw_report_figure(figure, lang=lang, width_mm=183, palette="okabe_ito", columns=4)  # the report's layout

@@ -5,6 +5,7 @@ type in points. The figure's width is given; its height follows from the
 text, wrapped to the width, so text always fits its box and nothing overlaps.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
@@ -189,11 +190,19 @@ def draw_card_figure(
     title: str, cards: list[Card], source_line: str, *, lang: str, width_mm: float, palette: Palette, columns: int = 0
 ) -> Figure:
     """A figure of width_mm: title (if any), the cards in a grid, and the source line."""
-    columns = resolve_columns(columns, width_mm)
+    asked, columns = columns, resolve_columns(columns, width_mm)
     inner = width_mm - 2 * MARGIN_MM
     card_width = (inner - GAP_MM * (columns - 1)) / columns
     rows = [cards[i : i + columns] for i in range(0, len(cards), columns)]
-    row_heights = [max(c.height(card_width, lang) for c in row) for row in rows]
+    try:  # columns the user chose must leave each word or phrase whole; chosen by width, they do
+        with text.phrases_kept_whole() if asked else nullcontext():
+            row_heights = [max(c.height(card_width, lang) for c in row) for row in rows]
+    except text.PhraseTooWide as too_wide:
+        raise ValueError(
+            f"parameter 'columns': {columns} columns at {width_mm:g} mm make cards {card_width:.0f} mm wide, too "
+            f"narrow for {too_wide.phrase!r} on one line; choose fewer columns (0 picks them by width) or a "
+            "larger width_mm"
+        ) from None
     title_block = Paragraph(title, style.FONT_SIZES.title) if title else None
     source_block = Paragraph(source_line, style.FONT_SIZES.source, role="muted_text") if source_line else None
 

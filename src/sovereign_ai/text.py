@@ -6,6 +6,8 @@ closing mark (、。」…) at the start of a line or an opening one at the end
 fonts matplotlib draws with, so a line that fits here fits in the figure.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 LANGUAGES = ("ja", "en")
@@ -317,6 +319,28 @@ def text_width_pt(text: str, size_pt: float) -> float:
 FILL = 0.96
 
 
+class PhraseTooWide(ValueError):
+    """A word or phrase wider than its line, where phrases must stay whole (phrases_kept_whole)."""
+
+    def __init__(self, phrase: str, width_pt: float):
+        super().__init__(phrase)
+        self.phrase, self.width_pt = phrase, width_pt
+
+
+_KEEP_PHRASES_WHOLE: ContextVar[bool] = ContextVar("keep_phrases_whole", default=False)
+
+
+@contextmanager
+def phrases_kept_whole():
+    """Within it, wrap() raises PhraseTooWide rather than split a word or phrase by character:
+    for layouts the user chose, which should say they are too narrow rather than print "Secu-ring"."""
+    token = _KEEP_PHRASES_WHOLE.set(True)
+    try:
+        yield
+    finally:
+        _KEEP_PHRASES_WHOLE.reset(token)
+
+
 def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
     """Break text into lines no wider than width_pt (a phrase wider than a line is split by character).
 
@@ -340,6 +364,8 @@ def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
         current = units[i]
         i += 1
         while text_width_pt(current.rstrip(), size_pt) > width_pt and len(current.rstrip()) > 1:
+            if _KEEP_PHRASES_WHOLE.get():
+                raise PhraseTooWide(current.strip(), width_pt / FILL)
             head, current = _split_overlong(current, width_pt, size_pt)
             lines.append(head)
     if current.strip():
