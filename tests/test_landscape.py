@@ -68,3 +68,12 @@ def test_the_models_chart_says_which_date_is_a_commercial_launch_and_speaks_japa
     assert "商用提供の開始" in [t.get_text() for t in ax.texts], "tsuzumi's date is its commercial launch"
     labels = " ".join(t.get_text() for t in ax.get_yticklabels())
     assert "国立情報学研究所" in labels and "led by" not in labels and "now Institute" not in labels
+
+
+def test_dates_and_jurisdictions_with_no_event_are_refused_with_the_dates_there_are():
+    with pytest.raises(ValueError) as refused:
+        landscape.events(["SG"], "2026-06-01", "2026-06-30")
+    assert str(refused.value) == (
+        "parameters 'jurisdictions', 'start', 'end': no policy event of SG from 2026-06-01 to 2026-06-30 "
+        "(their events run from 2023-12-04 to 2023-12-04); widen the dates or add jurisdictions"
+    )

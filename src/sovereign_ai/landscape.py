@@ -24,11 +24,15 @@ def events(jurisdictions=JURISDICTIONS, start: str = "2018-01-01", end: str = "2
     """Policy events in the jurisdictions and date range, grouped by jurisdiction (in the order
     given), then by date, each with its number in that order."""
     start_day, end_day = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    rows = [
-        r
-        for r in data.validate_table("policy_events")
-        if r["jurisdiction"] in jurisdictions and start_day <= plotted_date(r["date"]) <= end_day
-    ]
+    theirs = [r for r in data.validate_table("policy_events") if r["jurisdiction"] in jurisdictions]
+    rows = [r for r in theirs if start_day <= plotted_date(r["date"]) <= end_day]
+    if not rows:  # an empty chart with an empty source line would say nothing
+        dates = sorted(plotted_date(r["date"]) for r in theirs)
+        known = f"their events run from {dates[0]} to {dates[-1]}" if dates else "they have no events"
+        raise ValueError(
+            f"parameters 'jurisdictions', 'start', 'end': no policy event of {', '.join(jurisdictions)} "
+            f"from {start} to {end} ({known}); widen the dates or add jurisdictions"
+        )
     rows.sort(key=lambda r: (list(jurisdictions).index(r["jurisdiction"]), plotted_date(r["date"]), r["event_id"]))
     for number, row in enumerate(rows, start=1):
         row["number"] = number
