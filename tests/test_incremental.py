@@ -265,7 +265,7 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     sweep_file = repo_copy / "as_of.yaml"
     sweep_file.write_text(
         "notebook: notebooks/cloud_dependence.ipynb\noutput_dir: sweeps/as_of\n"
-        "fixed: {lang: en, formats: [png], dpi: 72}\n"
+        "fixed: {lang: en, formats: [png], dpi: 150}\n"
         "grid:\n  as_of: [2022-01-01, 2024-01-01]\n",
         encoding="utf-8",
     )

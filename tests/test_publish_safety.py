@@ -282,7 +282,7 @@ def test_a_sweep_interrupted_once_its_files_are_published_still_writes_its_index
     sweep_file = repo_copy / "one.yaml"
     sweep_file.write_text(
         "notebook: notebooks/four_reasons.ipynb\noutput_dir: sweeps/one\n"
-        "fixed: {formats: [png], dpi: 72}\ngrid:\n  lang: [en]\n",
+        "fixed: {formats: [png], dpi: 150}\ngrid:\n  lang: [en]\n",
         encoding="utf-8",
     )
     process = run_build("sweep", str(sweep_file), env={publish.FAULT_VARIABLE: "interrupt-at:published"}, popen=True)
