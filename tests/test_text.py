@@ -102,3 +102,10 @@ def test_source_dates_in_japanese_lines_carry_no_english_qualifier():
         assert not re.search(r"[A-Za-z]", japanese.replace("arXiv", "").replace("URL", "")), (value, japanese)
         assert text.source_date(value, "en") == value, "English lines keep the date as the facts give it"
     assert text.source_date("2024-11 (approx.)", "ja") == "2024-11頃"
+
+
+def test_a_figure_taller_than_a_journal_page_is_said_to_be():
+    from sovereign_ai.text import size_note
+
+    assert size_note(183, 218.4) == "(183 × 218 mm)"
+    assert size_note(85, 315) == "(85 × 315 mm; taller than a journal page, about 240 mm)"

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, manifest, paths, publish, reads, safe_io
+from sovereign_ai import data, manifest, paths, publish, reads, safe_io, text
 from sovereign_ai.kernels import WarmRunner
 from sovereign_ai.parameters import ParameterError, check_given, check_value, declared_parameters
 from sovereign_ai.workers import WorkerLost, run_each
@@ -630,7 +630,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
     if list_files and output_dir.resolve() != paths.figures_dir().resolve():  # a variant: each file and its size
         for path in sorted(outcome.written):
             size = file_size_mm(path)
-            print(f"  {path}" + (f"  ({size[0]:.0f} × {size[1]:.0f} mm)" if size else ""), file=out)
+            print(f"  {path}" + ("  " + text.size_note(*size) if size else ""), file=out)
     print(
         f"{len(outcome.written)} files written to {shown} ({len(outcome.changed)} changed), "
         f"{len(outcome.skipped)} runs up to date, in {time.perf_counter() - started:.1f} s",

@@ -15,7 +15,7 @@ import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers the bundled IPAexGothic font)
 from matplotlib.figure import Figure
 
-from sovereign_ai import paths, reads, safe_io
+from sovereign_ai import paths, reads, safe_io, text
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -185,10 +185,8 @@ def size_mm(fig: Figure) -> tuple[float, float]:
 
 def report_saved(written: list[Path], fig: Figure) -> None:
     """Print each file written with its size in mm, so an author sees the height at a journal's width."""
-    width, height = size_mm(fig)
     for path in written:
-        size = "" if path.name.endswith(".caption.txt") else f" ({width:.0f} × {height:.0f} mm)"
-        print(f"wrote {path}{size}")
+        print(f"wrote {path}{'' if path.name.endswith('.caption.txt') else ' ' + text.size_note(*size_mm(fig))}")
 
 
 def png_bytes(fig: Figure, dpi: int) -> bytes:

@@ -411,6 +411,16 @@ def _split_overlong(text: str, width_pt: float, size_pt: float) -> tuple[str, st
     return text[:cut], text[cut:]
 
 
+# A journal page's printed height, near enough for most journals: a taller figure will not fit one.
+PAGE_HEIGHT_MM = 240
+
+
+def size_note(width_mm: float, height_mm: float) -> str:
+    """(W × H mm), with a warning when the figure is taller than a journal page."""
+    taller = f"; taller than a journal page, about {PAGE_HEIGHT_MM} mm" if height_mm > PAGE_HEIGHT_MM else ""
+    return f"({width_mm:.0f} × {height_mm:.0f} mm{taller})"
+
+
 def qualified(value: str, qualifier, lang: str) -> str:
     """A number with its qualifier as the source words it: "about 6.8" / 約6.8, "up to 72.5" / 最大72.5."""
     qualifier = qualifier if isinstance(qualifier, str) else ""
