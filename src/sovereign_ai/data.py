@@ -507,6 +507,7 @@ _RULE_CHECKS = {
     "in_use_hosts_systems": _in_use_hosts_systems,
 }
 assert _RULE_CHECKS.keys() == descriptor_check.RULES.keys()
+assert tuple(_WRITTEN_TO) == descriptor_check.PRECISIONS
 
 
 def _rule_problems(name: str, rows: list[dict]) -> list[Problem]:

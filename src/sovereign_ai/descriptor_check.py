@@ -35,10 +35,7 @@ NAME = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
 # The precisions a date can be written to (sovereign_ai.data), and "unknown", which fixes no form.
 PRECISIONS = ("day", "month", "year")
 
-# Each rule the loader checks (sovereign_ai.data), with the keys it reads and what each names:
-# "field" a field of the table, "number field" one holding numbers, "fields" a list of fields,
-# "table" a table, "number field elsewhere" {"table": ..., "column": ...}, "precision field"
-# a text field whose enum lists precisions.
+# Each rule the loader checks (sovereign_ai.data), with the keys it reads and what each names (KINDS).
 RULES = {
     "not_greater": {"column": "field", "than": "field"},
     "sum_not_greater": {"column": "number field", "by": "fields", "than": "number field elsewhere"},
