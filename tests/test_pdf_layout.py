@@ -1,8 +1,10 @@
-"""Every chart's PDF, read as a reader sees it, at every journal width and in both languages:
+"""Every chart's PDF, read as a reader sees it, in both languages at the widths of WIDTHS_MM (the
+ends of the allowed range and of each layout, and the journal widths between):
 no word leaves the page, no two words overlap or run together, no word crosses from one
 panel into another (sovereign_ai.layout_check). `python -m sovereign_ai.layout_check FILE.pdf`
-prints the offending words of one file. And every chart's PNG, drawn with a blank margin round
-the page: nothing, text or mark, reaches the page's outermost pixels or lies beyond them.
+prints the offending words of one file. And every chart's PNG, drawn at the lowest dpi allowed
+with a blank margin round the page: nothing, text or mark, reaches the page's outermost pixels
+or lies beyond them.
 
 The charts are drawn once per width in this test process and shared by both checks; at the
 width figures/ holds, the files of figures/ are checked themselves (see _saved)."""
