@@ -35,6 +35,10 @@ CATALOGUE = [
     ("policy_events", 1, "date", "2025-02", "is not written to the day that date_precision states; expected", False),
     ("sovereign_models", 1, "first_release", "2023", "is not written to the day that release_precision", False),
     ("market_subjects", 1, "is_domestic", "tRuE", "is not of type boolean; expected true or false", True),
+    ("digital_deficit", 1, "value_trillion_jpy", "1e309", "is not of type number", False),  # infinity
+    ("gov_cloud_systems", 1, "systems_total", "1" + "0" * 25, "is not of type integer", False),  # beyond 64 bits
+    ("four_reasons_panels", 1, "title_en", "Sovereign\uffffAI", "holds the control character U+FFFF", False),
+    ("four_reasons_panels", 1, "title_en", "Sovereign\u0085AI", "holds the control character U+0085", False),
     ("market_subjects", 1, "is_domestic", "1", "is not of type boolean; expected true or false", False),
     ("four_reasons_panels", 1, "title_en", "Sovereign\x00AI", "holds the control character U+0000", False),
     ("sources", 1, "title", "A title\x1b[31m", "holds the control character U+001B", False),
@@ -319,7 +323,7 @@ def _schema_of(package: dict, table: str) -> dict:
         ),
         (
             lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[1].update(status_table="sources"),
-            "rule 2 (in_use_hosts_systems), 'status_table': sources has no as_of, provider_id, is_in_use",
+            "rule 2 (in_use_hosts_systems), 'status_table': sources lacks as_of, provider_id, is_in_use as the check",
         ),
         (
             lambda p: _rules_of(p, "policy_events")[0].update(precision="event_en"),
@@ -358,3 +362,87 @@ def test_a_rule_or_key_naming_nothing_is_refused_where_it_is_declared(repo_copy,
     result = run_cli("validate", root=repo_copy)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert said in result.stderr
+
+
+# Found by a second red-team pass: each gave a traceback, or was read silently with a check lost.
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda t: t.replace('"minRows": 1', '"minRows": 1, "minRows": 1', 1), "the key 'minRows' is given twice"),
+        (lambda t: t.replace('"minimum": 0', '"minimum": NaN', 1), "NaN is not a number JSON allows"),
+        (lambda t: t.replace('"minRows": 1', '"minRows": 1' + "0" * 5000, 1), "not a data package the loader can read"),
+        (lambda t: t.replace('"title"', '"title": ' + "[" * 100000 + "]" * 100000 + ', "x"', 1), "RecursionError"),
+        (lambda t: t.replace('"path": "jurisdictions.csv"', '"path": "juris\\u0000dictions.csv"'), "is not a CSV file"),
+        (lambda t: t.replace('"path": "jurisdictions.csv"', '"path": "sources.csv"'), "two tables have the path"),
+        (lambda t: t.replace('"encoding": "utf-8"', '"encoding": 5', 1), "encoding 5: the loader reads UTF-8"),
+    ],
+)
+def test_a_descriptor_json_the_loader_would_misread_is_refused(repo_copy, edit, said):
+    path = repo_copy / "data" / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edited != text, "the edit applies to the shipped descriptor"
+    path.write_text(edited, encoding="utf-8")
+    result = run_cli("validate", root=repo_copy)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert said in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (
+            lambda p: _schema_of(p, "jurisdictions")["fields"][0].update(constraints={"pattern": "(?u)^[A-Z]{2}$"}),
+            "pattern '(?u)^[A-Z]{2}$' is not a regular expression",
+        ),
+        (
+            lambda p: _rules_of(p, "gov_cloud_systems_by_provider")[0].update(by=["as_of", "as_of"]),
+            "rule 1 (sum_not_greater), 'by': 'as_of' is listed twice",
+        ),
+        (
+            lambda p: next(f for f in _schema_of(p, "gov_cloud_status")["fields"] if f["name"] == "as_of").update(
+                type="string"
+            ),
+            "'status_table': gov_cloud_status lacks as_of as the check reads",
+        ),
+    ],
+)
+def test_a_descriptor_whose_checks_would_fail_or_check_nothing_is_refused(repo_copy, edit, said):
+    import json
+
+    path = repo_copy / "data" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    edit(package)
+    path.write_text(json.dumps(package), encoding="utf-8")
+    result = run_cli("validate", root=repo_copy)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert said in result.stderr
+
+
+def test_a_descriptor_saved_with_a_byte_order_mark_is_read(repo_copy):
+    path = repo_copy / "data" / "datapackage.json"
+    path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    data.validate_all()
+
+
+def test_an_empty_cell_of_a_key_is_refused(repo_copy):
+    import json
+
+    path = repo_copy / "data" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    band = next(f for f in _schema_of(package, "concentration_bands")["fields"] if f["name"] == "band")
+    band["constraints"].pop("required", None)  # the key says it is required, whatever the field says
+    path.write_text(json.dumps(package), encoding="utf-8")
+    edit_csv_row(repo_copy, "concentration_bands", 1, "band", "")
+    with pytest.raises(data.DataError, match=r"row 1 \(line 2\), column 'band': is empty; expected a value \(it is"):
+        data.validate_all()
+
+
+def test_a_table_linked_from_outside_data_is_refused(repo_copy, tmp_path):
+    outside = tmp_path / "jurisdictions.csv"
+    table = repo_copy / "data" / "jurisdictions.csv"
+    outside.write_bytes(table.read_bytes())
+    table.unlink()
+    table.symlink_to(outside)
+    with pytest.raises(data.DataError, match=r"data/jurisdictions.csv: a link to .*, outside data/"):
+        data.validate_all()

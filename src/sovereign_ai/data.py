@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -143,15 +144,35 @@ def _record_row_read(name: str, key: str) -> None:
 def _read_descriptor(path: Path, mtime_ns: int) -> dict:
     shown = paths.relative(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            body = json.load(f)
+        with open(path, encoding="utf-8-sig") as f:  # a byte-order mark, as some editors save, is read as written
+            body = json.load(f, object_pairs_hook=_no_repeated_keys, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise DataError(f"{shown}: not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise DataError(f"{shown}, line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}") from None
+    except _RepeatedKey as repeated:  # json would keep the last silently: a rule written twice drops the first
+        raise DataError(f"{shown}: the key {repeated.args[0]!r} is given twice in one object; expected once") from None
+    except (ValueError, RecursionError) as error:  # NaN, a 5,000-digit number, nesting thousands deep
+        raise DataError(f"{shown}: not a data package the loader can read ({type(error).__name__}: {error})") from None
     for where, what in descriptor_check.problems(body):
         raise DataError(f"{shown}, {where}: {what}" if where else f"{shown}: {what}")
     return body
+
+
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _no_repeated_keys(pairs: list) -> dict:
+    keys = [key for key, _ in pairs]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            raise _RepeatedKey(key)
+    return dict(pairs)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def table_names() -> list[str]:
@@ -191,7 +212,8 @@ _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # Characters no cell may hold: control characters other than tab and line breaks (a NUL byte,
 # an escape) are invisible in an editor and make the SVG files invalid XML.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters XML does not allow (U+FFFF), C1 controls and a byte-order mark inside text are refused too.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _convert(value: str, field_type: str):
@@ -199,12 +221,12 @@ def _convert(value: str, field_type: str):
     if field_type == "string":
         return value
     if field_type == "integer":
-        if not _INTEGER.fullmatch(value):
-            raise ValueError(value)
+        if not _INTEGER.fullmatch(value) or len(value) > 20 or not -(2**63) <= int(value) < 2**63:
+            raise ValueError(value)  # beyond 64 bits: pandas' integer columns cannot hold it
         return int(value)
     if field_type == "number":
-        if not _NUMBER.fullmatch(value):
-            raise ValueError(value)
+        if not _NUMBER.fullmatch(value) or not math.isfinite(float(value)):
+            raise ValueError(value)  # 1e309 reads as infinity
         return float(value)
     if field_type == "date":
         if not _DATE.fullmatch(value):
@@ -244,6 +266,10 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
     path = table_path(name)
     shown = paths.relative(path)
     _record_read(shown)
+    if path.is_symlink() and not path.resolve().is_relative_to(paths.data_dir().resolve()):
+        raise DataError(
+            f"data/{res['path']}: a link to {path.resolve()}, outside data/; expected the table {name!r} in data/"
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -342,7 +368,7 @@ def _rows_of(reader, shown: str):
         except csv.Error as error:
             raise DataError(
                 f'{shown}, line {start}: cannot be read as CSV ({error}); look for a quote (") opened '
-                "and never closed, which makes the rest of the file one cell"
+                "and never closed, which makes the rest of the file one cell, or a cell that long"
             ) from None
         row_number += 1
         yield row_number, cells, start
@@ -358,20 +384,22 @@ def _quote_hint(cell) -> str:
 def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
     problems = []
     schema = res["schema"]
-    keys = [schema["primaryKey"]] if "primaryKey" in schema else []
+    primary = schema.get("primaryKey")
+    primary = [primary] if isinstance(primary, str) else primary
+    keys = [primary] if primary else []
     keys += [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
     for key in keys:
-        key = [key] if isinstance(key, str) else key
         seen: dict[tuple, int] = {}
         for r in rows:
             value = tuple(r[k] for k in key)
-            if value in seen:
+            written = ", ".join(v.isoformat() if isinstance(v, dt.date) else repr(v) for v in value)
+            if key == primary and None in value:  # Table Schema: a key's fields are required
+                empty = key[value.index(None)]
+                problems.append(Problem.in_row(shown, r, empty, "is empty; expected a value (it is part of the key)"))
+            elif value in seen:
                 problems.append(
                     Problem.in_row(
-                        shown,
-                        r,
-                        ", ".join(key),
-                        f"{value if len(value) > 1 else value[0]!r} repeats row {seen[value]}; expected a unique key",
+                        shown, r, ", ".join(key), f"{written} repeats row {seen[value]}; expected a unique key"
                     )
                 )
             else:

@@ -50,11 +50,11 @@ KINDS = {
     "number field elsewhere": "a field of numbers of another table, as {'table': ..., 'column': ...}",
     "precision field": "a field of precisions (day, month, year)",
 }
-# The columns in_use_hosts_systems reads, in its own table and in the tables it names.
+# The columns in_use_hosts_systems reads, with their types, in its own table and in the tables it names.
 IN_USE_COLUMNS = {
-    None: ("as_of", "definition", "provider_id", "systems"),
-    "status_table": ("as_of", "provider_id", "is_in_use"),
-    "totals_table": ("as_of", "definition", "systems_total"),
+    None: {"as_of": "date", "definition": "string", "provider_id": "string", "systems": "integer"},
+    "status_table": {"as_of": "date", "provider_id": "string", "is_in_use": "boolean"},
+    "totals_table": {"as_of": "date", "definition": "string", "systems_total": "integer"},
 }
 
 
@@ -77,6 +77,9 @@ def problems(body) -> Iterator[tuple[str, str]]:
     names = [r["name"] for r in resources]
     if repeated := _first_repeated(names):
         yield "", f"the table {repeated!r} is described twice; expected once"
+        return
+    if repeated := _first_repeated([r["path"] for r in resources]):
+        yield "", f"two tables have the path {repeated!r}; expected a file of its own for each"
         return
     tables = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in resources}
     for resource in resources:
@@ -122,6 +125,7 @@ def _inside_data(path: str) -> bool:
     return (
         path.endswith(".csv")
         and "\\" not in path
+        and "\x00" not in path
         and not posix.is_absolute()
         and ".." not in posix.parts
         and not re.match(r"[A-Za-z]:", path)
@@ -133,7 +137,7 @@ def _table_problems(resource: dict, tables: dict[str, dict[str, dict]]) -> Itera
     own = tables[resource["name"]]
     schema = resource["schema"]
     yield from _unknown_keys(resource, RESOURCE_KEYS, "")
-    if resource.get("encoding", "utf-8").lower() != "utf-8":
+    if str(resource.get("encoding", "utf-8")).lower() != "utf-8":
         yield "", f"encoding {resource['encoding']!r}: the loader reads UTF-8; expected 'utf-8'"
     yield from _unknown_keys(schema, SCHEMA_KEYS, ", schema")
     for field in schema["fields"]:
@@ -180,8 +184,8 @@ def _field_problems(field: dict) -> Iterator[str]:
             yield f"enum {value!r} is not a non-empty list of {field['type']} values"
         elif key == "pattern":
             try:
-                re.compile(value)
-            except re.error as error:
+                re.compile(value, re.ASCII)  # as the loader matches it
+            except (re.error, ValueError) as error:
                 yield f"pattern {value!r} is not a regular expression ({error})"
     low, high = constraints.get("minimum"), constraints.get("maximum")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
@@ -267,7 +271,9 @@ def _rule_value_problem(value, kind: str, own: dict[str, dict], tables: dict) ->
     if kind == "table":
         return None if isinstance(value, str) and value in tables else _not_a_table(value, tables)
     if kind == "fields":
-        return _names_problem(value, own, many=True)
+        problem = _names_problem(value, own, many=True)
+        repeated = None if problem else _first_repeated(value)
+        return problem or (f"{repeated!r} is listed twice" if repeated else None)
     if kind == "number field elsewhere":
         if not isinstance(value, dict) or set(value) != {"table", "column"}:
             return f"{value!r} is not {{'table': ..., 'column': ...}}"
@@ -321,10 +327,11 @@ def _rule_sense(rule: dict, own: dict[str, dict], tables: dict) -> Iterator[tupl
     elif check == "in_use_hosts_systems":
         for key, columns in IN_USE_COLUMNS.items():
             fields = own if key is None else tables[rule[key]]
-            missing = [c for c in columns if c not in fields]
-            if missing:
+            wrong = [c for c, kind in columns.items() if c not in fields or fields[c]["type"] != kind]
+            if wrong:
+                needs = ", ".join(f"{c} ({kind})" for c, kind in columns.items())
+                table = "the table" if key is None else rule[key]
                 yield (
                     "" if key is None else f", {key!r}",
-                    f"{'the table' if key is None else rule[key]} has no {', '.join(missing)}; the check reads "
-                    + ", ".join(columns),
+                    f"{table} lacks {', '.join(wrong)} as the check reads: {needs}",
                 )
