@@ -278,3 +278,21 @@ def test_an_override_applies_only_to_notebooks_that_declare_it():
     assert all("as_of" not in r.parameters for r in runs if r.figure not in declaring)
     with pytest.raises(BuildError, match="parameter 'as_off' is unknown"):
         plan(load_registry(), {"as_off": "2022-01-01"})
+
+
+def test_a_png_past_pillows_size_guard_is_listed_with_its_size_quietly(tmp_path):
+    """At 1200 dpi and 250 mm a chart passes Pillow's guard against decompression bombs: the build
+    reads its size for the listing without a warning (or, larger, an error) reaching the user."""
+    import warnings
+
+    from PIL import Image
+
+    from sovereign_ai.build import file_size_mm
+
+    guard = Image.MAX_IMAGE_PIXELS
+    Image.new("1", (12000, 16000)).save(tmp_path / "big.png", dpi=(1200, 1200))  # 192 million pixels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        width, height = file_size_mm(tmp_path / "big.png")
+    assert round(width) == 254 and round(height) == 339
+    assert Image.MAX_IMAGE_PIXELS == guard, "Pillow's guard is left as it was"

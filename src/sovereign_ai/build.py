@@ -659,11 +659,20 @@ def file_size_mm(path: Path) -> tuple[float, float] | None:
         width, height = re.search(r'width="([\d.]+)pt"', head), re.search(r'height="([\d.]+)pt"', head)
         return (float(width[1]) * mm_per_pt, float(height[1]) * mm_per_pt) if width and height else None
     if path.suffix == ".png":
+        import warnings
+
         from PIL import Image
 
-        with Image.open(path) as image:
-            dpi = image.info.get("dpi", (72, 72))
-            return image.width / dpi[0] * 25.4, image.height / dpi[1] * 25.4
+        # Our own file, read for its header: at 1200 dpi and 250 mm it passes Pillow's guard against
+        # decompression bombs, which would warn, or refuse it.
+        previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            with warnings.catch_warnings(), Image.open(path) as image:
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                dpi = image.info.get("dpi", (72, 72))
+                return image.width / dpi[0] * 25.4, image.height / dpi[1] * 25.4
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
     return None
 
 
