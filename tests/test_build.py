@@ -295,4 +295,4 @@ def test_a_png_past_pillows_size_guard_is_listed_with_its_size_quietly(tmp_path)
         warnings.simplefilter("error")
         width, height = file_size_mm(tmp_path / "big.png")
     assert round(width) == 254 and round(height) == 339
-    assert Image.MAX_IMAGE_PIXELS == guard, "Pillow's guard is left as it was"
+    assert guard == Image.MAX_IMAGE_PIXELS, "Pillow's guard is left as it was"
