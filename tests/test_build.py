@@ -64,6 +64,10 @@ def test_unknown_figure_is_named():
             "parameter 'shift_to_domestic': [0.5, 1.5] is not allowed; "
             "expected a non-empty list of fractions, each from 0 to 1",
         ),
+        (
+            ["--only", "policy_timeline", "-p", "jurisdictions", '["SG"]', "-p", "start", "2026-06-01"],
+            "parameters 'jurisdictions', 'start', 'end': no policy event of SG from 2026-06-01 to 2026-12-31",
+        ),
     ],
 )
 def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expected):

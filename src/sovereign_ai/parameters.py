@@ -278,7 +278,8 @@ def check_given(notebook: Path, given: dict) -> dict:
             )
         checked[name] = check_value(name, value, declared[name].type_name)
     defaults = {name: d.default for name, d in declared.items()}
-    _check_together({n: check_value(n, v) for n, v in (defaults | checked).items() if n in ("start", "end")})
+    together = ("start", "end", "jurisdictions")
+    _check_together({n: check_value(n, v) for n, v in (defaults | checked).items() if n in together})
     return checked
 
 
@@ -324,3 +325,12 @@ def _check_together(checked: dict) -> None:
         raise ParameterError(
             f"parameter 'end': {checked['end']!r} is not after start {checked['start']!r}; expected a later date"
         )
+    if {"jurisdictions", "start", "end"} <= checked.keys():  # a range with no event would draw an empty chart
+        from sovereign_ai import data, landscape
+
+        try:
+            landscape.events(checked["jurisdictions"], checked["start"], checked["end"])
+        except data.DataError:
+            pass  # a bad table is named by the data check, before any kernel starts
+        except ValueError as error:
+            raise ParameterError(str(error)) from None
