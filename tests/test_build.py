@@ -68,6 +68,10 @@ def test_unknown_figure_is_named():
             ["--only", "policy_timeline", "-p", "jurisdictions", '["SG"]', "-p", "start", "2026-06-01"],
             "parameters 'jurisdictions', 'start', 'end': no policy event of SG from 2026-06-01 to 2026-12-31",
         ),
+        (
+            ["--only", "four_reasons", "-p", "columns", "4", "-p", "width_mm", "89"],
+            "parameter 'columns': 4 columns at 89 mm make cards 19 mm wide, too narrow for",
+        ),
     ],
 )
 def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expected):

@@ -186,15 +186,13 @@ def resolve_columns(columns: int, width_mm: float) -> int:
     return columns
 
 
-def draw_card_figure(
-    title: str, cards: list[Card], source_line: str, *, lang: str, width_mm: float, palette: Palette, columns: int = 0
-) -> Figure:
-    """A figure of width_mm: title (if any), the cards in a grid, and the source line."""
+def card_grid(cards: list[Card], lang: str, width_mm: float, columns: int = 0):
+    """(columns, card width, rows of cards, row heights) of the grid at this width; ValueError when
+    columns the user chose would split a word or phrase (chosen by width, 0, they never do)."""
     asked, columns = columns, resolve_columns(columns, width_mm)
-    inner = width_mm - 2 * MARGIN_MM
-    card_width = (inner - GAP_MM * (columns - 1)) / columns
+    card_width = (width_mm - 2 * MARGIN_MM - GAP_MM * (columns - 1)) / columns
     rows = [cards[i : i + columns] for i in range(0, len(cards), columns)]
-    try:  # columns the user chose must leave each word or phrase whole; chosen by width, they do
+    try:
         with text.phrases_kept_whole() if asked else nullcontext():
             row_heights = [max(c.height(card_width, lang) for c in row) for row in rows]
     except text.PhraseTooWide as too_wide:
@@ -203,6 +201,15 @@ def draw_card_figure(
             f"narrow for {too_wide.phrase!r} on one line; choose fewer columns (0 picks them by width) or a "
             "larger width_mm"
         ) from None
+    return columns, card_width, rows, row_heights
+
+
+def draw_card_figure(
+    title: str, cards: list[Card], source_line: str, *, lang: str, width_mm: float, palette: Palette, columns: int = 0
+) -> Figure:
+    """A figure of width_mm: title (if any), the cards in a grid, and the source line."""
+    columns, card_width, rows, row_heights = card_grid(cards, lang, width_mm, columns)
+    inner = width_mm - 2 * MARGIN_MM
     title_block = Paragraph(title, style.FONT_SIZES.title) if title else None
     source_block = Paragraph(source_line, style.FONT_SIZES.source, role="muted_text") if source_line else None
 

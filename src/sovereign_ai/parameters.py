@@ -279,7 +279,17 @@ def check_given(notebook: Path, given: dict) -> dict:
         checked[name] = check_value(name, value, declared[name].type_name)
     defaults = {name: d.default for name, d in declared.items()}
     together = ("start", "end", "jurisdictions")
-    _check_together({n: check_value(n, v) for n, v in (defaults | checked).items() if n in together})
+    values = defaults | checked
+    _check_together({n: check_value(n, v) for n, v in values.items() if n in together})
+    if values.get("columns"):  # cards too narrow for a word: said now, not from inside a kernel
+        from sovereign_ai import report_figures
+
+        if Path(notebook).stem in report_figures.REPORT_FIGURES:
+            problem = report_figures.columns_problem(
+                Path(notebook).stem, values["lang"], float(values["width_mm"]), values["columns"]
+            )
+            if problem:
+                raise ParameterError(problem)
     return checked
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from matplotlib.figure import Figure
 
 from sovereign_ai import data, style, text
-from sovereign_ai.diagrams import Boxed, Card, FlowArrow, Paragraph, draw_card_figure
+from sovereign_ai.diagrams import Boxed, Card, FlowArrow, Paragraph, card_grid, draw_card_figure
 from sovereign_ai.palettes import get_palette
 
 REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
@@ -120,6 +120,16 @@ def basic_plan_cards(lang: str) -> list[Card]:
 
 
 _CARDS = {"four_reasons": four_reasons_cards, "basic_plan_policies": basic_plan_cards}
+
+
+def columns_problem(figure_id: str, lang: str, width_mm: float, columns: int) -> str | None:
+    """Why the figure's cards cannot take these columns at this width (a word would not fit), or None:
+    asked before any kernel starts, from the same layout the drawing uses."""
+    try:
+        card_grid(_CARDS[figure_id](lang), lang, width_mm, columns)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def draw_report_figure(
