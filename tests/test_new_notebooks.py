@@ -101,3 +101,9 @@ def test_sources_come_from_the_data_not_the_code(notebook):
     import re
 
     assert not re.search(r"\bT\d+-\d+", code), "a source id is written in the notebook's code"
+
+
+def test_the_slippage_chart_before_the_first_survey_says_there_is_none():
+    fig = drawn("local_government", "en", as_of="2020-01-01")["slippage"]
+    said = [t.get_text() for t in fig.axes[0].texts]
+    assert "no survey is dated on or before 2020-01-01 (the first: 2023-10)" in said

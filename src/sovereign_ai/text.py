@@ -52,6 +52,10 @@ LABELS = {
         "ja": "{date}以前のシステム数の集計はありません",
         "en": "no count of systems is dated on or before {date}",
     },
+    "no_survey": {
+        "ja": "{date}以前の調査はありません (最初の調査: {first})",
+        "en": "no survey is dated on or before {date} (the first: {first})",
+    },
     "systems_axis": {"ja": "本番システム数", "en": "production systems"},
     "unsplit": {"ja": "Google Cloud・Azure・OCI (内訳非公表)", "en": "Google Cloud, Azure, OCI (split not published)"},
     "hhi_axis": {"ja": "ハーフィンダール・ハーシュマン指数 (HHI)", "en": "Herfindahl-Hirschman index (HHI)"},
