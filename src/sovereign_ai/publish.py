@@ -382,12 +382,7 @@ def folder_beside(target: Path):
     copy (the gallery, the students' copy) that the block writes and then renames into target's
     place, all or nothing; removed if the block fails. Copies killed runs left beside target go first."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in target.parent.glob(f".{target.name}.partial-*"):
-        try:
-            if time.time() - leftover.stat().st_mtime > KILLED_COPY_SECONDS:
-                shutil.rmtree(leftover)
-        except OSError:
-            continue
+    safe_io.remove_left_behind(target.parent, f".{target.name}.partial-*", KILLED_COPY_SECONDS)
     partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
     try:

@@ -97,7 +97,8 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
     problem = publish.refuse_folder(paths.notebooks_dir())  # read-only: said now, not after the kernels
     if problem:
         raise BuildError(f"{problem}\nNothing was run.")
-    _remove_killed_writes(paths.notebooks_dir())
+    # temporary files a refresh killed outright (kill -9) left beside the notebooks
+    safe_io.remove_left_behind(paths.notebooks_dir(), f".*{safe_io.PARTIAL_SUFFIX}", KILLED_WRITE_SECONDS)
     as_read = {nb: nb.read_bytes() for nb in notebooks}  # to tell an edit saved while the notebook runs
     count = max(1, min(jobs or os.cpu_count() or 1, len(notebooks)))
     plural = "s" if len(notebooks) > 1 else ""
@@ -144,16 +145,6 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
 
 
 KILLED_WRITE_SECONDS = 60  # a notebook's temporary file lives under a second; older, its writer was killed
-
-
-def _remove_killed_writes(folder: Path) -> None:
-    """Remove the temporary files that a refresh killed outright (kill -9) left beside the notebooks."""
-    for leftover in folder.glob(f".*{safe_io.PARTIAL_SUFFIX}"):
-        try:
-            if time.time() - leftover.stat().st_mtime > KILLED_WRITE_SECONDS:
-                leftover.unlink()
-        except OSError:
-            continue
 
 
 def _said(written: list[Path], notebooks: list[Path]) -> str:

@@ -82,3 +82,17 @@ def write_file(target: Path, write) -> Path:
 
 def write_bytes(target: Path, content: bytes) -> Path:
     return write_file(target, lambda f: f.write(content))
+
+
+def remove_left_behind(folder: Path, pattern: str, older_than_seconds: float) -> None:
+    """Remove what killed runs left in folder: the files and folders matching pattern that are
+    older than a live run's could be (a run that is killed outright cannot clean up after itself)."""
+    import shutil
+    import time
+
+    for leftover in folder.glob(pattern):
+        try:
+            if time.time() - leftover.stat().st_mtime > older_than_seconds:
+                shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
+        except OSError:
+            continue

@@ -11,12 +11,11 @@ import html
 import os
 import re
 import shutil
-import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from sovereign_ai import manifest, paths, publish
+from sovereign_ai import manifest, paths, publish, safe_io
 from sovereign_ai.build import BuildError, Interrupted, load_registry
 
 # Written into every gallery: the gallery replaces its folder as a whole, so a folder that is not
@@ -128,21 +127,12 @@ def build_site(site_dir: Path | None = None) -> Path:
         raise BuildError(f"{half_published}: run `make figures` first, which completes it.\nNothing was written.")
     target = Path(site).resolve()
     with publish.folder_beside(target) as partial:
-        _remove_replaced_galleries(target)
+        # earlier galleries (.site.old-*) a run killed as it replaced them left beside it
+        safe_io.remove_left_behind(target.parent, f".{target.name}.old-*", publish.KILLED_COPY_SECONDS)
         _write_gallery(partial)
         (partial / GALLERY_MARK).write_text("Written by `python -m sovereign_ai site`.\n", encoding="utf-8")
         _replace(target, partial)
     return target / "index.html"
-
-
-def _remove_replaced_galleries(target: Path) -> None:
-    """Remove the earlier galleries (.site.old-*) that a run killed as it replaced them left beside it."""
-    for leftover in target.parent.glob(f".{target.name}.old-*"):
-        try:
-            if time.time() - leftover.stat().st_mtime > publish.KILLED_COPY_SECONDS:
-                shutil.rmtree(leftover)
-        except OSError:
-            continue
 
 
 def _replace(target: Path, new: Path) -> None:
