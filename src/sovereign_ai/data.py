@@ -164,10 +164,9 @@ class _RepeatedKey(ValueError):
 
 
 def _no_repeated_keys(pairs: list) -> dict:
-    keys = [key for key, _ in pairs]
-    for i, key in enumerate(keys):
-        if key in keys[:i]:
-            raise _RepeatedKey(key)
+    repeated = descriptor_check.first_repeated([key for key, _ in pairs])
+    if repeated is not None:
+        raise _RepeatedKey(repeated)
     return dict(pairs)
 
 
@@ -210,9 +209,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # columns hold them: their patterns check the shape, this that the month and day exist.
 _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-# Characters no cell may hold: control characters other than tab and line breaks (a NUL byte,
-# an escape) are invisible in an editor and make the SVG files invalid XML.
-# Characters XML does not allow (U+FFFF), C1 controls and a byte-order mark inside text are refused too.
+# Characters no cell may hold: control characters other than tab and line breaks (a NUL byte, an
+# escape, C1), a byte-order mark inside text and non-characters (U+FFFF) are invisible in an editor,
+# and XML does not allow most of them, so they would make the SVG files invalid.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
@@ -536,6 +535,7 @@ _RULE_CHECKS = {
 }
 assert _RULE_CHECKS.keys() == descriptor_check.RULES.keys()
 assert tuple(_WRITTEN_TO) == descriptor_check.PRECISIONS
+assert tuple(_TYPE_HINTS) == descriptor_check.TYPES
 
 
 def _rule_problems(name: str, rows: list[dict]) -> list[Problem]:

@@ -20,14 +20,15 @@ RESOURCE_KEYS = {"name", "path", "title", "description", "profile", "format", "m
 RESOURCE_KEYS |= {"schema", "x-sovereign-ai"}
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys"}
 FIELD_KEYS = {"name", "type", "title", "description", "constraints"}
-# Each constraint the loader checks: the JSON types its value may have, and the field types it applies to.
+# Each constraint the loader checks: the JSON types its value may have, in words, and the field
+# types it applies to.
 CONSTRAINTS = {
-    "required": ((bool,), TYPES),
-    "unique": ((bool,), TYPES),
-    "enum": ((list,), ("string", "integer", "number")),
-    "minimum": ((int, float), NUMBERS),
-    "maximum": ((int, float), NUMBERS),
-    "pattern": ((str,), ("string",)),
+    "required": ((bool,), "true or false", TYPES),
+    "unique": ((bool,), "true or false", TYPES),
+    "enum": ((list,), "a list", ("string", "integer", "number")),
+    "minimum": ((int, float), "a number", NUMBERS),
+    "maximum": ((int, float), "a number", NUMBERS),
+    "pattern": ((str,), "a regular expression", ("string",)),
 }
 EXTENSION_KEYS = {"minRows", "rules"}
 # How the notebooks name tables and fields (data.load_table("gov_cloud_systems")).
@@ -75,10 +76,10 @@ def problems(body) -> Iterator[tuple[str, str]]:
             yield where + problem[0], problem[1]
             return
     names = [r["name"] for r in resources]
-    if repeated := _first_repeated(names):
+    if repeated := first_repeated(names):
         yield "", f"the table {repeated!r} is described twice; expected once"
         return
-    if repeated := _first_repeated([r["path"] for r in resources]):
+    if repeated := first_repeated([r["path"] for r in resources]):
         yield "", f"two tables have the path {repeated!r}; expected a file of its own for each"
         return
     tables = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in resources}
@@ -92,7 +93,7 @@ def _unknown_keys(mapping: dict, known: set, where: str) -> Iterator[tuple[str, 
             yield where, f"{key!r} is not a key the loader reads; expected one of {', '.join(sorted(known))}"
 
 
-def _first_repeated(names: list) -> str | None:
+def first_repeated(names: list) -> str | None:
     return next((name for i, name in enumerate(names) if name in names[:i]), None)
 
 
@@ -114,7 +115,7 @@ def _shape_problem(resource) -> tuple[str, str] | None:
         if field.get("type") not in TYPES:
             what = f"type {field.get('type')!r} is not one the loader reads; expected one of {', '.join(TYPES)}"
             return f", field {field['name']!r}", what
-    if repeated := _first_repeated([field["name"] for field in schema["fields"]]):
+    if repeated := first_repeated([field["name"] for field in schema["fields"]]):
         return "", f"the field {repeated!r} is described twice; expected once"
     return None
 
@@ -174,12 +175,12 @@ def _field_problems(field: dict) -> Iterator[str]:
                 "or a project rule (data/README.md)"
             )
             continue
-        json_types, field_types = CONSTRAINTS[key]
+        json_types, in_words, field_types = CONSTRAINTS[key]
         if field["type"] not in field_types:
             yield f"{key} is not supported for type {field['type']!r} by the loader; give it as a project rule"
-        elif isinstance(value, bool) != (json_types == (bool,)) or not isinstance(value, json_types):
-            expected = {"required": "true or false", "unique": "true or false", "pattern": "a regular expression"}
-            yield f"{key} {value!r} is not {expected.get(key, 'a number' if key != 'enum' else 'a list')}"
+        # (JSON's true is a Python int too: a boolean is right only where a boolean is asked for)
+        elif not isinstance(value, json_types) or isinstance(value, bool) != (bool in json_types):
+            yield f"{key} {value!r} is not {in_words}"
         elif key == "enum" and (not value or not all(_enum_value_fits(v, field["type"]) for v in value)):
             yield f"enum {value!r} is not a non-empty list of {field['type']} values"
         elif key == "pattern":
@@ -272,7 +273,7 @@ def _rule_value_problem(value, kind: str, own: dict[str, dict], tables: dict) ->
         return None if isinstance(value, str) and value in tables else _not_a_table(value, tables)
     if kind == "fields":
         problem = _names_problem(value, own, many=True)
-        repeated = None if problem else _first_repeated(value)
+        repeated = None if problem else first_repeated(value)
         return problem or (f"{repeated!r} is listed twice" if repeated else None)
     if kind == "number field elsewhere":
         if not isinstance(value, dict) or set(value) != {"table", "column"}:

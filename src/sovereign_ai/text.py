@@ -326,9 +326,9 @@ FILL = 0.96
 class PhraseTooWide(ValueError):
     """A word or phrase wider than its line, where phrases must stay whole (phrases_kept_whole)."""
 
-    def __init__(self, phrase: str, width_pt: float):
+    def __init__(self, phrase: str):
         super().__init__(phrase)
-        self.phrase, self.width_pt = phrase, width_pt
+        self.phrase = phrase
 
 
 _KEEP_PHRASES_WHOLE: ContextVar[bool] = ContextVar("keep_phrases_whole", default=False)
@@ -369,7 +369,7 @@ def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
         i += 1
         while text_width_pt(current.rstrip(), size_pt) > width_pt and len(current.rstrip()) > 1:
             if _KEEP_PHRASES_WHOLE.get():
-                raise PhraseTooWide(current.strip(), width_pt / FILL)
+                raise PhraseTooWide(current.strip())
             head, current = _split_overlong(current, width_pt, size_pt)
             lines.append(head)
     if current.strip():
