@@ -15,6 +15,7 @@ from unittest import mock
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends import _backend_pdf_ps
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -131,6 +132,57 @@ def _draw_and_save(folder, width_mm: float, run, with_pdf: bool) -> dict:
 @pytest.fixture(scope="session")
 def pdf_folder(tmp_path_factory):
     return tmp_path_factory.mktemp("pdf")
+
+
+# Matplotlib's subsetting with fontTools, as the build uses it.
+FONTTOOLS_SUBSET = _backend_pdf_ps.get_glyphs_subset
+
+
+class _SubsetFont:
+    """Stands for a subset font that was made before: the PDF backend only saves it."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def save(self, file, **_options):  # reorderTables: the bytes are as saved the first time
+        file.write(self.data)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def subsets_made_once():
+    """Each set of glyphs is cut out of the font once (fontTools' subsetting of the Japanese font
+    is about half of a chart's PDF time, and a chart at another width mostly needs the same
+    glyphs). The PDFs are byte for byte those without it (test_a_remembered_subset_...)."""
+    from contextlib import contextmanager
+
+    made = {}
+
+    @contextmanager
+    def remembered(fontfile, glyphs):
+        key = (str(fontfile), fontfile.face_index, frozenset(glyphs))
+        if key not in made:
+            with FONTTOOLS_SUBSET(fontfile, glyphs) as results:
+                made[key] = (_backend_pdf_ps.font_as_file(results.font).getvalue(), dict(results.glyph_index_map))
+        data, index_map = made[key]
+        yield _backend_pdf_ps.SubsetResults(_SubsetFont(data), index_map)
+
+    with mock.patch.object(_backend_pdf_ps, "get_glyphs_subset", remembered):
+        yield made
+
+
+def test_a_remembered_subset_gives_the_pdf_the_build_writes(subsets_made_once, tmp_path):
+    from conftest import drawn
+
+    chart = drawn("four_reasons", "ja", WIDTHS_MM[0])[""]
+    saved = []
+    for remembered in (True, True, False):  # made, then taken from the cache; then without the cache
+        subset = mock.Mock(wraps=_backend_pdf_ps.get_glyphs_subset if remembered else FONTTOOLS_SUBSET)
+        with mock.patch.object(_backend_pdf_ps, "get_glyphs_subset", subset):
+            folder = tmp_path / str(len(saved))
+            saved += [path.read_bytes() for path in style.save_figure(chart, folder, "chart", ["pdf"], 300)]
+            assert subset.call_count >= 1, "the chart embeds subset fonts"
+    assert len(subsets_made_once) >= 1
+    assert saved[0] == saved[1] == saved[2]
 
 
 def test_every_chart_is_checked(pdf_folder):
