@@ -42,7 +42,25 @@ CATALOGUE = [
     ("market_subjects", 1, "is_domestic", "1", "is not of type boolean; expected true or false", False),
     ("four_reasons_panels", 1, "title_en", "Sovereign\x00AI", "holds the control character U+0000", False),
     ("sources", 1, "title", "A title\x1b[31m", "holds the control character U+001B", False),
+    # a mistyped year: outside data.YEARS, in a date column, as text to the day or fiscal year, as a number
+    ("gov_cloud_systems", 1, "as_of", "0999-10-31", "'0999-10-31' is outside 1990-2060, the years the", False),
+    ("policy_events", 1, "date", "2205-02-28", "'2205-02-28' is outside 1990-2060", False),
+    ("local_gov_deadlines", 1, "fiscal_year_end", "FY2205", "'FY2205' is outside 1990-2060", False),
+    ("digital_deficit", 1, "year", "2205", "2205 is above the maximum 2060", True),
+    ("cloud_market_shares", 1, "fiscal_year", "225", "225 is below the minimum 1990", True),
 ]
+
+
+def test_every_year_column_declares_the_years_the_data_covers():
+    years = [
+        (table["name"], field["name"], field.get("constraints", {}))
+        for table in data.descriptor()["resources"]
+        for field in table["schema"]["fields"]
+        if field["type"] == "integer" and (field["name"] == "year" or field["name"].endswith("_year"))
+    ]
+    assert len(years) == 3
+    for table, field, constraints in years:
+        assert (constraints.get("minimum"), constraints.get("maximum")) == data.YEARS, f"{table}.{field}"
 
 
 def _frictionless_refuses(root, table: str) -> bool:

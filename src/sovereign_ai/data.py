@@ -208,6 +208,11 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # A date written as text, to the month or the day ("2025-02", "2025-02-28"), as the partial-date
 # columns hold them: their patterns check the shape, this that the month and day exist.
 _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)
+# The years the project's subject spans. A date outside them, in a date column or written as text
+# to the year, month or day ("2025", "FY2025", "2025-02"), is a mistyped year (0225, 2205), not a
+# fact. The integer year columns declare the same bounds as their minimum and maximum.
+YEARS = (1990, 2060)
+_YEAR_WRITTEN = re.compile(r"(?:FY)?(\d{4})(?:-\d{2}(?:-\d{2})?)?", re.ASCII)
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # Characters no cell may hold: control characters other than tab and line breaks (a NUL byte, an
 # escape, C1), a byte-order mark inside text and non-characters (U+FFFF) are invisible in an editor,
@@ -256,7 +261,19 @@ def _check_constraints(value, constraints: dict) -> str | None:
                 dt.date(int(year), int(month), int(day or 1))
             except ValueError:
                 return f"{value!r} is not a date in the calendar; expected a month 01-12 and a day that month has"
+    if isinstance(value, dt.date) or "pattern" in constraints:
+        return _outside_years(value)
     return None
+
+
+def _outside_years(value) -> str | None:
+    """For a date, or a year, month or day written as text: a complaint if its year is not in YEARS."""
+    written = value.isoformat() if isinstance(value, dt.date) else str(value)
+    year = _YEAR_WRITTEN.fullmatch(written)
+    first, last = YEARS
+    if year is None or first <= int(year[1]) <= last:
+        return None
+    return f"{written!r} is outside {first}-{last}, the years the project's data covers; expected a year in them"
 
 
 def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
