@@ -6,6 +6,8 @@ numbers refuse NaN, infinities, spaces and `1_497` (frictionless reads them as P
 and the rules in each resource's `x-sovereign-ai` (minimum rows, checks across columns and
 tables) are the project's own."""
 
+import os
+
 import pytest
 
 from sovereign_ai import data
@@ -116,6 +118,23 @@ def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(repo_copy)
     row = "2025-03-31,sakura,conditional,true,T1-11\n"
     said = r"sakura is in use on 2025-03-31 .* hosts no system of the full split"
     _refused_once_appended(repo_copy, "gov_cloud_status", row, said)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize(
+    ("file", "said"),
+    [
+        ("data/gov_cloud_systems.csv", "expected the table 'gov_cloud_systems'"),
+        ("data/datapackage.json", "expected the description of every table"),
+        ("figures.yaml", "expected a YAML file"),
+    ],
+)
+def test_a_pipe_in_place_of_a_file_is_named_not_waited_on(repo_copy, file, said):
+    (repo_copy / file).unlink()
+    os.mkfifo(repo_copy / file)  # reading it would wait for a writer that never comes
+    result = run_cli("build", "--dry-run", root=repo_copy, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert f"{file}: not a regular file (a pipe, socket or device); {said}" in result.stderr
 
 
 def test_check_refuses_bad_data_naming_figures_not_its_temporary_folder(repo_copy):

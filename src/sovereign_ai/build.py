@@ -154,6 +154,8 @@ def _read_yaml(path: Path):
     for bad syntax, for tags (!!python/..., !!binary, ...), anchors and aliases, which the build's
     files never need, and for a key given twice in one mapping (YAML would keep the last silently)."""
     shown = paths.relative(path)
+    if paths.is_special(Path(path)):
+        raise BuildError(paths.not_a_file(Path(path), "a YAML file"))
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

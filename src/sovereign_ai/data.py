@@ -84,6 +84,8 @@ def input_sha256(entry: str) -> str:
     path = paths.repo_root() / entry
     if not path.exists():
         return "missing"
+    if not path.is_file():
+        return "unreadable"  # stale, so the build reads the file and names the problem
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -143,6 +145,8 @@ def _record_row_read(name: str, key: str) -> None:
 @lru_cache(maxsize=4)
 def _read_descriptor(path: Path, mtime_ns: int) -> dict:
     shown = paths.relative(path)
+    if paths.is_special(path):
+        raise DataError(paths.not_a_file(path, "the description of every table"))
     try:
         with open(path, encoding="utf-8-sig") as f:  # a byte-order mark, as some editors save, is read as written
             body = json.load(f, object_pairs_hook=_no_repeated_keys, parse_constant=_no_constant)
@@ -286,6 +290,8 @@ def read_rows(name: str) -> tuple[list[dict], list[Problem]]:
         raise DataError(
             f"data/{res['path']}: a link to {path.resolve()}, outside data/; expected the table {name!r} in data/"
         )
+    if paths.is_special(path):
+        raise DataError(paths.not_a_file(path, f"the table {name!r}"))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -56,3 +56,17 @@ def relative(path: Path) -> str:
         return str(path.relative_to(repo_root()))
     except ValueError:
         return str(path)
+
+
+def is_special(path: Path) -> bool:
+    """A pipe, socket or device where a file should be: reading it would wait for a writer, or
+    read a device, instead of failing."""
+    try:
+        return path.exists() and not path.is_file() and not path.is_dir()
+    except OSError:  # a name too long, a loop: the read that follows says so
+        return False
+
+
+def not_a_file(path: Path, expected: str) -> str:
+    """The message for a path that is_special finds."""
+    return f"{relative(path)}: not a regular file (a pipe, socket or device); expected {expected}"
