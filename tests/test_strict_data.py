@@ -159,6 +159,22 @@ def test_a_table_replaced_by_a_folder_or_a_missing_descriptor_is_named(repo_copy
     assert "error: data/datapackage.json: file not found; it describes every table" in result.stderr
 
 
+def test_a_repeat_that_cannot_backtrack_is_accepted_and_matched(repo_copy):
+    import json
+
+    path = repo_copy / "data" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    described = next(f for f in _schema_of(package, "gov_cloud_systems")["fields"] if f["name"] == "definition")
+    for pattern in ("(?>[a-z]+_?)+", "([a-z]++_?)+"):  # atomic, possessive: what the refusal suggests
+        described["constraints"] = {"pattern": pattern}
+        path.write_text(json.dumps(package), encoding="utf-8")
+        data.validate_all()
+        edit_csv_row(repo_copy, "gov_cloud_systems", 1, "definition", "Production")
+        with pytest.raises(data.DataError, match="does not match the pattern"):
+            data.validate_all()
+        edit_csv_row(repo_copy, "gov_cloud_systems", 1, "definition", "production")
+
+
 def test_a_blank_line_is_named_as_one(repo_copy):
     said = r"four_reasons_panels.csv, row 5 \(line 6\): is a blank line; remove it"
     _refused_once_appended(repo_copy, "four_reasons_panels", "\n", said)
@@ -183,6 +199,8 @@ def test_a_quote_never_closed_in_a_long_file_is_named_by_its_line(repo_copy):
         ("as_of", {"type": None}, "type None is not one the loader reads"),
         ("as_of", {"constraints": {"minimum": "2020-01-01"}}, "minimum is not supported for type 'date'"),
         ("definition", {"constraints": {"pattern": "(unclosed"}}, "pattern '(unclosed' is not a regular expression"),
+        ("definition", {"constraints": {"pattern": "(a+)+$"}}, "pattern '(a+)+$' repeats a repeat of varying length"),
+        ("definition", {"constraints": {"pattern": "(?:_|[a-z]+)*"}}, "pattern '(?:_|[a-z]+)*' repeats a repeat"),
         ("definition", {"constraints": {"enum": 5}}, "enum 5 is not a list"),
         ("definition", {"constraints": {"enum": "production all_systems"}}, "enum 'production all_systems' is not"),
         ("definition", {"constraints": {"maxLength": 3}}, "constraint 'maxLength' is not one the loader checks"),

@@ -188,9 +188,47 @@ def _field_problems(field: dict) -> Iterator[str]:
                 re.compile(value, re.ASCII)  # as the loader matches it
             except (re.error, ValueError) as error:
                 yield f"pattern {value!r} is not a regular expression ({error})"
+            else:
+                if _repeat_in_repeat(value):
+                    yield (
+                        f"pattern {value!r} repeats a repeat of varying length (as in (a+)+): on a cell "
+                        "that nearly matches, the loader would try every way of splitting it, for hours; "
+                        "make the inner repeat possessive (a++) or its group atomic ((?>...))"
+                    )
     low, high = constraints.get("minimum"), constraints.get("maximum")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
         yield f"minimum {low!r} is above maximum {high!r}"
+
+
+def _repeat_in_repeat(pattern: str) -> bool:
+    """Whether a repeat of varying length (more than an optional part) sits inside one that can
+    match more than once ((a+)+, (a|b+)*), where Python's backtracking takes exponential time.
+    Possessive repeats and atomic groups never backtrack into what they matched: they are safe."""
+    try:
+        from re import _constants as op
+        from re import _parser
+    except ImportError:  # a Python whose re is laid out otherwise: the pattern is only compiled
+        return False
+
+    def inside(items, repeating: bool) -> bool:
+        for code, arguments in items:
+            parts, repeated = [], repeating
+            if code in (op.MAX_REPEAT, op.MIN_REPEAT):
+                low, high, body = arguments
+                if repeating and low != high and high > 1:
+                    return True
+                parts, repeated = [body], repeating or high > 1
+            elif code is op.SUBPATTERN:
+                parts = [arguments[-1]]
+            elif code is op.BRANCH:
+                parts = arguments[1]
+            elif code in (op.ASSERT, op.ASSERT_NOT):
+                parts = [arguments[1]]
+            if any(inside(part, repeated) for part in parts):
+                return True
+        return False
+
+    return inside(_parser.parse(pattern, re.ASCII), False)
 
 
 def _enum_value_fits(value, field_type: str) -> bool:
