@@ -132,3 +132,32 @@ def test_show_title_false_leaves_every_charts_title_to_its_caption(notebook):
         assert title and titled[part].sovereign_ai_description["title"] == title, "the caption keeps the title"
         assert title in joined(titled[part]) and title not in joined(fig), part
         assert fig.get_figheight() < titled[part].get_figheight(), "no empty band where the title was"
+
+
+@pytest.mark.parametrize(
+    ("lang", "width_mm", "start", "end", "labels"),
+    [
+        ("en", 183, "2025-02-27", "2025-03-01", ["27 Feb 2025", "28 Feb 2025"]),  # 1 Mar's would leave the page
+        ("ja", 85, "2025-02-01", "2025-03-15", ["2025年2月", "2025年3月"]),
+        (
+            "en",
+            183,
+            "2025-01-01",
+            "2026-06-30",
+            [f"{month} {year}" for year in (2025, 2026) for month in ("Jan", "Mar", "May", "Jul", "Sep", "Nov")][:9],
+        ),
+        ("en", 183, "2018-01-01", "2026-12-31", [str(year) for year in range(2018, 2027)]),  # as figures/ has it
+    ],
+)
+def test_a_policy_timeline_of_any_range_labels_its_dates_on_the_page(lang, width_mm, start, end, labels):
+    """Year ticks alone left a range of months or days with one date label, or none."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = drawn("policy_timeline", lang, width_mm, start=start, end=end)[""]
+    axis = fig.axes[0].xaxis
+    assert [axis.get_major_formatter()(tick) for tick in axis.get_major_locator()()] == labels
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    page = fig.bbox
+    for label in fig.axes[0].get_xticklabels():
+        box = label.get_window_extent(renderer)
+        assert page.x0 <= box.x0 and box.x1 <= page.x1, f"{label.get_text()} leaves the page"

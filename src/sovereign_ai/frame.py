@@ -6,9 +6,11 @@ every chart has the same margins, fonts and legend style. Heights follow from
 the text: the title and the source line are wrapped to the width first.
 """
 
+import datetime as dt
+
 import matplotlib.dates as mdates
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from sovereign_ai import style, text
 from sovereign_ai.style import line_height_mm
@@ -155,6 +157,31 @@ def year_axis(axis, lang: str) -> None:
     """Ticks on 1 January of each year, labelled 2024 or 2024年."""
     axis.set_major_locator(mdates.YearLocator())
     axis.set_major_formatter(mdates.DateFormatter("%Y年" if lang == "ja" else "%Y"))
+
+
+def month_or_day_axis(axis, lang: str, axis_mm: float, size_pt: float, beyond_mm: tuple = (0.0, 0.0)) -> None:
+    """Ticks on a date axis `axis_mm` long spanning months or days, labelled at size_pt: the first
+    of every 1, 2, 3, 6 or 12 months, as often as the labels stay apart; when fewer than two months
+    start in the range, every 1, 2 or 7 days (a year axis would label one point, or none). A tick
+    whose label would reach further past the axis' start or end than beyond_mm allows is left out."""
+    low, high = axis.get_view_interval()  # in days
+    first, last = mdates.num2date(low).date(), mdates.num2date(high).date()
+    months = sum(1 for y in range(first.year, last.year + 1) for m in range(1, 13) if first <= dt.date(y, m, 1) <= last)
+    if months >= 2:
+        widest, steps, days, last_resort = ("2025年12月" if lang == "ja" else "Sep 2025"), (1, 2, 3, 6), 30.44, 12
+        form, locator = ("%Y年%-m月" if lang == "ja" else "%b %Y"), mdates.MonthLocator
+    else:
+        widest, steps, days, last_resort = ("2025年12月31日" if lang == "ja" else "30 Sep 2025"), (1, 2, 7), 1, 14
+        form, locator = ("%Y年%-m月%-d日" if lang == "ja" else "%-d %b %Y"), mdates.DayLocator
+    mm_per_day = axis_mm / (high - low)
+    label_mm = text.text_width_pt(widest, size_pt) * style.MM_PER_PT
+    every = next((n for n in steps if n * days * mm_per_day >= label_mm + 1.5), last_resort)
+    start, end = (low + (label_mm / 2 - beyond_mm[0]) / mm_per_day, high - (label_mm / 2 - beyond_mm[1]) / mm_per_day)
+    ticks = [
+        t for t in locator(interval=every).tick_values(mdates.num2date(low), mdates.num2date(high)) if start <= t <= end
+    ]
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_major_formatter(mdates.DateFormatter(form))
 
 
 def thousands(axis) -> None:
