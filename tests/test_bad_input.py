@@ -12,7 +12,7 @@ import pytest
 from sovereign_ai import paths
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import FAST, REPO, mounted, run_build, run_cli, snapshot
+from conftest import FAST, ONE_RUN, REPO, mounted, run_build, run_cli, snapshot
 
 CAPTIONS = ("four_reasons.en.caption.txt", "four_reasons.ja.caption.txt")  # written beside every figure
 
@@ -358,6 +358,10 @@ def test_a_broken_figures_yaml_is_named_with_its_line(repo_copy, edit, expected)
             "notebook: notebooks/cloud_dependence.ipynb\ngrid: {as_of: [2022-01-01]}\ngrid: {lang: [en]}\n",
             "s.yaml, line 3: 'grid' is given twice (also on line 2); keep one",
         ),
+        (  # a misspelt fixed: ran with the defaults, silently
+            "notebook: notebooks/four_reasons.ipynb\ngrid: {width_mm: [89]}\nfixd: {lang: en}\n",
+            "s.yaml, line 3: 'fixd' is not a key of a sweep; expected 'notebook:', 'grid:', 'fixed:', 'output_dir:'",
+        ),
     ],
 )
 def test_a_broken_sweep_file_is_named_with_its_line(repo_copy, text, expected):
@@ -434,6 +438,20 @@ def test_a_sweep_may_not_set_what_the_build_sets_for_each_run(repo_copy):
     refused(repo_copy, "sweep", str(sweep), expected=expected)
 
 
+def test_a_figure_run_may_not_set_what_the_build_sets(repo_copy):
+    registry = repo_copy / "figures.yaml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace("- lang: en", "- lang: en\n      name: other", 1), encoding="utf-8")
+    expected = "parameter 'name' is set by the build (the figure's name, and figures/); remove it"
+    refused(repo_copy, "build", "--dry-run", expected=expected)
+
+
+def test_only_given_twice_builds_both(repo_copy):
+    result = run_cli("build", "--dry-run", "--force", "--only", "four_reasons", "--only", "ai_compute", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    assert "four_reasons.en" in result.stdout and "ai_compute.en" in result.stdout, result.stdout
+
+
 def test_a_date_the_calendar_lacks_in_a_sweep_is_named_by_its_line(repo_copy):
     sweep = repo_copy / "leap.yaml"
     sweep.write_text("notebook: notebooks/cloud_dependence.ipynb\ngrid:\n  as_of: [2024-10-31, 2025-02-30]\n")
@@ -507,3 +525,17 @@ def test_sweep_labels_are_plain_names():
     runs, _ = load_sweep(paths.repo_root() / "sweeps" / "as_of.yaml")
     assert [r.label for r in runs[:2]] == ["run_001", "run_002"]
     assert all(re.fullmatch(r"[a-z0-9_]+", r.label) for r in runs)
+
+
+@pytest.mark.notebooks
+def test_an_output_folder_written_with_dot_dot_gets_the_files(repo_copy):
+    """../variants beside the repository: the files written there came back from the system without
+    the "..", and the build stopped with a traceback after its kernel had run, leaving a temporary file."""
+    result = run_build("build", *FAST, *ONE_RUN, "--output-dir", "notebooks/../../beside", root=repo_copy)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    beside = repo_copy.parent / "beside"
+    assert sorted(p.name for p in beside.iterdir()) == [
+        "MANIFEST.json",
+        "four_reasons.en.caption.txt",
+        "four_reasons.en.png",
+    ]

@@ -145,6 +145,12 @@ def load_registry(registry: Path | None = None) -> list[Run]:
                     f"{shown}, line {_line(root, figure, 'runs', i)}, figure {figure!r}: run {i + 1} "
                     f"is {parameters!r}; write each run as parameters and values, e.g. '- lang: en'"
                 )
+            for name in BUILD_SETS:  # a value here would be ignored: the figure's name and figures/ are the build's
+                if name in (parameters or {}):
+                    raise BuildError(
+                        f"{shown}, line {_line(root, figure, 'runs', i, name)}, figure {figure!r}: parameter {name!r} "
+                        "is set by the build (the figure's name, and figures/); remove it"
+                    )
             runs.append(Run(figure, notebook, dict(parameters or {})))
     return runs
 
@@ -991,6 +997,9 @@ def _said_by_check(message: str, temporary: Path, figures: Path) -> str:
 # ---- Sweeps --------------------------------------------------------------------------------
 
 
+SWEEP_KEYS = ("notebook", "grid", "fixed", "output_dir")
+
+
 def load_sweep(path: Path) -> tuple[list[Run], Path]:
     """The runs of a sweep file (a notebook, fixed parameters, a grid) and its output folder."""
     shown = paths.relative(path)
@@ -998,6 +1007,10 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     spec = {} if spec is None else spec
     if not isinstance(spec, dict):
         raise BuildError(f"{shown}: expected 'notebook:', 'grid:' and optionally 'fixed:' and 'output_dir:'")
+    for key in spec:
+        if key not in SWEEP_KEYS:  # a misspelt fixed: or output_dir: would be ignored
+            allowed = ", ".join(f"'{k}:'" for k in SWEEP_KEYS)
+            raise BuildError(f"{shown}, line {_line(root, key)}: {key!r} is not a key of a sweep; expected {allowed}")
     for key in ("notebook", "grid"):
         if key not in spec:
             raise BuildError(f"{shown}: missing '{key}:'")
@@ -1020,7 +1033,7 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     folder = spec.get("output_dir", f"build/sweeps/{Path(path).stem}")
     if not isinstance(folder, str) or not folder.strip():
         raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: 'output_dir:' must be a folder path")
-    output_dir = paths.repo_root() / folder
+    output_dir = paths.output_folder(folder)
     problem = publish.refuse_destination(output_dir, variants=False, labelled=True)
     if problem:
         raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: {problem}")

@@ -55,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="run the notebooks listed in figures.yaml and write the figures")
-    build.add_argument("--only", nargs="+", metavar="FIGURE", help="build only these figures (names in figures.yaml)")
+    build.add_argument(
+        "--only", nargs="+", action="extend", metavar="FIGURE", help="build only these figures (names in figures.yaml)"
+    )
     build.add_argument(
         "-p",
         "--parameter",
@@ -71,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
 
     check = commands.add_parser("check", help="rebuild into a temporary folder and compare with figures/")
-    check.add_argument("--only", nargs="+", metavar="FIGURE", help="check only these figures")
+    check.add_argument("--only", nargs="+", action="extend", metavar="FIGURE", help="check only these figures")
     check.add_argument("--quick", action="store_true", help="compare recorded inputs only; start no kernel")
     check.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
 

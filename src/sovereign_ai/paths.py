@@ -43,7 +43,9 @@ def output_folder(value) -> Path:
     """Where a folder the user names goes: as given when absolute, else below the repository root,
     from every route alike (the build, papermill run from any folder, JupyterLab in notebooks/)."""
     path = Path(value).expanduser()
-    return path if path.is_absolute() else repo_root() / path
+    # "..", as in ../variants, taken out by name as the shell does: files written in the folder
+    # come back from the system without it, and must be found inside it
+    return Path(os.path.normpath(path if path.is_absolute() else repo_root() / path))
 
 
 def relative(path: Path) -> str:
