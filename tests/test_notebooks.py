@@ -137,6 +137,8 @@ def test_bad_cloud_parameters_stop_the_run_with_a_clear_message(run_notebook, pa
         run_notebook("cloud_dependence", **parameters)
     assert error.value.ename == "ParameterError"
     assert message in error.value.evalue
+    # shown as the command shows it, in JupyterLab as in papermill: one line, no traceback through the package
+    assert error.value.traceback == [f"ParameterError: {error.value.evalue}"]
 
 
 def test_figures_in_the_stored_notebooks_carry_alt_text_that_nbconvert_keeps():

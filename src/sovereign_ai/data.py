@@ -28,6 +28,11 @@ MAX_ERRORS_SHOWN = 10
 class DataError(ValueError):
     """A data file does not match its schema."""
 
+    def _render_traceback_(self) -> list[str]:
+        # How IPython (JupyterLab, papermill) shows it: the message alone, as the command does, for a
+        # user's mistake; a traceback through the package would only hide it.
+        return [f"{type(self).__name__}: {self}"]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -26,6 +26,11 @@ PARAMETERS_TAG = "parameters"
 class ParameterError(ValueError):
     """A parameter is unknown or has a value outside what it allows."""
 
+    def _render_traceback_(self) -> list[str]:
+        # How IPython (JupyterLab, papermill) shows it: the message alone, as the command does, for a
+        # user's mistake; a traceback through the package would only hide it.
+        return [f"{type(self).__name__}: {self}"]
+
 
 @dataclass(frozen=True)
 class Rule:
