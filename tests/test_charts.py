@@ -1,5 +1,7 @@
 """The cloud-dependence charts draw what the data say: ranges as ranges, projections apart, sources named."""
 
+import itertools
+
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
@@ -161,3 +163,18 @@ def test_a_policy_timeline_of_any_range_labels_its_dates_on_the_page(lang, width
     for label in fig.axes[0].get_xticklabels():
         box = label.get_window_extent(renderer)
         assert page.x0 <= box.x0 and box.x1 <= page.x1, f"{label.get_text()} leaves the page"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_year_labels_stay_apart_at_the_narrowest_width(lang):
+    """At 85 mm, yearly labels of the 2020 roster ran together ("2020年2021年2022年...")."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = drawn("cloud_dependence", lang, 85, as_of="2020-01-01")["roster"]
+    axis = fig.axes[0].xaxis
+    years = [axis.get_major_formatter()(tick) for tick in axis.get_major_locator()()]
+    assert len(years) >= 3, years
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    labels = [label for label in fig.axes[0].get_xticklabels() if label.get_text()]
+    boxes = sorted((label.get_window_extent(renderer) for label in labels), key=lambda box: box.x0)
+    assert all(left.x1 + 2 < right.x0 for left, right in itertools.pairwise(boxes)), years

@@ -153,9 +153,14 @@ def style_axes(ax) -> None:
     ax.yaxis.label.set_size(size)
 
 
-def year_axis(axis, lang: str) -> None:
-    """Ticks on 1 January of each year, labelled 2024 or 2024年."""
-    axis.set_major_locator(mdates.YearLocator())
+def year_axis(axis, lang: str, axis_mm: float, size_pt: float = style.FONT_SIZES.body) -> None:
+    """Ticks on 1 January of every year, labelled 2024 or 2024年 at size_pt; of every 2, 5 or 10
+    years where yearly labels on an axis `axis_mm` long would run together."""
+    low, high = axis.get_view_interval()  # in days
+    mm_per_year = axis_mm / (high - low) * 365.25
+    label_mm = text.text_width_pt("2024年" if lang == "ja" else "2024", size_pt) * style.MM_PER_PT
+    every = next((n for n in (1, 2, 5) if n * mm_per_year >= label_mm + 1.5), 10)
+    axis.set_major_locator(mdates.YearLocator(every))
     axis.set_major_formatter(mdates.DateFormatter("%Y年" if lang == "ja" else "%Y"))
 
 
