@@ -59,7 +59,7 @@ def write_handout(folder: Path) -> Path:
     if folder == root or (root in folder.parents and folder.parts[len(root.parts)] != "handout"):
         raise HandoutError(f"{folder}: write the handout outside the repository, or into handout/ (git-ignored)")
     if folder.exists() and any(folder.iterdir()):
-        raise HandoutError(f"{folder} is not empty; give a new folder")
+        raise HandoutError(f"{folder} is not empty; give a new folder, or remove the earlier handout first")
     figures = paths.figures_dir()
     half_published = publish.half_done(figures)
     if half_published:
@@ -71,7 +71,9 @@ def write_handout(folder: Path) -> Path:
                 folder.rmdir()  # empty, checked above
             os.replace(partial, folder)  # all or nothing
         except OSError:  # another handout took the folder meanwhile
-            raise HandoutError(f"{folder} is not empty; give a new folder") from None
+            raise HandoutError(
+                f"{folder} is not empty; give a new folder, or remove the earlier handout first"
+            ) from None
     return folder
 
 
