@@ -358,6 +358,14 @@ def test_a_broken_figures_yaml_is_named_with_its_line(repo_copy, edit, expected)
             "notebook: notebooks/cloud_dependence.ipynb\ngrid: {as_of: [2022-01-01]}\ngrid: {lang: [en]}\n",
             "s.yaml, line 3: 'grid' is given twice (also on line 2); keep one",
         ),
+        (  # the grid's value replaced the fixed one, silently
+            "notebook: notebooks/four_reasons.ipynb\nfixed: {lang: ja}\ngrid:\n  lang: [en]\n",
+            "s.yaml, line 4: parameter 'lang' is in both 'fixed:' and 'grid:'; keep one",
+        ),
+        (  # two identical runs
+            "notebook: notebooks/four_reasons.ipynb\ngrid:\n  lang: [en, ja, en]\n",
+            "s.yaml, line 3: 'grid:' lists 'lang' \"en\" twice; each value makes one run, so give it once",
+        ),
         (  # a misspelt fixed: ran with the defaults, silently
             "notebook: notebooks/four_reasons.ipynb\ngrid: {width_mm: [89]}\nfixd: {lang: en}\n",
             "s.yaml, line 3: 'fixd' is not a key of a sweep; expected 'notebook:', 'grid:', 'fixed:', 'output_dir:'",
@@ -539,3 +547,14 @@ def test_an_output_folder_written_with_dot_dot_gets_the_files(repo_copy):
         "four_reasons.en.caption.txt",
         "four_reasons.en.png",
     ]
+
+
+def test_two_sweep_files_of_one_name_do_not_share_the_default_folder(repo_copy):
+    """a/x.yaml and b/x.yaml both defaulted to build/sweeps/x/: the second replaced the first's results."""
+    folder = repo_copy / "build" / "sweeps" / "x"
+    folder.mkdir(parents=True)
+    (folder / "index.csv").write_text("run,sweep,notebook,parameters,files\nrun_001,a/x.yaml,,{},\n", encoding="utf-8")
+    (repo_copy / "b").mkdir()
+    (repo_copy / "b" / "x.yaml").write_text("notebook: notebooks/four_reasons.ipynb\ngrid: {lang: [en]}\n")
+    expected = "b/x.yaml: its default folder build/sweeps/x/ holds the results of a/x.yaml; give this sweep an"
+    refused(repo_copy, "sweep", str(repo_copy / "b" / "x.yaml"), expected=expected)

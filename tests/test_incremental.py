@@ -275,6 +275,7 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     with open(folder / "index.csv", encoding="utf-8") as f:
         index = list(csv.DictReader(f))
     assert [json.loads(r["parameters"])["as_of"] for r in index] == ["2022-01-01", "2024-01-01"]
+    assert {(r["sweep"], r["notebook"]) for r in index} == {("as_of.yaml", "notebooks/cloud_dependence.ipynb")}
     for row, providers in zip(index, ("2", "5")):
         assert f"{row['run']}/cloud_dependence_metrics.csv" in row["files"].split()
         with open(folder / row["run"] / "cloud_dependence_metrics.csv", encoding="utf-8") as f:

@@ -1023,6 +1023,18 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     fixed = spec.get("fixed") or {}
     if not isinstance(fixed, dict):
         raise BuildError(f"{shown}, line {_line(root, 'fixed')}: 'fixed:' must map parameters to values")
+    for name, values in grid.items():
+        if name in fixed:  # the grid's values would silently replace the fixed one
+            raise BuildError(
+                f"{shown}, line {_line(root, 'grid', name)}: parameter {name!r} is in both 'fixed:' and "
+                "'grid:'; keep one"
+            )
+        written = [manifest.canonical_json(_plain(v)) for v in values]
+        if repeated := next((v for i, v in enumerate(written) if v in written[:i]), None):
+            raise BuildError(
+                f"{shown}, line {_line(root, 'grid', name)}: 'grid:' lists {name!r} {repeated} twice; "
+                "each value makes one run, so give it once"
+            )
     for name in BUILD_SETS:  # the build sets these for each run: a value here would be ignored
         for key, given in (("grid", grid), ("fixed", fixed)):
             if name in given:
@@ -1037,6 +1049,12 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     problem = publish.refuse_destination(output_dir, variants=False, labelled=True)
     if problem:
         raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: {problem}")
+    if "output_dir" not in spec and (other := _sweep_indexed(output_dir)) not in (None, shown):
+        # two sweep files of one name share the default folder: the second would replace the first's results
+        raise BuildError(
+            f"{shown}: its default folder {paths.relative(output_dir)}/ holds the results of {other}; "
+            "give this sweep an 'output_dir:' of its own"
+        )
     names = list(grid)
     runs = []
     for i, values in enumerate(itertools.product(*(grid[n] for n in names)), start=1):
@@ -1046,33 +1064,45 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     return runs, output_dir
 
 
+def _sweep_indexed(output_dir: Path) -> str | None:
+    """The sweep file whose results a sweep's folder holds, as its index.csv names it; None if none does."""
+    try:
+        with open(output_dir / "index.csv", encoding="utf-8", newline="") as f:
+            return next(csv.DictReader(f), {}).get("sweep")
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
 def _plain(value):
     """YAML dates become ISO strings, as the notebooks take them."""
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.stdout) -> Path:
-    """Run a sweep, then write index.csv: which parameters produced which files."""
+    """Run a sweep, then write index.csv: which sweep file and parameters produced which files."""
     runs, output_dir = load_sweep(path)
     planned = plan(runs, {})
     try:
         build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
     except Interrupted as interrupted:
         if interrupted.published:  # the files are in place (signals are held to the end): so is their index
-            _write_index(planned, output_dir, out)
+            _write_index(path, planned, output_dir, out)
         raise
-    return _write_index(planned, output_dir, out)
+    return _write_index(path, planned, output_dir, out)
 
 
-def _write_index(planned: list[Run], output_dir: Path, out) -> Path:
+def _write_index(path: Path, planned: list[Run], output_dir: Path, out) -> Path:
     files = manifest.read(output_dir)["files"]
     index = output_dir / "index.csv"
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(["run", "parameters", "files"])
+    writer.writerow(["run", "sweep", "notebook", "parameters", "files"])
     for run in planned:
         produced = sorted(n for n, e in files.items() if any(p["run"] == run.run_id for p in e["produced_by"]))
-        writer.writerow([run.run_id, manifest.canonical_json(run.parameters), " ".join(produced)])
+        notebook = paths.relative(run.notebook)
+        writer.writerow(
+            [run.run_id, paths.relative(path), notebook, manifest.canonical_json(run.parameters), " ".join(produced)]
+        )
     safe_io.write_bytes(index, text.getvalue().encode("utf-8"))
     print(f"index of {len(planned)} runs: {paths.relative(index)}", file=out)
     return index
