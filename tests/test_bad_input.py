@@ -558,3 +558,20 @@ def test_two_sweep_files_of_one_name_do_not_share_the_default_folder(repo_copy):
     (repo_copy / "b" / "x.yaml").write_text("notebook: notebooks/four_reasons.ipynb\ngrid: {lang: [en]}\n")
     expected = "b/x.yaml: its default folder build/sweeps/x/ holds the results of a/x.yaml; give this sweep an"
     refused(repo_copy, "sweep", str(repo_copy / "b" / "x.yaml"), expected=expected)
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (("width_mm", "89mm"), "parameter 'width_mm': '89mm' is not a number; expected a number of millimetres"),
+        (("show_title", "yes"), "parameter 'show_title': 'yes' is not true or false; expected True or False"),
+        (("as_of", "2023-02-29"), "parameter 'as_of': '2023-02-29' is not a date in the calendar; expected a date"),
+        (("lang", "x" * 5000), "parameter 'lang': '" + "x" * 79 + "... (5,000 characters) is not allowed"),
+    ],
+)
+def test_a_value_the_command_line_cannot_read_is_refused_like_any_other(repo_copy, given, said):
+    """Every refused -p ends as the build's refusals do, says what a day or a boolean must be, and
+    repeats a long value by its start and length, not whole."""
+    result = refused(repo_copy, "build", "-p", *given, "--output-dir", "variants/x", expected=said)
+    assert result.stderr.rstrip().endswith("No notebook was run and nothing was written."), result.stderr
+    assert len(result.stderr) < 400

@@ -265,7 +265,10 @@ def _main(argv: list[str] | None) -> int:
             from sovereign_ai.build import build, load_registry
 
             runs = load_registry()
-            overrides = _overrides(args.parameter, sorted({r.notebook for r in runs}))
+            try:
+                overrides = _overrides(args.parameter, sorted({r.notebook for r in runs}))
+            except ParameterError as error:  # as the build says of every value it refuses
+                raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
             output_dir = paths.output_folder(args.output_dir) if args.output_dir else None
             build(overrides, args.only, output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
         elif args.command == "check":

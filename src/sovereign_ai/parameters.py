@@ -32,6 +32,12 @@ class ParameterError(ValueError):
         return [f"{type(self).__name__}: {self}"]
 
 
+def shown(value, limit: int = 80) -> str:
+    """A value as a message repeats it: whole when short, else its start and its length."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(str(value)):,} characters)"
+
+
 @dataclass(frozen=True)
 class Rule:
     """What one parameter accepts. kind: choice, subset, number, integer, boolean, text, name, date, fractions."""
@@ -48,8 +54,19 @@ class Rule:
             value = self.parse(name, value)  # "pdf,png" from papermill -p reads as the build reads it
         ok = self._normalise(value)
         if ok is _INVALID:
-            raise ParameterError(f"parameter {name!r}: {value!r} is not allowed; expected {self.allowed}")
+            why = "is not a date in the calendar" if self._not_in_calendar(value) else "is not allowed"
+            raise ParameterError(f"parameter {name!r}: {shown(value)} {why}; expected {self.allowed}")
         return ok
+
+    def _not_in_calendar(self, value) -> bool:
+        """A date written as asked of a day that no month has (2023-02-29)."""
+        if self.kind != "date" or not _DATE.fullmatch(str(value)):
+            return False
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            return True
+        return False
 
     def _normalise(self, value):
         if self.kind == "choice":
@@ -97,7 +114,7 @@ class Rule:
                 return [float(part) for part in raw.strip("[]").split(",") if part.strip()]
             except ValueError:
                 raise ParameterError(
-                    f"parameter {name!r}: {raw!r} is not a list of numbers; expected {self.allowed}"
+                    f"parameter {name!r}: {shown(raw)} is not a list of numbers; expected {self.allowed}"
                 ) from None
         if self.kind == "subset":
             return [
@@ -105,18 +122,20 @@ class Rule:
             ]
         if self.kind in ("number", "integer"):
             if not _NUMBER.fullmatch(raw):  # float() would also take " 89 ", "8_9", "８９", "nan"
-                raise ParameterError(f"parameter {name!r}: {raw!r} is not a number; expected {self.allowed}")
+                raise ParameterError(f"parameter {name!r}: {shown(raw)} is not a number; expected {self.allowed}")
             return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
         if self.kind == "boolean":
             lowered = raw.lower()
             if lowered in ("true", "false"):
                 return lowered == "true"
-            raise ParameterError(f"parameter {name!r}: {raw!r} is not true or false")
+            raise ParameterError(f"parameter {name!r}: {shown(raw)} is not true or false; expected True or False")
         if self.kind == "choice" and all(isinstance(c, int) for c in self.choices):
             try:
                 return int(raw)
             except ValueError:
-                raise ParameterError(f"parameter {name!r}: {raw!r} is not allowed; expected {self.allowed}") from None
+                raise ParameterError(
+                    f"parameter {name!r}: {shown(raw)} is not allowed; expected {self.allowed}"
+                ) from None
         return raw
 
 
@@ -268,7 +287,7 @@ def check_value(name: str, value, type_name: str = ""):
         return RULES[name].check(name, value)
     expected = _TYPES.get(type_name)
     if expected and (not isinstance(value, expected) or (type_name in ("int", "float") and isinstance(value, bool))):
-        raise ParameterError(f"parameter {name!r}: {value!r} is not allowed; expected a {type_name}")
+        raise ParameterError(f"parameter {name!r}: {shown(value)} is not allowed; expected a {type_name}")
     return value
 
 
