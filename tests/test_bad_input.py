@@ -575,3 +575,15 @@ def test_a_value_the_command_line_cannot_read_is_refused_like_any_other(repo_cop
     result = refused(repo_copy, "build", "-p", *given, "--output-dir", "variants/x", expected=said)
     assert result.stderr.rstrip().endswith("No notebook was run and nothing was written."), result.stderr
     assert len(result.stderr) < 400
+
+
+def test_a_default_edited_in_a_notebook_is_refused_before_any_kernel(repo_copy):
+    """A bad default typed into a parameters cell stopped each run inside its kernel."""
+    notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
+    text = notebook.read_text(encoding="utf-8")
+    notebook.write_text(text.replace("width_mm: float = 183.0", "width_mm: float = 500.0"), encoding="utf-8")
+    expected = (
+        "notebooks/four_reasons.ipynb, parameters cell: the default of parameter 'width_mm': 500.0 is not allowed; "
+        "expected a number of millimetres from 85 to 250; correct it there"
+    )
+    refused(repo_copy, "build", "--dry-run", expected=expected)

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sovereign_ai import paths
 from sovereign_ai.palettes import PALETTES
 
 PARAMETERS_TAG = "parameters"
@@ -301,6 +302,14 @@ def check_given(notebook: Path, given: dict) -> dict:
                 f"parameter {name!r} is unknown to {Path(notebook).name}; its parameters are: {', '.join(declared)}"
             )
         checked[name] = check_value(name, value, declared[name].type_name)
+    for name, declaration in declared.items():  # a default edited in the notebook: said now, not from inside a kernel
+        if name not in checked:
+            try:
+                check_value(name, declaration.default, declaration.type_name)
+            except ParameterError as error:
+                raise ParameterError(
+                    f"{paths.relative(Path(notebook))}, parameters cell: the default of {error}; correct it there"
+                ) from None
     defaults = {name: d.default for name, d in declared.items()}
     together = ("start", "end", "jurisdictions")
     values = defaults | checked
