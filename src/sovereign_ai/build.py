@@ -640,8 +640,8 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
             size = file_size_mm(path)
             print(f"  {path}" + ("  " + text.size_note(*size) if size else ""), file=out)
     print(
-        f"{len(outcome.written)} files written to {shown} ({len(outcome.changed)} changed), "
-        f"{len(outcome.skipped)} runs up to date, in {time.perf_counter() - started:.1f} s",
+        f"{_counted(len(outcome.written), 'file')} written to {shown} ({len(outcome.changed)} changed), "
+        f"{_counted(len(outcome.skipped), 'run')} up to date, in {time.perf_counter() - started:.1f} s",
         file=out,
         flush=True,
     )
@@ -652,6 +652,10 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
             published=True,
         )
     return outcome
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def file_size_mm(path: Path) -> tuple[float, float] | None:
