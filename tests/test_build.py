@@ -176,6 +176,21 @@ def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_c
 
 
 @pytest.mark.notebooks
+def test_a_run_failing_on_a_warm_kernel_names_its_part_of_the_kernels_log(repo_copy):
+    _notebook(
+        repo_copy, "fine", "from pathlib import Path\nPath(output_dir, f'{name}.{lang}.png').write_bytes(b'a chart')"
+    )
+    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+    result = run_cli("build", "--only", "fine", "broken", "-j", "1", root=repo_copy)
+    assert result.returncode == 1, result.stderr
+    # one kernel ran both runs: its log is named after the first, and holds the second from its line
+    said = "(kernel log: fine.ja.kernel.log beside it, from '--- broken.ja ---')."
+    assert said in result.stderr, result.stderr
+    log = (repo_copy / "build" / "executed" / "fine.ja.kernel.log").read_text(encoding="utf-8")
+    assert "--- broken.ja ---" in log
+
+
+@pytest.mark.notebooks
 def test_a_check_whose_rebuild_fails_names_the_executed_notebook_and_keeps_it(repo_copy):
     _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
     result = run_cli("check", "--only", "broken", root=repo_copy)

@@ -705,10 +705,13 @@ def _failure(result: dict, notebook: Path) -> str:
     """What a failed run says: its error, and the executed notebook (up to the failing cell) if
     papermill wrote one: a run stopped by a timeout or a dead kernel ends before writing it."""
     log = f"kernel log: {result['kernel_log']}"
+    # a warm kernel's log is named after the first run it ran: this run's part starts at its line
+    part = "" if result["kernel_log"] == f"{result['run_id']}.kernel.log" else f", from '--- {result['run_id']} ---'"
     if notebook.exists():
-        where = f"The executed notebook is {paths.relative(notebook)} ({log} beside it)."
+        where = f"The executed notebook is {paths.relative(notebook)} ({log} beside it{part})."
     else:
-        where = f"It stopped before writing its executed notebook ({log} in {paths.relative(notebook.parent)}/)."
+        folder = paths.relative(notebook.parent)
+        where = f"It stopped before writing its executed notebook ({log} in {folder}/{part})."
     return f"{result['run_id']} failed: {result['error']}\n  {where}"
 
 
