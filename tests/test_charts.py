@@ -178,3 +178,24 @@ def test_year_labels_stay_apart_at_the_narrowest_width(lang):
     labels = [label for label in fig.axes[0].get_xticklabels() if label.get_text()]
     boxes = sorted((label.get_window_extent(renderer) for label in labels), key=lambda box: box.x0)
     assert all(left.x1 + 2 < right.x0 for left, right in itertools.pairwise(boxes)), years
+
+
+def test_numbers_stacked_over_a_crowded_lane_stay_clear_of_the_lane_above(tmp_path):
+    """From 2015 to 2030 at 85 mm, the EU's stacked numbers ran into Japan's ('17' over '7')."""
+    from sovereign_ai import style
+    from sovereign_ai.layout_check import problems
+
+    fig = drawn("policy_timeline", "ja", 85, start="2015-01-01", end="2030-12-31")[""]
+    (pdf,) = style.save_figure(fig, tmp_path, "timeline", ["pdf"], 300)
+    assert problems(pdf) == []
+    ax = fig.axes[0]
+    lanes = dict(zip([t.get_text() for t in ax.get_yticklabels()], ax.get_yticks()))
+    japan_y = ax.transData.transform((0, lanes["日本"]))[1]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    eu_numbers = [t for t in ax.texts if t.xy[1] == lanes["EU"]]
+    assert eu_numbers, "the EU lane has numbers"
+    highest = max(t.get_window_extent(renderer).y1 for t in eu_numbers)
+    half_star = 3.5 * fig.dpi / 72
+    assert highest < japan_y - half_star, "the EU's numbers end below Japan's markers"
