@@ -60,6 +60,12 @@ def test_overrides_without_an_output_folder_are_refused(repo_copy):
         (".", "the output folder ./ holds the repository itself"),
         ("..", "holds the repository itself"),
         ("figures/variants", "the output folder figures/variants/ is inside figures/"),
+        # folders the project's commands make and replace or remove whole
+        (".venv/lib", "the output folder .venv/lib/ is in .venv/, the environment `make` creates"),
+        ("site", "the output folder site/ is in site/, the gallery, which `make site` replaces whole"),
+        ("handout/x", "the output folder handout/x/ is in handout/, the students' copy, which `make clean` removes"),
+        ("build", "the output folder build/ is the build's working folder or one of its own in it"),
+        ("build/outputs", "the output folder build/outputs/ is the build's working folder or one of its own in it"),
     ],
 )
 def test_an_output_folder_holding_the_repositorys_files_is_refused(repo_copy, folder, expected):

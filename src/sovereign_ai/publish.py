@@ -43,6 +43,16 @@ FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kill
 HOLD_SIGNALS_TO_EXIT = False
 TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".git")  # never an output folder, nor inside one
 TRACKED_FOLDERS = ("sweeps",)  # holds tracked files itself; its subfolders may take outputs
+# Folders the project's commands make and replace or remove whole: outputs there would be lost.
+MANAGED_TREES = {
+    ".venv": "the environment `make` creates",
+    ".venv-tools": "the tools' environment `make` creates",
+    "site": "the gallery, which `make site` replaces whole",
+    "handout": "the students' copy, which `make clean` removes",
+}
+# build/ itself and the folders the build keeps its work in (check's temporary folders and sweeps
+# go beside them): files put there would be mixed with the build's, or removed with them.
+BUILD_WORK = ("outputs", "executed", "refresh", "check-failed")
 
 
 class PublishError(RuntimeError):
@@ -81,6 +91,15 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
         return (
             f"the output folder {shown} holds the repository itself; "
             "choose a folder for the outputs only (e.g. variants/)"
+        )
+    for name, what in MANAGED_TREES.items():
+        if target == root / name or root / name in target.parents:
+            return f"the output folder {shown} is in {name}/, {what}; choose another folder (e.g. variants/)"
+    build = paths.build_dir()
+    if target == build or any(target == build / w or build / w in target.parents for w in BUILD_WORK):
+        return (
+            f"the output folder {shown} is the build's working folder or one of its own in it; "
+            "choose another folder (e.g. variants/)"
         )
     for name in TRACKED_TREES + TRACKED_FOLDERS:
         folder = root / name
