@@ -593,3 +593,13 @@ def test_a_default_edited_in_a_notebook_is_refused_before_any_kernel(repo_copy):
         "expected a number of millimetres from 85 to 250; correct it there"
     )
     refused(repo_copy, "build", "--dry-run", expected=expected)
+
+
+def test_a_runtime_folder_kernels_cannot_use_is_named_before_any_kernel(repo_copy, tmp_path):
+    """A read-only or odd HOME (HOME=/proc): the run failed with "No such file or directory: '/proc/.local'"."""
+    out = tmp_path / "out"
+    result = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(out), env={"JUPYTER_RUNTIME_DIR": "/proc/runtime"})
+    assert result.returncode == 2, result.stderr
+    assert "Jupyter's runtime folder /proc/runtime cannot be used" in result.stderr
+    assert "Set JUPYTER_RUNTIME_DIR to a writable folder" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, manifest, paths, publish, reads, safe_io, text
+from sovereign_ai import data, kernels, manifest, paths, publish, reads, safe_io, text
 from sovereign_ai.kernels import WarmRunner
 from sovereign_ai.parameters import ParameterError, check_given, check_value, declared_parameters
 from sovereign_ai.workers import WorkerLost, run_each
@@ -609,6 +609,9 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
         return outcome
 
     staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=area))
+    problem = kernels.runtime_folder_problem()
+    if problem:
+        raise BuildError(f"{problem}\nNo notebook was run and {shown} is unchanged.")
     runs_started_ns = _stamp(staging_root)
     workers = max(1, min(jobs or default_jobs(), len(todo)))
     print(

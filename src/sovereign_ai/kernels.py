@@ -50,6 +50,28 @@ def ipc_kernel_manager_class(log: str | None = None):
     return IPCKernelManager
 
 
+def runtime_folder_problem() -> str | None:
+    """Why kernels cannot start here, said before any is: Jupyter's runtime folder, where each
+    kernel's connection file and sockets go, cannot be made or written (a read-only or odd HOME)."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = jupyter_runtime_dir()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        writable = os.access(folder, os.W_OK)
+    except OSError as error:
+        why = error.strerror or str(error)
+    else:
+        if writable:
+            return None
+        why = "not writable"
+    return (
+        f"Jupyter's runtime folder {folder} cannot be used ({why}): kernels keep their connection files "
+        "there. Set JUPYTER_RUNTIME_DIR to a writable folder (HOME is "
+        f"{os.environ.get('HOME', 'not set')})"
+    )
+
+
 # A file of a command's kernel: sovereign-ai-<command's process id>-<kernel>-<channel> or .json
 _KERNEL_FILE = re.compile(re.escape(FILE_PREFIX) + r"(\d{1,9})-[0-9a-f]{12}(-\d+|\.json)")
 

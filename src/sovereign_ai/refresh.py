@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sovereign_ai import lighter_imports, paths, publish, safe_io, workers
+from sovereign_ai import kernels, lighter_imports, paths, publish, safe_io, workers
 from sovereign_ai.build import BuildError, BuildFailed, Interrupted
 from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class, messages_into
 
@@ -94,7 +94,7 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
             "Nothing was run."
         )
     notebooks = [nb for nb in everything if not names or nb.stem in names or nb.name in names]
-    problem = publish.refuse_folder(paths.notebooks_dir())  # read-only: said now, not after the kernels
+    problem = publish.refuse_folder(paths.notebooks_dir()) or kernels.runtime_folder_problem()  # said now
     if problem:
         raise BuildError(f"{problem}\nNothing was run.")
     # temporary files a refresh killed outright (kill -9) left beside the notebooks
