@@ -199,3 +199,16 @@ def test_numbers_stacked_over_a_crowded_lane_stay_clear_of_the_lane_above(tmp_pa
     highest = max(t.get_window_extent(renderer).y1 for t in eu_numbers)
     half_star = 3.5 * fig.dpi / 72
     assert highest < japan_y - half_star, "the EU's numbers end below Japan's markers"
+
+
+def test_the_deficits_crowded_years_are_read_one_value_a_row():
+    """The values of 2023 and 2024 crowd into one cluster in the chart: a panel gives each its row."""
+    fig = draw("deficit")
+    detail = fig.axes[1]
+    rows = [label.get_text().replace("\n", " ") for label in detail.get_yticklabels()]
+    values = [t.get_text() for t in detail.texts]
+    assert rows[0] == "Digital Agency Priority Plan (2023)" and values[0] == "5.3452"
+    assert "Kyodo News (2024, preliminary)" in rows and "MIC White Paper, five items (2024)" in rows
+    assert values[rows.index("MIC White Paper, five items (2024)")] == "about 6.8", "approximate as the source"
+    observed = data.load_table("digital_deficit").query("not is_projection and year >= 2023")
+    assert len(rows) == len(observed) == 7

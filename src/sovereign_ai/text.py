@@ -81,6 +81,11 @@ LABELS = {
         "en": "Japan's digital deficit by definition (trillion yen)",
     },
     "deficit_axis": {"ja": "兆円", "en": "trillion yen"},
+    "deficit_detail_title": {
+        "ja": "直近2年の実績値 (定義別、兆円)",
+        "en": "The observed values of the last two years, by definition (trillion yen)",
+    },
+    "preliminary": {"ja": "速報", "en": "preliminary"},
     "projection": {"ja": "予測", "en": "projection"},
     "observed": {"ja": "実績", "en": "observed"},
     "scenario_title": {
