@@ -212,3 +212,18 @@ def test_the_deficits_crowded_years_are_read_one_value_a_row():
     assert values[rows.index("MIC White Paper, five items (2024)")] == "about 6.8", "approximate as the source"
     observed = data.load_table("digital_deficit").query("not is_projection and year >= 2023")
     assert len(rows) == len(observed) == 7
+
+
+@pytest.mark.parametrize(
+    ("lang", "cited"),
+    [
+        ("en", "ASCII.jp [ASCII.jp report; headline not in the stored excerpt] (2026-03-06)"),
+        ("ja", "ASCII.jp［ASCII.jp report; headline not in the stored excerpt］(2026-03-06)"),
+    ],
+)
+def test_a_source_without_a_recorded_headline_is_described_not_quoted(lang, cited):
+    from sovereign_ai import citations
+
+    assert citations.cite("T6-10b", lang) == cited
+    # a prefix in parentheses before a headline is part of the headline, quoted as it is
+    assert citations.cite("T10-08", "en") == 'Jiji Press (nippon.com), "(Jiji) 人工知能基本計画の原案判明" (2025-12-05)'

@@ -13,12 +13,27 @@ def cite(source_id: str, lang: str) -> str:
     publisher = s["publisher"] if lang == "ja" else (s["publisher_en"] or s["publisher"])
     title = s["title"] if lang == "ja" or not s["title_en"] else s["title_en"]
     date = text.source_date(s["pub_date"], lang)
-    line = f"{publisher}「{title}」({date})" if lang == "ja" else f'{publisher}, "{title}" ({date})'
+    if _described(title):  # no headline on record: the row describes the source, so it is not quoted as one
+        line = f"{publisher}［{title[1:-1]}］({date})" if lang == "ja" else f"{publisher} [{title[1:-1]}] ({date})"
+    else:
+        line = f"{publisher}「{title}」({date})" if lang == "ja" else f'{publisher}, "{title}" ({date})'
     if "secondary" in s["confidence"]:
         line += _SECONDARY[lang]
     if s["read_via"]:
         line += _COPY[lang]
     return line
+
+
+def _described(title: str) -> bool:
+    """A title wholly in parentheses, as sources.csv writes a description where no headline is recorded."""
+    if not (title.startswith("(") and title.endswith(")")):
+        return False
+    depth = 0
+    for at, character in enumerate(title):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0:
+            return at == len(title) - 1  # "(Jiji) 人工知能基本計画…" closes early: a prefix, then the headline
+    return False
 
 
 def source_line(source_ids, lang: str, computed: bool = True) -> str:
