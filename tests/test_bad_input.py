@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +67,8 @@ def test_overrides_without_an_output_folder_are_refused(repo_copy):
         ("handout/x", "the output folder handout/x/ is in handout/, the students' copy, which `make clean` removes"),
         ("build", "the output folder build/ is the build's working folder or one of its own in it"),
         ("build/outputs", "the output folder build/outputs/ is the build's working folder or one of its own in it"),
+        ("build/check-mine", "the output folder build/check-mine/ is the build's working folder or one of its own"),
+        (".site.old-1", "the output folder .site.old-1/ has the name of a temporary folder the project's commands"),
     ],
 )
 def test_an_output_folder_holding_the_repositorys_files_is_refused(repo_copy, folder, expected):
@@ -562,8 +565,33 @@ def test_two_sweep_files_of_one_name_do_not_share_the_default_folder(repo_copy):
     (folder / "index.csv").write_text("run,sweep,notebook,parameters,files\nrun_001,a/x.yaml,,{},\n", encoding="utf-8")
     (repo_copy / "b").mkdir()
     (repo_copy / "b" / "x.yaml").write_text("notebook: notebooks/four_reasons.ipynb\ngrid: {lang: [en]}\n")
-    expected = "b/x.yaml: its default folder build/sweeps/x/ holds the results of a/x.yaml; give this sweep an"
+    expected = (
+        "b/x.yaml: the folder build/sweeps/x/ holds the results of a/x.yaml (its index.csv); give this sweep "
+        "an 'output_dir:' of its own, or remove the folder first"
+    )
     refused(repo_copy, "sweep", str(repo_copy / "b" / "x.yaml"), expected=expected)
+    # so does a folder both name as their output_dir
+    (repo_copy / "b" / "y.yaml").write_text(
+        "notebook: notebooks/four_reasons.ipynb\noutput_dir: build/sweeps/x\ngrid: {lang: [en]}\n"
+    )
+    refused(repo_copy, "sweep", str(repo_copy / "b" / "y.yaml"), expected="holds the results of a/x.yaml")
+
+
+@pytest.mark.parametrize(
+    ("grid", "repeated"),
+    [
+        ("{width_mm: [85, 85.0]}", "'width_mm' 85.0 twice"),
+        ("{formats: [[png, pdf], [pdf, png]]}", '\'formats\' ["pdf","png"] twice'),
+    ],
+)
+def test_a_grid_value_repeated_in_another_spelling_is_refused(repo_copy, grid, repeated):
+    (repo_copy / "s.yaml").write_text(f"notebook: notebooks/four_reasons.ipynb\ngrid: {grid}\n", encoding="utf-8")
+    refused(repo_copy, "sweep", str(repo_copy / "s.yaml"), expected=f"s.yaml, line 2: 'grid:' lists {repeated}")
+
+
+def test_a_grid_value_a_run_refuses_is_said_of_the_sweep_file(repo_copy):
+    (repo_copy / "s.yaml").write_text("notebook: notebooks/four_reasons.ipynb\ngrid: {width_mm: [85, '85']}\n")
+    refused(repo_copy, "sweep", str(repo_copy / "s.yaml"), expected="s.yaml: run_002 (")
 
 
 @pytest.mark.parametrize(
@@ -583,23 +611,38 @@ def test_a_value_the_command_line_cannot_read_is_refused_like_any_other(repo_cop
     assert len(result.stderr) < 400
 
 
-def test_a_default_edited_in_a_notebook_is_refused_before_any_kernel(repo_copy):
-    """A bad default typed into a parameters cell stopped each run inside its kernel."""
+@pytest.mark.parametrize(
+    ("default", "expected"),
+    [
+        ("500.0", "the default of parameter 'width_mm': 500.0 is not allowed; expected a number of millimetres"),
+        ("183.0 + 1", "the default of parameter 'width_mm' (183.0 + 1) is not a plain value (a number, text"),
+    ],
+)
+def test_a_default_edited_in_a_notebook_is_refused_before_any_kernel(repo_copy, default, expected):
+    """A bad default typed into a parameters cell stopped each run inside its kernel, or was blamed
+    on figures.yaml."""
     notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
     text = notebook.read_text(encoding="utf-8")
-    notebook.write_text(text.replace("width_mm: float = 183.0", "width_mm: float = 500.0"), encoding="utf-8")
-    expected = (
-        "notebooks/four_reasons.ipynb, parameters cell: the default of parameter 'width_mm': 500.0 is not allowed; "
-        "expected a number of millimetres from 85 to 250; correct it there"
+    notebook.write_text(text.replace("width_mm: float = 183.0", f"width_mm: float = {default}"), encoding="utf-8")
+    result = refused(
+        repo_copy, "build", "--dry-run", expected=f"notebooks/four_reasons.ipynb, parameters cell: {expected}"
     )
-    refused(repo_copy, "build", "--dry-run", expected=expected)
+    assert "correct it there" in result.stderr and "figures.yaml" not in result.stderr
 
 
-def test_a_runtime_folder_kernels_cannot_use_is_named_before_any_kernel(repo_copy, tmp_path):
-    """A read-only or odd HOME (HOME=/proc): the run failed with "No such file or directory: '/proc/.local'"."""
+@pytest.mark.parametrize(
+    ("runtime", "why"),
+    [
+        ("/proc/runtime", "No such file or directory"),  # as under HOME=/proc, or a read-only home
+        ("relative-runtime", "not an absolute path"),  # the kernel died before replying, leaving the folder
+        ("/tmp/" + "d" * 90, "too long: a kernel's socket path in it would pass the system's 107 bytes"),
+    ],
+)
+def test_a_runtime_folder_kernels_cannot_use_is_named_before_any_kernel(repo_copy, tmp_path, runtime, why):
     out = tmp_path / "out"
-    result = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(out), env={"JUPYTER_RUNTIME_DIR": "/proc/runtime"})
+    result = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(out), env={"JUPYTER_RUNTIME_DIR": runtime})
     assert result.returncode == 2, result.stderr
-    assert "Jupyter's runtime folder /proc/runtime cannot be used" in result.stderr
+    assert f"Jupyter's runtime folder {runtime} cannot be used ({why}" in result.stderr
     assert "Set JUPYTER_RUNTIME_DIR to a writable folder" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists() or not any(out.iterdir())
+    assert not (repo_copy / runtime).exists() and not Path(runtime).exists()

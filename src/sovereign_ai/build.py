@@ -20,6 +20,7 @@ are still there, unchanged". With the manifest as the state, the rest is a
 process pool.
 """
 
+import contextlib
 import copy
 import csv
 import functools
@@ -304,8 +305,8 @@ def notebook_parameters(notebook: Path, where: str = "") -> dict:
         raise BuildError(f"{prefix}{shown} is not a Jupyter notebook (a .ipynb file)")
     try:
         return declared_parameters(notebook)
-    except ParameterError as error:
-        raise BuildError(f"{prefix}{error}") from None
+    except ParameterError as error:  # it names the notebook's parameters cell, where the fault is
+        raise BuildError(str(error)) from None
     except UnicodeDecodeError:
         reason = "it is not UTF-8 text"
     except json.JSONDecodeError as error:
@@ -525,8 +526,11 @@ def build(
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
     for note in _partial_overrides(runs, overrides or {}):
         print(note, file=out)
-    problem = publish.refuse_destination(
-        output_dir, variants=bool(overrides), labelled=any(r.label for r in runs)
+    checking = os.path.abspath(output_dir) in _CHECK_FOLDERS  # check's own temporary folder, refused to others
+    problem = (
+        None
+        if checking
+        else publish.refuse_destination(output_dir, variants=bool(overrides), labelled=any(r.label for r in runs))
     ) or publish.refuse_folder(output_dir, create=not dry_run)
     if problem:
         raise BuildError(f"{problem}\nNo notebook was run and nothing was written.")
@@ -916,8 +920,9 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
         return problems
 
     _remove_killed_checks(work)
-    with tempfile.TemporaryDirectory(prefix="check-", dir=work) as temporary:
+    with tempfile.TemporaryDirectory(prefix=publish.CHECK_PREFIX, dir=work) as temporary:
         fresh = Path(temporary)
+        _CHECK_FOLDERS.add(os.path.abspath(fresh))
         # The temporary folder's area (lock, executed notebooks: megabytes) goes with it; the executed
         # notebooks of a failed rebuild, which its message names, move to build/check-failed/ first.
         area, area_kept = publish.area(work, fresh), False
@@ -964,6 +969,9 @@ CHECK_FAILED = "check-failed"  # in the work folder: the executed notebooks of t
 
 
 STALE_CHECK_SECONDS = 24 * 3600  # a check's temporary folder older than this was left by a killed check
+
+
+_CHECK_FOLDERS: set[str] = set()  # the temporary folders of the checks this process runs, absolute
 
 
 def _remove_killed_checks(work: Path) -> None:
@@ -1039,7 +1047,7 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
                 f"{shown}, line {_line(root, 'grid', name)}: parameter {name!r} is in both 'fixed:' and "
                 "'grid:'; keep one"
             )
-        written = [manifest.canonical_json(_plain(v)) for v in values]
+        written = [_as_run_takes(name, v) for v in values]
         if repeated := next((v for i, v in enumerate(written) if v in written[:i]), None):
             raise BuildError(
                 f"{shown}, line {_line(root, 'grid', name)}: 'grid:' lists {name!r} {repeated} twice; "
@@ -1059,11 +1067,11 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     problem = publish.refuse_destination(output_dir, variants=False, labelled=True)
     if problem:
         raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: {problem}")
-    if "output_dir" not in spec and (other := _sweep_indexed(output_dir)) not in (None, shown):
-        # two sweep files of one name share the default folder: the second would replace the first's results
+    if (other := _sweep_indexed(output_dir)) not in (None, shown):
+        # another sweep file's folder (two files of one name share the default one): its results would be replaced
         raise BuildError(
-            f"{shown}: its default folder {paths.relative(output_dir)}/ holds the results of {other}; "
-            "give this sweep an 'output_dir:' of its own"
+            f"{shown}: the folder {paths.relative(output_dir)}/ holds the results of {other} (its index.csv); "
+            "give this sweep an 'output_dir:' of its own, or remove the folder first"
         )
     names = list(grid)
     runs = []
@@ -1078,9 +1086,21 @@ def _sweep_indexed(output_dir: Path) -> str | None:
     """The sweep file whose results a sweep's folder holds, as its index.csv names it; None if none does."""
     try:
         with open(output_dir / "index.csv", encoding="utf-8", newline="") as f:
-            return next(csv.DictReader(f), {}).get("sweep")
+            named = next(csv.DictReader(f), {}).get("sweep")
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
+    return named if isinstance(named, str) and named.strip() and "\n" not in named else None
+
+
+def _as_run_takes(name: str, value) -> str:
+    """A grid value as the run will take it, to tell repeats written differently (85 and 85.0; a
+    list in another order); as written when the value is refused later, with its run."""
+    value = _plain(value)
+    with contextlib.suppress(ParameterError):
+        value = check_value(name, value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = sorted(value)  # formats [png, pdf] and [pdf, png] write the same files
+    return manifest.canonical_json(value)
 
 
 def _plain(value):
@@ -1091,7 +1111,10 @@ def _plain(value):
 def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.stdout) -> Path:
     """Run a sweep, then write index.csv: which sweep file and parameters produced which files."""
     runs, output_dir = load_sweep(path)
-    planned = plan(runs, {})
+    try:
+        planned = plan(runs, {})
+    except BuildError as error:  # a value the run refuses: said of the sweep file
+        raise BuildError(f"{paths.relative(path)}: {error}") from None
     try:
         build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
     except Interrupted as interrupted:
@@ -1114,5 +1137,5 @@ def _write_index(path: Path, planned: list[Run], output_dir: Path, out) -> Path:
             [run.run_id, paths.relative(path), notebook, manifest.canonical_json(run.parameters), " ".join(produced)]
         )
     safe_io.write_bytes(index, text.getvalue().encode("utf-8"))
-    print(f"index of {len(planned)} runs: {paths.relative(index)}", file=out)
+    print(f"index of {_counted(len(planned), 'run')}: {paths.relative(index)}", file=out)
     return index

@@ -50,24 +50,34 @@ def ipc_kernel_manager_class(log: str | None = None):
     return IPCKernelManager
 
 
+_SOCKET_PATH_MAX = 107  # a Unix socket's path, in bytes (sockaddr_un's sun_path, less its final NUL)
+
+
 def runtime_folder_problem() -> str | None:
     """Why kernels cannot start here, said before any is: Jupyter's runtime folder, where each
     kernel's connection file and sockets go, cannot be made or written (a read-only or odd HOME)."""
     from jupyter_core.paths import jupyter_runtime_dir
 
     folder = jupyter_runtime_dir()
-    try:
-        os.makedirs(folder, exist_ok=True)
-        writable = os.access(folder, os.W_OK)
-    except OSError as error:
-        why = error.strerror or str(error)
+    # a kernel's socket path: the folder, this project's prefix, a command's pid, 12 hex digits, a port
+    socket = os.path.join(folder, f"{FILE_PREFIX}{'9' * 7}-{'0' * 12}-65535")
+    if not os.path.isabs(folder):
+        why = "not an absolute path: a kernel started in another folder would not find it"
+    elif os.name != "nt" and len(os.fsencode(socket)) > _SOCKET_PATH_MAX:
+        why = f"too long: a kernel's socket path in it would pass the system's {_SOCKET_PATH_MAX} bytes"
     else:
-        if writable:
-            return None
-        why = "not writable"
+        try:
+            os.makedirs(folder, exist_ok=True)
+            writable = os.access(folder, os.W_OK)
+        except OSError as error:
+            why = error.strerror or str(error)
+        else:
+            if writable:
+                return None
+            why = "not writable"
     return (
         f"Jupyter's runtime folder {folder} cannot be used ({why}): kernels keep their connection files "
-        "there. Set JUPYTER_RUNTIME_DIR to a writable folder (HOME is "
+        "there. Set JUPYTER_RUNTIME_DIR to a writable folder with a short absolute path (HOME is "
         f"{os.environ.get('HOME', 'not set')})"
     )
 

@@ -235,7 +235,9 @@ def _declared(notebook: Path, mtime_ns: int, size: int) -> dict[str, Declared]:
             default = ast.literal_eval(info["default"])
         except (ValueError, SyntaxError):
             raise ParameterError(
-                f"{notebook.name}: the default of parameter {name!r} ({info['default']}) is not a plain value"
+                f"{paths.relative(Path(notebook))}, parameters cell: the default of parameter {name!r} "
+                f"({info['default']}) is not a plain value (a number, text, True or False, or a list of them); "
+                "correct it there"
             ) from None
         declared[name] = Declared(name, default, info["inferred_type_name"], info["help"])
     return declared

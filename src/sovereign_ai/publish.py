@@ -53,6 +53,10 @@ MANAGED_TREES = {
 # build/ itself and the folders the build keeps its work in (check's temporary folders and sweeps
 # go beside them): files put there would be mixed with the build's, or removed with them.
 BUILD_WORK = ("outputs", "executed", "refresh", "check-failed")
+CHECK_PREFIX = "check-"  # check's temporary folders in build/, removed a day after a killed check
+# The temporary folders made beside a folder while it is replaced whole (.site.partial-*, .handout.old-*),
+# which later commands remove.
+LEFT_BEHIND = re.compile(r"\.[^/]+\.(partial|old)-[^/]*")
 
 
 class PublishError(RuntimeError):
@@ -96,9 +100,15 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
         if target == root / name or root / name in target.parents:
             return f"the output folder {shown} is in {name}/, {what}; choose another folder (e.g. variants/)"
     build = paths.build_dir()
-    if target == build or any(target == build / w or build / w in target.parents for w in BUILD_WORK):
+    in_build = target.relative_to(build).parts if build in target.parents else ()
+    if target == build or (in_build and (in_build[0] in BUILD_WORK or in_build[0].startswith(CHECK_PREFIX))):
         return (
             f"the output folder {shown} is the build's working folder or one of its own in it; "
+            "choose another folder (e.g. variants/)"
+        )
+    if any(LEFT_BEHIND.fullmatch(part) for part in target.parts):
+        return (
+            f"the output folder {shown} has the name of a temporary folder the project's commands remove; "
             "choose another folder (e.g. variants/)"
         )
     for name in TRACKED_TREES + TRACKED_FOLDERS:
