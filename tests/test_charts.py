@@ -1,5 +1,6 @@
 """The cloud-dependence charts draw what the data say: ranges as ranges, projections apart, sources named."""
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -227,3 +228,15 @@ def test_a_source_without_a_recorded_headline_is_described_not_quoted(lang, cite
     assert citations.cite("T6-10b", lang) == cited
     # a prefix in parentheses before a headline is part of the headline, quoted as it is
     assert citations.cite("T10-08", "en") == 'Jiji Press (nippon.com), "(Jiji) 人工知能基本計画の原案判明" (2025-12-05)'
+
+
+def test_an_event_on_the_ranges_first_day_is_drawn_clear_of_the_axis_line():
+    """From 2025-09-01 to 09-02, the event of 09-01 sat on the y-axis line, its number hidden."""
+    import matplotlib.dates as mdates
+
+    fig = drawn("policy_timeline", "ja", 85, start="2025-09-01", end="2025-09-02")[""]
+    ax = fig.axes[0]
+    low, _ = ax.get_xlim()
+    event = mdates.date2num(dt.date(2025, 9, 1))
+    axis_mm = ax.get_position().width * 85
+    assert (event - low) / (ax.get_xlim()[1] - low) * axis_mm >= 1.9, "half a star and a gap from the axis line"
