@@ -179,7 +179,7 @@ def _tools(command: str, *extra: str) -> int:
 
 def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
     """Command-line values converted by each parameter's rule (so '89' is a number, 'svg,pdf' a list)."""
-    from sovereign_ai.parameters import ParameterError, declared_parameters, rule_for
+    from sovereign_ai.parameters import ParameterError, declared_parameters, rule_for, shown
 
     declared = {}
     for notebook in notebooks:
@@ -187,7 +187,9 @@ def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
     values, given = {}, {}
     for name, raw in pairs:
         if name not in declared:
-            raise ParameterError(f"parameter {name!r} is unknown; the notebooks' parameters are: {', '.join(declared)}")
+            raise ParameterError(
+                f"parameter {shown(name)} is unknown; the notebooks' parameters are: {', '.join(declared)}"
+            )
         if name in given:  # the last would win silently
             raise ParameterError(
                 f"parameter {name!r} is given twice (-p {name} {given[name]}, -p {name} {raw}); give it once"

@@ -118,9 +118,10 @@ class Rule:
                     f"parameter {name!r}: {shown(raw)} is not a list of numbers; expected {self.allowed}"
                 ) from None
         if self.kind == "subset":
-            return [
-                part.strip() for part in raw.strip("[]").replace('"', "").replace("'", "").split(",") if part.strip()
-            ]
+            parts = [part.strip() for part in raw.strip("[]").replace('"', "").replace("'", "").split(",")]
+            if len(parts) > 1 and not all(parts):  # "png,,pdf", "png,": a value left out, or a typo
+                raise ParameterError(f"parameter {name!r}: {shown(raw)} has an empty item; expected {self.allowed}")
+            return [part for part in parts if part]
         if self.kind in ("number", "integer"):
             if not _NUMBER.fullmatch(raw):  # float() would also take " 89 ", "8_9", "８９", "nan"
                 raise ParameterError(f"parameter {name!r}: {shown(raw)} is not a number; expected {self.allowed}")
@@ -301,7 +302,8 @@ def check_given(notebook: Path, given: dict) -> dict:
     for name, value in given.items():
         if name not in declared:
             raise ParameterError(
-                f"parameter {name!r} is unknown to {Path(notebook).name}; its parameters are: {', '.join(declared)}"
+                f"parameter {shown(name)} is unknown to {Path(notebook).name}; "
+                f"its parameters are: {', '.join(declared)}"
             )
         checked[name] = check_value(name, value, declared[name].type_name)
     for name, declaration in declared.items():  # a default edited in the notebook: said now, not from inside a kernel
