@@ -704,8 +704,8 @@ def _executed_folder(work: Path, area: Path, output_dir: Path) -> Path:
     """Where the executed notebooks go: build/executed/ for figures/; for any other output folder,
     its own folder in its area, so that builds into different folders never share one."""
     if output_dir.resolve() == paths.figures_dir().resolve():
-        return work / "executed"
-    return area / "executed"
+        return work / publish.EXECUTED
+    return area / publish.EXECUTED
 
 
 def _failure(result: dict, notebook: Path) -> str:
@@ -922,7 +922,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     _remove_killed_checks(work)
     with tempfile.TemporaryDirectory(prefix=publish.CHECK_PREFIX, dir=work) as temporary:
         fresh = Path(temporary)
-        _CHECK_FOLDERS.add(os.path.abspath(fresh))
+        _CHECK_FOLDERS.add(os.path.abspath(fresh))  # until the process ends: the folder goes with the check
         # The temporary folder's area (lock, executed notebooks: megabytes) goes with it; the executed
         # notebooks of a failed rebuild, which its message names, move to build/check-failed/ first.
         area, area_kept = publish.area(work, fresh), False
@@ -937,7 +937,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
                 interrupt.exit_code - 128,
             ) from None
         except BuildError as failure:  # a refusal (bad data) or a failure: said of figures/, not the temporary folder
-            said, executed = str(failure), area / "executed"
+            said, executed = str(failure), area / publish.EXECUTED
             if paths.relative(executed) in said:  # a run failed: its executed notebook is named
                 moved = _keep_failed_runs(executed, work)
                 if moved:
@@ -965,7 +965,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     return list(dict.fromkeys(problems))
 
 
-CHECK_FAILED = "check-failed"  # in the work folder: the executed notebooks of the last failed check
+CHECK_FAILED = publish.CHECK_FAILED  # in the work folder: the executed notebooks of the last failed check
 
 
 STALE_CHECK_SECONDS = 24 * 3600  # a check's temporary folder older than this was left by a killed check

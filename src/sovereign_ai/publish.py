@@ -52,7 +52,8 @@ MANAGED_TREES = {
 }
 # build/ itself and the folders the build keeps its work in (check's temporary folders and sweeps
 # go beside them): files put there would be mixed with the build's, or removed with them.
-BUILD_WORK = ("outputs", "executed", "refresh", "check-failed")
+OUTPUTS, EXECUTED, REFRESH, CHECK_FAILED = "outputs", "executed", "refresh", "check-failed"
+BUILD_WORK = (OUTPUTS, EXECUTED, REFRESH, CHECK_FAILED)
 CHECK_PREFIX = "check-"  # check's temporary folders in build/, removed a day after a killed check
 # The temporary folders made beside a folder while it is replaced whole (.site.partial-*, .handout.old-*),
 # which later commands remove.
@@ -197,7 +198,7 @@ def area(work: Path, output_dir: Path, *, create: bool = True) -> Path:
     (and, for a folder other than figures/, its executed notebooks), and the folder's path."""
     target = Path(output_dir).resolve()
     slug = re.sub(r"[^a-z0-9_]+", "_", paths.relative(target).lower()).strip("_")[-40:] or "root"
-    folder = work / "outputs" / f"{slug}-{hashlib.sha256(os.fsencode(target)).hexdigest()[:12]}"
+    folder = work / OUTPUTS / f"{slug}-{hashlib.sha256(os.fsencode(target)).hexdigest()[:12]}"
     if not create:  # only to look in (a dry run): nothing is left behind for a folder never made
         return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -214,7 +215,7 @@ def prune_areas(work: Path, keep: Path) -> list[Path]:
     left alone; housekeeping never stops a build. The areas emptied."""
     emptied = []
     try:
-        folders = sorted(p for p in (work / "outputs").iterdir() if p.is_dir() and p.name != keep.name)
+        folders = sorted(p for p in (work / OUTPUTS).iterdir() if p.is_dir() and p.name != keep.name)
     except OSError:
         return emptied
     for folder in folders:

@@ -110,7 +110,7 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
     written: list[Path] = []
     failed = []
     try:
-        logs = publish.work_folder(out) / "refresh"
+        logs = publish.work_folder(out) / publish.REFRESH
         logs.mkdir(exist_ok=True)
         work = [{"notebook": str(nb), "kernel_log": str(logs / f"{nb.stem}.kernel.log")} for nb in notebooks]
         for i, result in enumerate(workers.run_each(_refresh, work, count), start=1):
