@@ -42,7 +42,7 @@ import yaml
 
 from sovereign_ai import data, kernels, manifest, paths, publish, reads, safe_io, text
 from sovereign_ai.kernels import WarmRunner
-from sovereign_ai.parameters import ParameterError, check_given, check_value, declared_parameters, shown
+from sovereign_ai.parameters import ParameterError, briefly, check_given, check_value, declared_parameters
 from sovereign_ai.workers import WorkerLost, run_each
 
 CELL_TIMEOUT_S = 600
@@ -335,7 +335,7 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise BuildError(
-            f"parameter {shown(unknown[0])} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}"
+            f"parameter {briefly(unknown[0])} is unknown; the notebooks' parameters are: {', '.join(sorted(known))}"
         )
     for name, value in overrides.items():  # a bad value is said once, not as the first run's
         try:

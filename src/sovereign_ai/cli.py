@@ -179,7 +179,7 @@ def _tools(command: str, *extra: str) -> int:
 
 def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
     """Command-line values converted by each parameter's rule (so '89' is a number, 'svg,pdf' a list)."""
-    from sovereign_ai.parameters import ParameterError, declared_parameters, rule_for, shown
+    from sovereign_ai.parameters import ParameterError, briefly, declared_parameters, rule_for
 
     declared = {}
     for notebook in notebooks:
@@ -188,7 +188,7 @@ def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
     for name, raw in pairs:
         if name not in declared:
             raise ParameterError(
-                f"parameter {shown(name)} is unknown; the notebooks' parameters are: {', '.join(declared)}"
+                f"parameter {briefly(name)} is unknown; the notebooks' parameters are: {', '.join(declared)}"
             )
         if name in given:  # the last would win silently
             raise ParameterError(

@@ -33,7 +33,7 @@ class ParameterError(ValueError):
         return [f"{type(self).__name__}: {self}"]
 
 
-def shown(value, limit: int = 80) -> str:
+def briefly(value, limit: int = 80) -> str:
     """A value as a message repeats it: whole when short, else its start and its length."""
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(str(value)):,} characters)"
@@ -56,7 +56,7 @@ class Rule:
         ok = self._normalise(value)
         if ok is _INVALID:
             why = "is not a date in the calendar" if self._not_in_calendar(value) else "is not allowed"
-            raise ParameterError(f"parameter {name!r}: {shown(value)} {why}; expected {self.allowed}")
+            raise ParameterError(f"parameter {name!r}: {briefly(value)} {why}; expected {self.allowed}")
         return ok
 
     def _not_in_calendar(self, value) -> bool:
@@ -115,28 +115,28 @@ class Rule:
                 return [float(part) for part in raw.strip("[]").split(",") if part.strip()]
             except ValueError:
                 raise ParameterError(
-                    f"parameter {name!r}: {shown(raw)} is not a list of numbers; expected {self.allowed}"
+                    f"parameter {name!r}: {briefly(raw)} is not a list of numbers; expected {self.allowed}"
                 ) from None
         if self.kind == "subset":
             parts = [part.strip() for part in raw.strip("[]").replace('"', "").replace("'", "").split(",")]
             if len(parts) > 1 and not all(parts):  # "png,,pdf", "png,": a value left out, or a typo
-                raise ParameterError(f"parameter {name!r}: {shown(raw)} has an empty item; expected {self.allowed}")
+                raise ParameterError(f"parameter {name!r}: {briefly(raw)} has an empty item; expected {self.allowed}")
             return [part for part in parts if part]
         if self.kind in ("number", "integer"):
             if not _NUMBER.fullmatch(raw):  # float() would also take " 89 ", "8_9", "８９", "nan"
-                raise ParameterError(f"parameter {name!r}: {shown(raw)} is not a number; expected {self.allowed}")
+                raise ParameterError(f"parameter {name!r}: {briefly(raw)} is not a number; expected {self.allowed}")
             return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
         if self.kind == "boolean":
             lowered = raw.lower()
             if lowered in ("true", "false"):
                 return lowered == "true"
-            raise ParameterError(f"parameter {name!r}: {shown(raw)} is not true or false; expected True or False")
+            raise ParameterError(f"parameter {name!r}: {briefly(raw)} is not true or false; expected True or False")
         if self.kind == "choice" and all(isinstance(c, int) for c in self.choices):
             try:
                 return int(raw)
             except ValueError:
                 raise ParameterError(
-                    f"parameter {name!r}: {shown(raw)} is not allowed; expected {self.allowed}"
+                    f"parameter {name!r}: {briefly(raw)} is not allowed; expected {self.allowed}"
                 ) from None
         return raw
 
@@ -291,7 +291,7 @@ def check_value(name: str, value, type_name: str = ""):
         return RULES[name].check(name, value)
     expected = _TYPES.get(type_name)
     if expected and (not isinstance(value, expected) or (type_name in ("int", "float") and isinstance(value, bool))):
-        raise ParameterError(f"parameter {name!r}: {shown(value)} is not allowed; expected a {type_name}")
+        raise ParameterError(f"parameter {name!r}: {briefly(value)} is not allowed; expected a {type_name}")
     return value
 
 
@@ -302,7 +302,7 @@ def check_given(notebook: Path, given: dict) -> dict:
     for name, value in given.items():
         if name not in declared:
             raise ParameterError(
-                f"parameter {shown(name)} is unknown to {Path(notebook).name}; "
+                f"parameter {briefly(name)} is unknown to {Path(notebook).name}; "
                 f"its parameters are: {', '.join(declared)}"
             )
         checked[name] = check_value(name, value, declared[name].type_name)
