@@ -68,6 +68,8 @@ def test_overrides_without_an_output_folder_are_refused(repo_copy):
         ("build", "the output folder build/ is the build's working folder or one of its own in it"),
         ("build/outputs", "the output folder build/outputs/ is the build's working folder or one of its own in it"),
         ("build/check-mine", "the output folder build/check-mine/ is the build's working folder or one of its own"),
+        (".VENV", "the output folder .VENV/ is in .venv/"),  # the same folder on macOS and Windows
+        ("Build/Outputs", "the output folder Build/Outputs/ is the build's working folder"),
         (".site.old-1", "the output folder .site.old-1/ has the name of a temporary folder the project's commands"),
     ],
 )

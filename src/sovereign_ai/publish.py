@@ -97,12 +97,13 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
             f"the output folder {shown} holds the repository itself; "
             "choose a folder for the outputs only (e.g. variants/)"
         )
+    # compared without case: on macOS and Windows, .VENV and Build/Outputs are the same folders
+    inside = [part.lower() for part in target.relative_to(root).parts] if root in target.parents else []
     for name, what in MANAGED_TREES.items():
-        if target == root / name or root / name in target.parents:
+        if inside[:1] == [name]:
             return f"the output folder {shown} is in {name}/, {what}; choose another folder (e.g. variants/)"
-    build = paths.build_dir()
-    in_build = target.relative_to(build).parts if build in target.parents else ()
-    if target == build or (in_build and (in_build[0] in BUILD_WORK or in_build[0].startswith(CHECK_PREFIX))):
+    build = paths.build_dir().name
+    if inside[:1] == [build] and (len(inside) == 1 or inside[1] in BUILD_WORK or inside[1].startswith(CHECK_PREFIX)):
         return (
             f"the output folder {shown} is the build's working folder or one of its own in it; "
             "choose another folder (e.g. variants/)"
