@@ -49,6 +49,10 @@ class HandoutError(RuntimeError):
     """The handout cannot be written where asked."""
 
 
+def _not_empty(folder: Path) -> str:
+    return f"{folder} is not empty; give a new folder, or remove the earlier handout first"
+
+
 def write_handout(folder: Path) -> Path:
     """Copy the project for students into folder (which must not exist yet, or be empty); return it.
 
@@ -59,7 +63,7 @@ def write_handout(folder: Path) -> Path:
     if folder == root or (root in folder.parents and folder.parts[len(root.parts)] != "handout"):
         raise HandoutError(f"{folder}: write the handout outside the repository, or into handout/ (git-ignored)")
     if folder.exists() and any(folder.iterdir()):
-        raise HandoutError(f"{folder} is not empty; give a new folder, or remove the earlier handout first")
+        raise HandoutError(_not_empty(folder))
     figures = paths.figures_dir()
     half_published = publish.half_done(figures)
     if half_published:
@@ -71,9 +75,7 @@ def write_handout(folder: Path) -> Path:
                 folder.rmdir()  # empty, checked above
             os.replace(partial, folder)  # all or nothing
         except OSError:  # another handout took the folder meanwhile
-            raise HandoutError(
-                f"{folder} is not empty; give a new folder, or remove the earlier handout first"
-            ) from None
+            raise HandoutError(_not_empty(folder)) from None
     return folder
 
 

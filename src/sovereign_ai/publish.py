@@ -55,9 +55,17 @@ MANAGED_TREES = {
 OUTPUTS, EXECUTED, REFRESH, CHECK_FAILED = "outputs", "executed", "refresh", "check-failed"
 BUILD_WORK = (OUTPUTS, EXECUTED, REFRESH, CHECK_FAILED)
 CHECK_PREFIX = "check-"  # check's temporary folders in build/, removed a day after a killed check
-# The temporary folders made beside a folder while it is replaced whole (.site.partial-*, .handout.old-*),
-# which later commands remove.
-LEFT_BEHIND = re.compile(r"\.[^/]+\.(partial|old)-[^/]*")
+# The temporary folders made beside a folder while it is replaced whole, which later commands
+# remove: .<name>.partial-* (the new copy, being written), .<name>.old-* (the copy it replaces).
+PARTIAL, OLD = "partial", "old"
+
+
+def beside_name(target: Path, kind: str) -> str:
+    """The name's start of a temporary folder of kind PARTIAL or OLD beside target."""
+    return f".{target.name}.{kind}-"
+
+
+LEFT_BEHIND = re.compile(rf"\.[^/]+\.({PARTIAL}|{OLD})-[^/]*")
 
 
 class PublishError(RuntimeError):
@@ -413,8 +421,8 @@ def folder_beside(target: Path):
     copy (the gallery, the students' copy) that the block writes and then renames into target's
     place, all or nothing; removed if the block fails. Copies killed runs left beside target go first."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    safe_io.remove_left_behind(target.parent, f".{target.name}.partial-*", KILLED_COPY_SECONDS)
-    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    safe_io.remove_left_behind(target.parent, beside_name(target, PARTIAL) + "*", KILLED_COPY_SECONDS)
+    partial = Path(tempfile.mkdtemp(prefix=beside_name(target, PARTIAL), dir=target.parent))
     os.chmod(partial, 0o777 & ~safe_io.umask())  # mkdtemp makes it 0700
     try:
         yield partial

@@ -128,7 +128,9 @@ def build_site(site_dir: Path | None = None) -> Path:
     target = Path(site).resolve()
     with publish.folder_beside(target) as partial:
         # earlier galleries (.site.old-*) a run killed as it replaced them left beside it
-        safe_io.remove_left_behind(target.parent, f".{target.name}.old-*", publish.KILLED_COPY_SECONDS)
+        safe_io.remove_left_behind(
+            target.parent, publish.beside_name(target, publish.OLD) + "*", publish.KILLED_COPY_SECONDS
+        )
         _write_gallery(partial)
         (partial / GALLERY_MARK).write_text("Written by `python -m sovereign_ai site`.\n", encoding="utf-8")
         _replace(target, partial)
@@ -137,7 +139,7 @@ def build_site(site_dir: Path | None = None) -> Path:
 
 def _replace(target: Path, new: Path) -> None:
     """Put the folder new in target's place; Ctrl-C waits until one of them is there, whole."""
-    old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}") if target.exists() else None
+    old = target.with_name(publish.beside_name(target, publish.OLD) + uuid.uuid4().hex[:8]) if target.exists() else None
     with publish.signals_held() as received:
         if old:
             os.rename(target, old)

@@ -185,8 +185,9 @@ def size_mm(fig: Figure) -> tuple[float, float]:
 
 def report_saved(written: list[Path], fig: Figure) -> None:
     """Print each file written with its size in mm, so an author sees the height at a journal's width."""
+    size = text.size_note(*size_mm(fig))
     for path in written:
-        print(f"wrote {path}{'' if path.name.endswith('.caption.txt') else ' ' + text.size_note(*size_mm(fig))}")
+        print(f"wrote {path}{'' if path.name.endswith('.caption.txt') else ' ' + size}")
 
 
 def png_bytes(fig: Figure, dpi: int) -> bytes:
