@@ -157,11 +157,16 @@ def year_axis(axis, lang: str, axis_mm: float, size_pt: float = style.FONT_SIZES
     """Ticks on 1 January of every year, labelled 2024 or 2024年 at size_pt; of every 2, 5 or 10
     years where yearly labels on an axis `axis_mm` long would run together."""
     low, high = axis.get_view_interval()  # in days
-    mm_per_year = axis_mm / (high - low) * 365.25
-    label_mm = text.text_width_pt("2024年" if lang == "ja" else "2024", size_pt) * style.MM_PER_PT
-    every = next((n for n in (1, 2, 5) if n * mm_per_year >= label_mm + 1.5), 10)
+    every, _ = _spaced("2024年" if lang == "ja" else "2024", size_pt, axis_mm / (high - low) * 365.25, (1, 2, 5), 10)
     axis.set_major_locator(mdates.YearLocator(every))
     axis.set_major_formatter(mdates.DateFormatter("%Y年" if lang == "ja" else "%Y"))
+
+
+def _spaced(widest: str, size_pt: float, step_mm: float, steps: tuple, last_resort: int) -> tuple[int, float]:
+    """How many steps (a year, a month, a day: step_mm each) a label goes every, the fewest that keep
+    labels as wide as widest 1.5 mm apart; and that label's width in mm."""
+    label_mm = text.text_width_pt(widest, size_pt) * style.MM_PER_PT
+    return next((n for n in steps if n * step_mm >= label_mm + 1.5), last_resort), label_mm
 
 
 def month_or_day_axis(axis, lang: str, axis_mm: float, size_pt: float, beyond_mm: tuple = (0.0, 0.0)) -> None:
@@ -179,8 +184,7 @@ def month_or_day_axis(axis, lang: str, axis_mm: float, size_pt: float, beyond_mm
         widest, steps, days, last_resort = ("2025年12月31日" if lang == "ja" else "30 Sep 2025"), (1, 2, 7), 1, 14
         form, locator = ("%Y年%-m月%-d日" if lang == "ja" else "%-d %b %Y"), mdates.DayLocator
     mm_per_day = axis_mm / (high - low)
-    label_mm = text.text_width_pt(widest, size_pt) * style.MM_PER_PT
-    every = next((n for n in steps if n * days * mm_per_day >= label_mm + 1.5), last_resort)
+    every, label_mm = _spaced(widest, size_pt, days * mm_per_day, steps, last_resort)
     start, end = (low + (label_mm / 2 - beyond_mm[0]) / mm_per_day, high - (label_mm / 2 - beyond_mm[1]) / mm_per_day)
     ticks = [
         t for t in locator(interval=every).tick_values(mdates.num2date(low), mdates.num2date(high)) if start <= t <= end
