@@ -44,6 +44,9 @@ def test_overrides_without_an_output_folder_are_refused(repo_copy):
     expected = "-p overrides make variants, and figures/ holds only what figures.yaml lists; add --output-dir"
     refused(repo_copy, "build", *FAST, expected=expected)
     refused(repo_copy, "build", *FAST, "--output-dir", str(repo_copy / "figures"), expected=expected)
+    # on macOS and Windows, Figures/ is figures/: the variant's manifest would replace the shipped one
+    expected = expected.replace("figures/ holds", "Figures/ holds")
+    refused(repo_copy, "build", *FAST, "--output-dir", str(repo_copy / "Figures"), expected=expected)
 
 
 @pytest.mark.parametrize(
@@ -70,6 +73,9 @@ def test_overrides_without_an_output_folder_are_refused(repo_copy):
         ("build/check-mine", "the output folder build/check-mine/ is the build's working folder or one of its own"),
         (".VENV", "the output folder .VENV/ is in .venv/"),  # the same folder on macOS and Windows
         ("Build/Outputs", "the output folder Build/Outputs/ is the build's working folder"),
+        ("Data", "the output folder Data/ is a folder of the repository's tracked files"),
+        ("DOCS/x", "the output folder DOCS/x/ is inside docs/, a folder of the repository's tracked files"),
+        ("Figures/variants", "the output folder Figures/variants/ is inside figures/"),
         (".site.old-1", "the output folder .site.old-1/ has the name of a temporary folder the project's commands"),
     ],
 )

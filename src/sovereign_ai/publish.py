@@ -86,7 +86,10 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
         )
     root, figures = paths.repo_root(), paths.figures_dir().resolve()
     shown = paths.relative(target) + "/"
-    if target == figures:
+    # compared without case: on macOS and Windows, Figures/, .VENV/ and Build/Outputs/ are the same folders
+    inside = _parts_below(root, target)
+    in_figures = _parts_below(root, figures)
+    if target == figures or (in_figures and inside == in_figures):
         if variants:
             return (
                 f"-p overrides make variants, and {shown} holds only what figures.yaml lists; "
@@ -95,7 +98,7 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
         if labelled:
             return f"a sweep's files may not go into {shown}, which holds only what figures.yaml lists"
         return None
-    if figures in target.parents:
+    if figures in target.parents or (in_figures and inside[: len(in_figures)] == in_figures):
         return (
             f"the output folder {shown} is inside figures/, which holds only what figures.yaml lists; "
             "choose a folder outside it (e.g. variants/)"
@@ -105,8 +108,6 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
             f"the output folder {shown} holds the repository itself; "
             "choose a folder for the outputs only (e.g. variants/)"
         )
-    # compared without case: on macOS and Windows, .VENV and Build/Outputs are the same folders
-    inside = [part.lower() for part in target.relative_to(root).parts] if root in target.parents else []
     for name, what in MANAGED_TREES.items():
         if inside[:1] == [name]:
             return f"the output folder {shown} is in {name}/, {what}; choose another folder (e.g. variants/)"
@@ -122,14 +123,18 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
             "choose another folder (e.g. variants/)"
         )
     for name in TRACKED_TREES + TRACKED_FOLDERS:
-        folder = root / name
-        if target == folder or (name in TRACKED_TREES and folder in target.parents):
-            where = "" if target == folder else f"inside {name}/, "
+        if inside[:1] == [name] and (len(inside) == 1 or name in TRACKED_TREES):
+            where = "" if len(inside) == 1 else f"inside {name}/, "
             return (
                 f"the output folder {shown} is {where}a folder of the repository's tracked files; "
                 "choose another folder (e.g. variants/)"
             )
     return None
+
+
+def _parts_below(root: Path, path: Path) -> list[str]:
+    """path's folder names below root, in lower case ([] if it is not below root)."""
+    return [part.lower() for part in path.relative_to(root).parts] if root in path.parents else []
 
 
 def refuse_folder(output_dir: Path, *, create: bool = True) -> str | None:
