@@ -585,6 +585,17 @@ def test_two_sweep_files_of_one_name_do_not_share_the_default_folder(repo_copy):
     refused(repo_copy, "sweep", str(repo_copy / "b" / "y.yaml"), expected="holds the results of a/x.yaml")
 
 
+def test_a_folder_named_index_csv_in_a_sweeps_folder_is_refused_before_the_runs(repo_copy):
+    (repo_copy / "build" / "sweeps" / "x" / "index.csv").mkdir(parents=True)
+    (repo_copy / "x.yaml").write_text("notebook: notebooks/four_reasons.ipynb\ngrid: {lang: [en]}\n")
+    expected = (
+        "x.yaml: build/sweeps/x/index.csv is not a file; the sweep writes its index there, "
+        "so move it away or give the sweep another 'output_dir:'"
+    )
+    refused(repo_copy, "sweep", str(repo_copy / "x.yaml"), expected=expected)
+    assert sorted(p.name for p in (repo_copy / "build" / "sweeps" / "x").iterdir()) == ["index.csv"]
+
+
 @pytest.mark.parametrize(
     ("grid", "repeated"),
     [

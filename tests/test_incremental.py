@@ -283,6 +283,18 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
         assert metrics["providers_selected"] == providers
     assert not (repo_copy / "figures" / "sweeps").exists()
 
+    # A smaller grid: the folder holds this sweep's runs only, so run_002's files go, with their
+    # folder (no kernel: run_001 is current).
+    made = index[1]["files"].split()
+    sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace(", 2024-01-01]", "]"), encoding="utf-8")
+    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    assert f"Removed {len(made)} files of runs as_of.yaml no longer lists from sweeps/as_of/" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["MANIFEST.json", "index.csv", "run_001"]
+    assert sorted(manifest.read(folder)["files"]) == sorted(index[0]["files"].split())
+    with open(folder / "index.csv", encoding="utf-8") as f:
+        assert [row["run"] for row in csv.DictReader(f)] == ["run_001"]
+
 
 def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
     """The baseline (make bench) is only a fair comparison if it makes the very same files."""

@@ -86,6 +86,17 @@ def test_a_publish_that_cannot_write_leaves_the_folder_unchanged(tmp_path):
     assert not (area / publish.JOURNAL_NAME).exists()
 
 
+def test_removing_a_folders_last_file_removes_the_folder_but_not_one_holding_a_users_file(tmp_path):
+    out, area = tmp_path / "out", tmp_path / "area"
+    for name in ("run_001/a.png", "run_002/b.png", "run_002/deeper/c.png", "run_003/d.png", "run_003/notes.txt"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(b"x")
+    area.mkdir()
+    publish.commit(out, area, {}, ["run_002/b.png", "run_002/deeper/c.png", "run_003/d.png"], manifest.render({}))
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert left == ["MANIFEST.json", "run_001", "run_001/a.png", "run_003", "run_003/notes.txt"]
+
+
 def _old_folder(out):
     """An output folder as an earlier build left it (the committed Figure 1 PNGs), without a kernel."""
     out.mkdir(parents=True)

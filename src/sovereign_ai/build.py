@@ -493,6 +493,16 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The runs a folder holds exactly, where they are listed, and the runs it held from that list
+    before (None: every run in the folder is of the list)."""
+
+    source: str
+    runs: frozenset[str]
+    before: frozenset[str] | None = None
+
+
 @dataclass
 class Outcome:
     """What a build did."""
@@ -513,10 +523,12 @@ def build(
     jobs: int | None = None,
     runs: list[Run] | None = None,
     list_files: bool = True,
+    holds: Listing | None = None,
     out=sys.stdout,
 ) -> Outcome:
     """Check everything, run the runs whose inputs changed, then move their outputs into output_dir
-    (listing each file with its size when output_dir is not figures/, unless list_files is false)."""
+    (listing each file with its size when output_dir is not figures/, unless list_files is false).
+    holds: the runs output_dir holds exactly, if not figures.yaml's in figures/ (a sweep's)."""
     started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
@@ -537,12 +549,12 @@ def build(
     work = publish.work_folder(out)
     area = publish.area(work, output_dir, create=not dry_run)
     if dry_run:
-        return _dry_run(runs, output_dir, area, force, only, out)
+        return _dry_run(runs, output_dir, area, force, only, holds, out)
     publish.prune_areas(work, keep=area)
     try:
         with publish.locked(area, shown, out):
             publish.recover(output_dir, area, out)
-            return _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, out, started)
+            return _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, holds, out, started)
     except KeyboardInterrupt as interrupt:
         raise Interrupted(
             f"Interrupted: {shown} is unchanged (no file in it was replaced).",
@@ -550,7 +562,7 @@ def build(
         ) from None
 
 
-def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, out) -> Outcome:
+def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, holds, out) -> Outcome:
     try:  # as the build would, before it runs anything: "would execute" must not hide a refusal
         data.validate_all()
     except data.DataError as error:
@@ -559,8 +571,9 @@ def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, o
     for run in runs:
         why = "; ".join(reasons[run.run_id]) or "up to date"
         print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
-    for name in [] if only else _files_of_runs_gone(files, output_dir):
-        print(f"remove {name}: no run in figures.yaml writes it any more", file=out)
+    listing = _listing(output_dir, holds)
+    for name in [] if only else _files_of_runs_gone(files, listing):
+        print(f"remove {name}: no run in {listing.source} writes it any more", file=out)
     left = publish.pending(output_dir, area)
     if left:
         print(f"note: {left}", file=out)
@@ -585,13 +598,14 @@ def _read_manifest(output_dir: Path, force: bool, only) -> dict:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
 
 
-def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, out, started) -> Outcome:
+def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, holds, out, started) -> Outcome:
     """The build proper, holding the output folder's lock."""
     shown = paths.relative(output_dir) + "/"
     files, reasons = _reasons(runs, output_dir, force, only)
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
-    gone = [] if only else _files_of_runs_gone(files, output_dir)
+    listing = _listing(output_dir, holds)
+    gone = [] if only else _files_of_runs_gone(files, listing)
     # Every table, even when nothing is stale (under 0.1 s): a bad row that no run reads yet,
     # such as a new source not cited so far, is named now rather than when a chart first cites it.
     try:
@@ -599,13 +613,14 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, o
     except data.DataError as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
     if not todo and gone:
-        return _remove_files_of_runs_gone(gone, files, output_dir, area, outcome, out)
+        return _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, out)
     if not todo:
         if publish.HOLD_SIGNALS_TO_EXIT:  # decided: nothing to run or write, so nothing left to stop
             for number in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(number, signal.SIG_IGN)
+        every = "The 1 run is" if len(runs) == 1 else f"All {len(runs)} runs are"
         print(
-            f"All {len(runs)} runs are up to date in {shown}: their notebooks, parameters, data and code match "
+            f"{every} up to date in {shown}: their notebooks, parameters, data and code match "
             f"{shown}{manifest.MANIFEST_NAME} and their files are unchanged, so nothing was rebuilt "
             "(`check` rebuilds to compare byte for byte; --force rebuilds).",
             file=out,
@@ -852,17 +867,29 @@ def _changed_since(run: Run, read: list[str], since_ns: int | None) -> list[str]
     return changed
 
 
-def _files_of_runs_gone(files: dict, output_dir: Path) -> list[str]:
-    """In figures/, the files whose every run figures.yaml no longer lists (a figure or a run
-    taken out of it): figures/ holds exactly what figures.yaml lists, so a full build removes them."""
-    if output_dir.resolve() != paths.figures_dir().resolve():
-        return []  # a variant folder may hold files of runs built with other parameters
-    listed = {run.run_id for run in load_registry()}
-    return sorted(name for name, entry in files.items() if not {p["run"] for p in entry["produced_by"]} & listed)
+def _listing(output_dir: Path, holds: Listing | None) -> Listing | None:
+    """What output_dir holds exactly: figures/ figures.yaml's runs, a sweep's folder its sweep's;
+    None for a variant folder, which may hold files of runs built with other parameters."""
+    if holds is None and output_dir.resolve() == paths.figures_dir().resolve():
+        return Listing("figures.yaml", frozenset(run.run_id for run in load_registry()))
+    return holds
 
 
-def _remove_files_of_runs_gone(gone, files, output_dir, area, outcome, out) -> Outcome:
-    """Nothing to run, but files of runs figures.yaml no longer lists: remove them and their entries."""
+def _files_of_runs_gone(files: dict, listing: Listing | None) -> list[str]:
+    """The files whose every run its list no longer holds (a figure or run taken out of figures.yaml,
+    a sweep's grid made smaller): the folder holds exactly what is listed, so a full build removes them."""
+    if listing is None:
+        return []
+    return sorted(
+        name
+        for name, entry in files.items()
+        if not (made_by := {p["run"] for p in entry["produced_by"]}) & listing.runs
+        and (listing.before is None or made_by <= listing.before)
+    )
+
+
+def _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, out) -> Outcome:
+    """Nothing to run, but files of runs the list no longer holds: remove them and their entries."""
     shown = paths.relative(output_dir) + "/"
     for name in gone:
         del files[name]
@@ -870,7 +897,8 @@ def _remove_files_of_runs_gone(gone, files, output_dir, area, outcome, out) -> O
         output_dir, area, {}, [n for n in gone if (output_dir / n).exists()], manifest.render(files)
     )
     print(
-        f"Removed {len(gone)} files of runs figures.yaml no longer lists from {shown}: {', '.join(gone)}; "
+        f"Removed {_counted(len(gone), 'file')} of runs {listing.source} no longer lists from {shown}: "
+        f"{', '.join(gone)}; "
         "every run listed is up to date.",
         file=out,
         flush=True,
@@ -913,7 +941,8 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
         on_disk = {p.name for p in figures.iterdir() if p.is_file() and p.name != manifest.MANIFEST_NAME}
         problems += [f"extra: {name} (no run in figures.yaml writes it)" for name in sorted(on_disk - set(files))]
         problems += [
-            f"extra: {name} (its runs are no longer in figures.yaml)" for name in _files_of_runs_gone(files, figures)
+            f"extra: {name} (its runs are no longer in figures.yaml)"
+            for name in _files_of_runs_gone(files, _listing(figures, None))
         ]
         problems += [f"missing: {name} (listed in {manifest.MANIFEST_NAME})" for name in sorted(set(files) - on_disk)]
     if quick:
@@ -1016,6 +1045,7 @@ def _said_by_check(message: str, temporary: Path, figures: Path) -> str:
 
 
 SWEEP_KEYS = ("notebook", "grid", "fixed", "output_dir")
+INDEX_NAME = "index.csv"  # in a sweep's folder: which sweep file and parameters made which files
 
 
 def load_sweep(path: Path) -> tuple[list[Run], Path]:
@@ -1067,6 +1097,12 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     problem = publish.refuse_destination(output_dir, variants=False, labelled=True)
     if problem:
         raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: {problem}")
+    index = output_dir / INDEX_NAME
+    if paths.is_special(index) or index.is_dir():  # found before the runs, not when the index is written
+        raise BuildError(
+            f"{shown}: {paths.relative(index)} is not a file; the sweep writes its index there, "
+            "so move it away or give the sweep another 'output_dir:'"
+        )
     if (other := _sweep_indexed(output_dir)) not in (None, shown):
         # another sweep file's folder (two files of one name share the default one): its results would be replaced
         raise BuildError(
@@ -1082,13 +1118,18 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     return runs, output_dir
 
 
+def _sweep_index(output_dir: Path) -> list[dict]:
+    """The rows of a sweep folder's index.csv ([] if there is none, or it cannot be read)."""
+    try:
+        with open(output_dir / INDEX_NAME, encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
 def _sweep_indexed(output_dir: Path) -> str | None:
     """The sweep file whose results a sweep's folder holds, as its index.csv names it; None if none does."""
-    try:
-        with open(output_dir / "index.csv", encoding="utf-8", newline="") as f:
-            named = next(csv.DictReader(f), {}).get("sweep")
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
+    named = next(iter(_sweep_index(output_dir)), {}).get("sweep")
     return named if isinstance(named, str) and named.strip() and "\n" not in named else None
 
 
@@ -1111,12 +1152,17 @@ def _plain(value):
 def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.stdout) -> Path:
     """Run a sweep, then write index.csv: which sweep file and parameters produced which files."""
     runs, output_dir = load_sweep(path)
+    shown = paths.relative(path)
     try:
         planned = plan(runs, {})
     except BuildError as error:  # a value the run refuses: said of the sweep file
-        raise BuildError(f"{paths.relative(path)}: {error}") from None
+        raise BuildError(f"{shown}: {error}") from None
+    # The folder holds this sweep's runs only: those of its last grid that this one lacks (a grid made
+    # smaller) are removed. Files of other builds put into the folder are left alone.
+    before = frozenset(row.get("run") for row in _sweep_index(output_dir) if row.get("sweep") == shown)
+    holds = Listing(shown, frozenset(run.run_id for run in planned), before)
     try:
-        build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, out=out)
+        build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, holds=holds, out=out)
     except Interrupted as interrupted:
         if interrupted.published:  # the files are in place (signals are held to the end): so is their index
             _write_index(path, planned, output_dir, out)
@@ -1126,7 +1172,7 @@ def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.s
 
 def _write_index(path: Path, planned: list[Run], output_dir: Path, out) -> Path:
     files = manifest.read(output_dir)["files"]
-    index = output_dir / "index.csv"
+    index = output_dir / INDEX_NAME
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["run", "sweep", "notebook", "parameters", "files"])

@@ -502,7 +502,9 @@ def _apply(output_dir: Path, steps: list[dict], faults: bool = False) -> list[st
     lost, replaced = [], 0
     for step in steps:
         if "remove" in step:
-            (output_dir / step["remove"]).unlink(missing_ok=True)
+            removed = output_dir / step["remove"]
+            removed.unlink(missing_ok=True)
+            _remove_emptied(removed.parent, output_dir)
             continue
         temporary, target = output_dir / step["replace"], output_dir / step["by"]
         if step["by"] == manifest.MANIFEST_NAME and lost:
@@ -518,6 +520,17 @@ def _apply(output_dir: Path, steps: list[dict], faults: bool = False) -> list[st
     for parent in {(output_dir / s.get("by", s.get("remove", ""))).parent for s in steps}:
         safe_io.sync_folder(parent)
     return lost
+
+
+def _remove_emptied(folder: Path, output_dir: Path) -> None:
+    """Remove folder and the folders holding it, below output_dir, while they are empty (a sweep's
+    run_004/ once its files are removed)."""
+    while folder != output_dir and output_dir in folder.parents:
+        try:
+            folder.rmdir()  # only an empty folder: anything a user put there keeps it
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _discard(output_dir: Path, replacements: list[dict]) -> None:
