@@ -633,18 +633,20 @@ def test_a_value_the_command_line_cannot_read_is_refused_like_any_other(repo_cop
 
 
 @pytest.mark.parametrize(
-    ("default", "expected"),
+    ("written", "expected"),
     [
-        ("500.0", "the default of parameter 'width_mm': 500.0 is not allowed; expected a number of millimetres"),
-        ("183.0 + 1", "the default of parameter 'width_mm' (183.0 + 1) is not a plain value (a number, text"),
+        ("width_mm: float = 500.0", "the default of parameter 'width_mm': 500.0 is not allowed; expected a number of"),
+        ("width_mm: float = 183.0 + 1", "the default of parameter 'width_mm' (183.0 + 1) is not a plain value (a"),
+        # check(globals()) finds the parameters by their annotations: the run failed on Settings.width_mm
+        ("width_mm = 183.0", "parameter 'width_mm' has no type (write it `width_mm: float = 183.0`, as the others"),
     ],
 )
-def test_a_default_edited_in_a_notebook_is_refused_before_any_kernel(repo_copy, default, expected):
+def test_a_default_edited_in_a_notebook_is_refused_before_any_kernel(repo_copy, written, expected):
     """A bad default typed into a parameters cell stopped each run inside its kernel, or was blamed
     on figures.yaml."""
     notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
     text = notebook.read_text(encoding="utf-8")
-    notebook.write_text(text.replace("width_mm: float = 183.0", f"width_mm: float = {default}"), encoding="utf-8")
+    notebook.write_text(text.replace("width_mm: float = 183.0", written), encoding="utf-8")
     result = refused(
         repo_copy, "build", "--dry-run", expected=f"notebooks/four_reasons.ipynb, parameters cell: {expected}"
     )

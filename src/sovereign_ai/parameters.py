@@ -240,6 +240,11 @@ def _declared(notebook: Path, mtime_ns: int, size: int) -> dict[str, Declared]:
                 f"({info['default']}) is not a plain value (a number, text, True or False, or a list of them); "
                 "correct it there"
             ) from None
+        if info["inferred_type_name"] == "None":  # check(globals()) finds parameters by their annotation
+            raise ParameterError(
+                f"{paths.relative(Path(notebook))}, parameters cell: parameter {name!r} has no type (write it "
+                f"`{name}: {type(default).__name__} = {info['default']}`, as the others are); correct it there"
+            )
         declared[name] = Declared(name, default, info["inferred_type_name"], info["help"])
     return declared
 
