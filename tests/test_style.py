@@ -65,6 +65,13 @@ def test_text_contrast_meets_wcag_aa(palette):
         assert palettes.contrast_ratio(foreground, background) >= 4.5, (foreground, background)
 
 
+def test_greyscale_marks_stand_out_from_the_page():
+    """In black-and-white print a series has its grey and its shape only: each grey has the 3:1
+    against white that WCAG asks of graphics (#B0B0B0 drew METI's '+' faintly)."""
+    for colour in palettes.GREYSCALE.series:
+        assert palettes.contrast_ratio(colour, "#FFFFFF") >= 3, colour
+
+
 def test_contrast_ratio_of_black_on_white_is_21():
     assert palettes.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
 

@@ -71,7 +71,9 @@ GREYSCALE = Palette(
     domestic="#000000",
     unknown="#D9D9D9",
     bands=("#F7F7F7", "#E6E6E6", "#D0D0D0"),
-    series=("#000000", "#3A3A3A", "#5E5E5E", "#7A7A7A", "#969696", "#B0B0B0", "#000000"),
+    # every grey at least 3:1 against white (WCAG's contrast for graphics): the markers' shapes tell
+    # the series apart where the greys are close
+    series=("#000000", "#333333", "#555555", "#6E6E6E", "#808080", "#8C8C8C", "#000000"),
 )
 
 PALETTES = {p.name: p for p in (OKABE_ITO, GREYSCALE)}
