@@ -51,7 +51,7 @@ check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not c
 test: $(STAMP) $(TOOLS_STAMP) ## `lint`, `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
 	@$(SAI) test
 
-test-fast: $(STAMP) $(TOOLS_STAMP) ## `lint`, then the tests that start no kernel (under a minute; `make test` runs them all)
+test-fast: $(STAMP) $(TOOLS_STAMP) ## `lint`, then the tests that start no kernel (about 75 s on 2 cores; `make test` runs them all)
 	@$(SAI) test-fast
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks (no changes)
