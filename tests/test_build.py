@@ -116,8 +116,8 @@ def _notebook(root, name: str, code: str) -> None:
     notebook = new_notebook(
         cells=[
             new_code_cell(
-                'lang = "ja"  # language\nformats = ["png"]  # formats\noutput_dir = ""  # folder\n'
-                f'name = "{name}"  # stem',
+                'lang: str = "ja"  # language\nformats: list = ["png"]  # formats\noutput_dir: str = ""  # folder\n'
+                f'name: str = "{name}"  # stem',
                 metadata={"tags": ["parameters"]},
             ),
             new_code_cell(code),
