@@ -261,6 +261,28 @@ def test_a_figure_taken_out_of_figures_yaml_is_removed_by_the_next_full_build(re
 
 
 @pytest.mark.notebooks
+def test_a_run_renamed_in_figures_yaml_keeps_the_files_it_writes_again(repo_copy):
+    """`- lang: ja` written `- {}` (ja is the default) is a new run writing the old run's files:
+    the build removed them as the old run's, after writing them, and the manifest listed them."""
+    registry = repo_copy / "figures.yaml"
+    entry = "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: ja\n"
+    text = registry.read_text(encoding="utf-8")
+    assert entry in text
+    registry.write_text(text.replace(entry, entry.replace("- lang: ja", "- {}")), encoding="utf-8")
+    before = snapshot(repo_copy / "figures")
+    result = run_cli("build", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    assert "Running 1 of" in result.stdout and "Removed" not in result.stdout
+    after = snapshot(repo_copy / "figures")
+    assert {name: after.get(name) for name in before if name != "MANIFEST.json"} == {
+        name: data for name, data in before.items() if name != "MANIFEST.json"
+    }
+    recorded = manifest.read(repo_copy / "figures")["files"]
+    assert [p["run"] for p in recorded["four_reasons.ja.png"]["produced_by"]] == ["four_reasons"]
+    assert run_cli("check", "--quick", root=repo_copy).returncode == 0
+
+
+@pytest.mark.notebooks
 def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     sweep_file = repo_copy / "as_of.yaml"
     sweep_file.write_text(

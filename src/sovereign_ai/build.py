@@ -804,8 +804,9 @@ def _publish(
         modules = [e[len(reads.MODULE_PREFIX) :] for e in read if e.startswith(reads.MODULE_PREFIX)]
         inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
     # Files the rerun runs made before but not now are removed with their entries, as are the
-    # files of runs figures.yaml no longer lists.
-    removed = [name for name in gone if (output_dir / name).exists()]
+    # files of runs figures.yaml no longer lists, unless a run now writes them (a run renamed
+    # in figures.yaml, as from `- lang: ja` to `- {}`, writes the files it wrote before).
+    removed = [name for name in gone if name not in chosen and (output_dir / name).exists()]
     for name in gone:
         del files[name]
     for name in list(files):
