@@ -108,6 +108,19 @@ def test_a_figure_name_that_is_a_path_is_refused_and_nothing_is_written_outside(
     assert sorted(repo_copy.parent.iterdir()) == outside
 
 
+def test_a_figure_named_like_another_figures_chart_is_refused(repo_copy):
+    """cloud_dependence_roster would write cloud_dependence's roster chart's files: the build
+    replaced them with Figure 1, and the manifest named two runs for them."""
+    with open(repo_copy / "figures.yaml", "a", encoding="utf-8") as f:
+        f.write("\ncloud_dependence_roster:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: en\n")
+    expected = (
+        "figure 'cloud_dependence_roster': its files could have the names of figure 'cloud_dependence''s charts "
+        "(cloud_dependence_<chart>.<lang>.<format>) and replace them; choose a name that does not begin with "
+        "'cloud_dependence_'"
+    )
+    refused(repo_copy, "build", expected=expected)
+
+
 def test_labels_and_figure_names_given_through_the_api_are_checked():
     notebook = REPO / "notebooks" / "four_reasons.ipynb"
     with pytest.raises(BuildError, match=r"the label '\.\./x' may hold only lower-case letters"):

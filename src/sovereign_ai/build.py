@@ -153,6 +153,13 @@ def load_registry(registry: Path | None = None) -> list[Run]:
                         "is set by the build (the figure's name, and figures/); remove it"
                     )
             runs.append(Run(figure, notebook, dict(parameters or {})))
+    for figure in entries:  # a chart of figure x is saved as x_<chart>.<lang>.*: x_roster would take its files
+        if other := next((o for o in entries if figure.startswith(f"{o}_")), None):
+            raise BuildError(
+                f"{shown}, line {_line(root, figure)}, figure {figure!r}: its files could have the names of "
+                f"figure {other!r}'s charts ({other}_<chart>.<lang>.<format>) and replace them; "
+                f"choose a name that does not begin with '{other}_'"
+            )
     return runs
 
 
