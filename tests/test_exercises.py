@@ -69,6 +69,42 @@ def test_show_solutions_shows_every_solution(name, tmp_path, run_papermill):
         assert WORKED[name] in text, (name, WORKED[name])
 
 
+def test_a_notebook_saved_with_its_solutions_shown_reaches_the_handout_without_them(
+    tmp_path, monkeypatch, capsys, run_papermill
+):
+    """A teacher runs a notebook with show_solutions = True and saves it (or keeps a copy beside
+    it): the handout copied those outputs, solutions and all, while saying it held none."""
+    import shutil
+
+    from sovereign_ai import handout
+
+    root = tmp_path / "repo"
+    for item in handout.HANDOUT_ITEMS:
+        source = REPO / item
+        if source.is_dir():
+            shutil.copytree(source, root / item, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        elif source.exists():
+            (root / item).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / item)
+    shown = tmp_path / "shown.ipynb"
+    run_papermill(REPO / "notebooks" / "four_reasons.ipynb", shown, {"show_solutions": True, "formats": ["png"]})
+    shutil.copy2(shown, root / "notebooks" / "four_reasons.ipynb")
+    (root / "notebooks" / "mine").mkdir()
+    shutil.copy2(shown, root / "notebooks" / "mine" / "teacher.ipynb")
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+
+    folder = handout.write_handout(tmp_path / "class")
+    said = capsys.readouterr().out
+    for name in ("four_reasons.ipynb", "mine/teacher.ipynb"):
+        assert f"note: notebooks/{name} was saved with worked solutions in its outputs" in said
+        copied = json.loads((folder / "notebooks" / name).read_text(encoding="utf-8"))
+        text = outputs_text(copied)
+        assert "**Solution" not in text and "Below 120 mm the panels stack" not in text, name
+        assert "image/png" in text, "the chart's own outputs stay"
+    untouched = (folder / "notebooks" / "cloud_dependence.ipynb").read_bytes()
+    assert untouched == (REPO / "notebooks" / "cloud_dependence.ipynb").read_bytes()
+
+
 def test_a_handout_killed_before_it_is_in_place_left_no_solutions_on_disk(tmp_path, monkeypatch):
     """kill -9 leaves the partial copy (no clean-up runs): the solutions were never written into it."""
     from sovereign_ai import handout

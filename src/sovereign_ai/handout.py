@@ -7,9 +7,11 @@ guides for maintainers stay out, and `exercises.SOLUTIONS` is emptied, so
 `show_solutions=True` says there are none instead of showing them.
 """
 
+import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from sovereign_ai import paths, publish
@@ -53,7 +55,7 @@ def _not_empty(folder: Path) -> str:
     return f"{folder} is not empty; give a new folder, or remove the earlier handout first"
 
 
-def write_handout(folder: Path) -> Path:
+def write_handout(folder: Path, out=sys.stdout) -> Path:
     """Copy the project for students into folder (which must not exist yet, or be empty); return it.
 
     All or nothing: the copy is made beside folder and renamed into place once its solutions are
@@ -70,6 +72,12 @@ def write_handout(folder: Path) -> Path:
         raise HandoutError(f"{half_published}: run `make figures` first, so that students get whole figures")
     with publish.folder_beside(folder) as partial:
         _write(partial)
+        for notebook in _clear_shown_solutions(partial / "notebooks"):
+            print(
+                f"note: notebooks/{notebook} was saved with worked solutions in its outputs (a run with "
+                "show_solutions = True): the copy has that cell's outputs cleared",
+                file=out,
+            )
         try:
             if folder.exists():
                 folder.rmdir()  # empty, checked above
@@ -104,3 +112,36 @@ def _write(folder: Path) -> None:
             shutil.copy2(source, target)
     readme = folder / "README.md"
     readme.write_text(STUDENTS_NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _clear_shown_solutions(notebooks: Path) -> list[str]:
+    """Clear the outputs of each cell that shows a worked solution (a notebook saved after a run
+    with show_solutions = True, or a teacher's copy); the notebooks' names, relative to notebooks."""
+    from sovereign_ai.exercises import SOLUTIONS
+
+    explanations = [s.explanation for solutions in SOLUTIONS.values() for s in solutions]
+    cleared = []
+    for path in sorted(notebooks.rglob("*.ipynb")):
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            cells = [c for c in notebook["cells"] if c.get("outputs")]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # not a notebook the handout could show a solution from: copied as it is
+        shown = [c for c in cells if any(e in _text_of(c["outputs"]) for e in explanations)]
+        for cell in shown:
+            cell["outputs"], cell["execution_count"] = [], None
+        if shown:
+            path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            cleared.append(path.relative_to(notebooks).as_posix())
+    return cleared
+
+
+def _text_of(value) -> str:
+    """Every string in a cell's outputs (text, Markdown, HTML; a list of lines joined), one after another."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    if isinstance(value, dict | list):
+        return "\n".join(_text_of(v) for v in (value.values() if isinstance(value, dict) else value))
+    return ""
