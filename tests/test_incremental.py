@@ -226,9 +226,20 @@ def test_check_reports_extra_and_missing_files(repo_copy):
     (repo_copy / "figures" / "four_reasons.en.svg").unlink()
     result = run_cli("check", "--quick", root=repo_copy)
     assert result.returncode == 1
-    assert "extra: old_figure.ja.png (no run in figures.yaml writes it)" in result.stderr
+    assert (
+        "extra: old_figure.ja.png (no run in figures.yaml writes it, and builds leave it: move it out of "
+        "figures/ or delete it)" in result.stderr
+    )
     assert "missing: four_reasons.en.svg (listed in MANIFEST.json)" in result.stderr
     assert "stale: four_reasons.en: output four_reasons.en.svg is missing" in result.stderr
+    assert "Run `make figures` and commit the result." in result.stderr
+
+    # A stray file alone: `make figures` would leave it, so check does not send the user there
+    # (it did, and make test failed until the file was found and removed by hand).
+    (repo_copy / "figures" / "four_reasons.en.svg").write_bytes((REPO / "figures" / "four_reasons.en.svg").read_bytes())
+    result = run_cli("check", "--quick", root=repo_copy)
+    assert result.returncode == 1 and "extra: old_figure.ja.png" in result.stderr
+    assert "make figures" not in result.stderr
 
 
 def test_a_figure_taken_out_of_figures_yaml_is_removed_by_the_next_full_build(repo_copy):

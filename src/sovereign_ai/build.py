@@ -947,7 +947,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
             problems.append(f"stale: {run.run_id}: {reason}")
     if not only:
         on_disk = {p.name for p in figures.iterdir() if p.is_file() and p.name != manifest.MANIFEST_NAME}
-        problems += [f"extra: {name} (no run in figures.yaml writes it)" for name in sorted(on_disk - set(files))]
+        problems += [f"extra: {name} ({STRAY})" for name in sorted(on_disk - set(files))]
         problems += [
             f"extra: {name} (its runs are no longer in figures.yaml)"
             for name in _files_of_runs_gone(files, _listing(figures, None))
@@ -1053,6 +1053,8 @@ def _said_by_check(message: str, temporary: Path, figures: Path) -> str:
 
 
 SWEEP_KEYS = ("notebook", "grid", "fixed", "output_dir")
+# A file in figures/ that neither the manifest nor a run names: the build never removes what it did not write.
+STRAY = "no run in figures.yaml writes it, and builds leave it: move it out of figures/ or delete it"
 INDEX_NAME = "index.csv"  # in a sweep's folder: which sweep file and parameters made which files
 
 

@@ -274,14 +274,15 @@ def _main(argv: list[str] | None) -> int:
             output_dir = paths.output_folder(args.output_dir) if args.output_dir else None
             build(overrides, args.only, output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
         elif args.command == "check":
-            from sovereign_ai.build import check
+            from sovereign_ai.build import STRAY, check
 
             problems = check(args.only, quick=args.quick, jobs=args.jobs)
             if problems:
+                rebuild = any(STRAY not in problem for problem in problems)  # a stray file is the user's to move
                 print(
                     "figures/ is not what the build produces now:\n  "
                     + "\n  ".join(problems)
-                    + "\nRun `make figures` and commit the result.",
+                    + ("\nRun `make figures` and commit the result." if rebuild else ""),
                     file=sys.stderr,
                 )
                 return 1
