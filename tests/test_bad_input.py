@@ -121,6 +121,20 @@ def test_a_figure_named_like_another_figures_chart_is_refused(repo_copy):
     refused(repo_copy, "build", expected=expected)
 
 
+def test_a_missing_figures_folder_is_named_by_check_and_site(repo_copy):
+    """They stopped with "[Errno 2] No such file or directory: '.../figures'"."""
+    shutil.rmtree(repo_copy / "figures")
+    for args in (("check", "--quick"), ("check", "-j", "1")):  # nothing to rebuild and compare with: no kernel
+        result = run_cli(*args, root=repo_copy)
+        assert result.returncode == 1, result.stderr
+        assert "stale: four_reasons.ja: not built yet in figures/" in result.stderr
+        assert "Run `make figures`" in result.stderr and "Errno" not in result.stderr
+    result = run_cli("site", root=repo_copy)
+    assert result.returncode == 2
+    assert "error: figures/ does not exist: run `make figures` first, which builds it." in result.stderr
+    assert not (repo_copy / "figures").exists() and not (repo_copy / "site").exists()
+
+
 def test_labels_and_figure_names_given_through_the_api_are_checked():
     notebook = REPO / "notebooks" / "four_reasons.ipynb"
     with pytest.raises(BuildError, match=r"the label '\.\./x' may hold only lower-case letters"):

@@ -946,14 +946,18 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
         for reason in stale_reasons(run, files, figures):
             problems.append(f"stale: {run.run_id}: {reason}")
     if not only:
-        on_disk = {p.name for p in figures.iterdir() if p.is_file() and p.name != manifest.MANIFEST_NAME}
+        on_disk = (  # no figures/ yet: every run is stale, and says so
+            {p.name for p in figures.iterdir() if p.is_file() and p.name != manifest.MANIFEST_NAME}
+            if figures.is_dir()
+            else set()
+        )
         problems += [f"extra: {name} ({STRAY})" for name in sorted(on_disk - set(files))]
         problems += [
             f"extra: {name} (its runs are no longer in figures.yaml)"
             for name in _files_of_runs_gone(files, _listing(figures, None))
         ]
         problems += [f"missing: {name} (listed in {manifest.MANIFEST_NAME})" for name in sorted(set(files) - on_disk)]
-    if quick:
+    if quick or not figures.is_dir():  # nothing to compare a rebuild with
         return problems
 
     _remove_killed_checks(work)

@@ -122,6 +122,11 @@ def build_site(site_dir: Path | None = None) -> Path:
     problem = refuse_site_folder(site)
     if problem:
         raise BuildError(f"{problem}\nNothing was written.")
+    if not figures.is_dir():
+        raise BuildError(
+            f"{paths.relative(figures)}/ does not exist: run `make figures` first, which builds it.\n"
+            "Nothing was written."
+        )
     half_published = publish.half_done(figures)
     if half_published:  # the gallery would show half of one build and half of another
         raise BuildError(f"{half_published}: run `make figures` first, which completes it.\nNothing was written.")
