@@ -55,6 +55,11 @@ def test_the_teaching_guides_commands_work_as_written_on_a_fresh_clone(clone):
     assert not (handout / "tests").exists() and not (handout / ".ci").exists()
     exercises = runpy.run_path(str(handout / "src" / "sovereign_ai" / "exercises.py"))
     assert exercises["SOLUTIONS"] == {}, "the students' copy has no worked solutions"
+    # make help lists them in the copy too: they say why they cannot run there
+    result = run_cli("test-fast", root=handout)
+    assert result.returncode == 2 and "there is no tests/ folder here: the students' copy" in result.stderr
+    result = run_cli("handout", str(clone.parent / "again"), root=handout)
+    assert result.returncode == 2 and "this is already a students' copy" in result.stderr
 
 
 @pytest.mark.notebooks

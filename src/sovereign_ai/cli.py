@@ -166,6 +166,13 @@ def _tools(command: str, *extra: str) -> int:
     if command == "test":
         return _ensure_cffconvert() or _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *ON_EVERY_CORE)
     if command == "test-fast":
+        if not (paths.repo_root() / "tests").is_dir():
+            print(
+                "error: there is no tests/ folder here: the students' copy leaves the tests out. "
+                "`make test` checks its notebooks; the full repository has the rest.",
+                file=sys.stderr,
+            )
+            return 2
         os.environ["SOVEREIGN_AI_TEST_FAST"] = "1"  # tests/conftest.py: a test that starts a kernel fails
         fast = ("pytest", "tests", "-m", "not notebooks and not drawing", *ON_EVERY_CORE)
         return _ensure_cffconvert() or _tools("lint") or _run(*fast)

@@ -94,6 +94,11 @@ def _write(folder: Path) -> None:
     )
     exercises = root / "src" / "sovereign_ai" / "exercises.py"
     text, count = SOLUTIONS_BLOCK.subn(NO_SOLUTIONS, exercises.read_text(encoding="utf-8"))
+    if count != 1 and NO_SOLUTIONS in text:
+        raise HandoutError(
+            "this is already a students' copy (it has no worked solutions to leave out): "
+            "give students a copy of this folder as it is"
+        )
     if count != 1:
         raise HandoutError("could not find the worked solutions in src/sovereign_ai/exercises.py to leave them out")
 
