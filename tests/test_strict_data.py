@@ -27,6 +27,10 @@ CATALOGUE = [
     ("gov_cloud_systems", 1, "definition", "systems", "is not allowed; expected one of", True),
     ("cloud_market_shares", 1, "share_low_pct", "55", "is greater than share_high_pct (50.0)", False),
     ("gov_cloud_systems_by_provider", 1, "systems", "1498", "more than the 1497 of gov_cloud_systems.csv", False),
+    # the group as the table writes it, not as Python does (datetime.date(2024, 10, 31))
+    ("gov_cloud_systems_by_provider", 1, "systems", "1498", "the sum for as_of 2024-10-31, definition", False),
+    # a key with a space: every table citing 'aws' was blamed, and this row never named
+    ("gov_cloud_providers", 1, "provider_id", "aws ", "'aws ' has a space at its start or end; expected", False),
     ("local_gov_delay_surveys", 2, "bodies_count", "1789", "is greater than bodies_total", False),
     ("concentration_bands", 2, "hhi_from", "3000", "is greater than hhi_to (2500", False),
     ("gov_cloud_systems", 1, "systems_total", "１４９７", "is not of type integer", False),
@@ -84,6 +88,31 @@ def test_a_bad_cell_is_refused_by_name(repo_copy, table, row, column, value, sai
     assert said in message, message
     if schema:
         assert _frictionless_refuses(repo_copy, table), "frictionless accepts what the schema forbids"
+
+
+def test_a_key_cell_of_the_wrong_type_is_named_once(repo_copy):
+    """2024/10/31 in a key column was refused, then also said to be empty."""
+    edit_csv_row(repo_copy, "gov_cloud_systems", 1, "as_of", "2024/10/31")
+    with pytest.raises(data.DataError) as refused:
+        data.validate_all()
+    message = str(refused.value)
+    assert "row 1 (line 2), column 'as_of': '2024/10/31' is not of type date" in message, message
+    assert "is empty; expected a value (it is part of the key)" not in message, message
+
+
+def test_rows_of_empty_cells_below_a_table_are_blank_lines(repo_copy):
+    """A spreadsheet saves the rows below a table as ',,,': each got one 'is empty' per column."""
+    path = repo_copy / "data" / "gov_cloud_systems.csv"
+    text = path.read_text(encoding="utf-8")
+    commas = "," * (text.splitlines()[0].count(","))
+    path.write_text(text + f"{commas}\n{commas}\n", encoding="utf-8")
+    rows = len(text.splitlines()) - 1
+    with pytest.raises(data.DataError) as refused:
+        data.validate_all()
+    message = str(refused.value)
+    for row in (rows + 1, rows + 2):
+        assert f"data/gov_cloud_systems.csv, row {row} (line {row + 1}): is a blank line; remove it" in message
+    assert "is empty" not in message, message
 
 
 def test_booleans_as_excel_writes_them_are_read(repo_copy):

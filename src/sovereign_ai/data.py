@@ -316,6 +316,10 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
     expected_header = [f["name"] for f in fields]
     problems: list[Problem] = []
     rows: list[dict] = []
+    refused: set[tuple[int, str]] = set()  # (row, column) of cells already refused: not "empty" again as keys
+    primary = res["schema"].get("primaryKey") or []
+    keys = {primary} if isinstance(primary, str) else set(primary)
+    keys |= {f for fk in res["schema"].get("foreignKeys", []) for f in _as_list(fk["fields"])}
     try:
         text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark: read it as Excel wrote it
     except UnicodeDecodeError as error:
@@ -335,7 +339,7 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                 "(as listed in data/datapackage.json)"
             )
         for row_number, cells, line in _rows_of(reader, shown):
-            if not cells:
+            if not cells or not any(cell.strip() for cell in cells):  # also ',,,' as a spreadsheet saves it
                 problems.append(Problem(shown, row_number, line, None, "is a blank line; remove it"))
                 continue
             if len(cells) != len(header):
@@ -374,12 +378,22 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                         complaint = f"{cell!r} is not of type {field['type']}; expected {hint}"
                     else:
                         complaint = _check_constraints(value, constraints)
+                    if not complaint and column in keys and cell != cell.strip():  # 'aws ' is not 'aws'
+                        complaint = (
+                            f"{cell!r} has a space at its start or end; expected {hint} without it "
+                            "(the column is a key, matched exactly)"
+                        )
                 if complaint:
+                    refused.add((row_number, column))
                     problems.append(Problem(shown, row_number, line, column, complaint + _quote_hint(cell)))
                 record[column] = value
             rows.append(record | {"__row__": row_number, "__line__": line})
-    problems.extend(_key_problems(res, rows, shown))
+    problems.extend(_key_problems(res, rows, shown, refused))
     return tuple(rows), tuple(problems)
+
+
+def _as_list(fields) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)
 
 
 def _rows_of(reader, shown: str):
@@ -408,7 +422,7 @@ def _quote_hint(cell) -> str:
     return ""
 
 
-def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
+def _key_problems(res: dict, rows: list[dict], shown: str, refused: set[tuple[int, str]]) -> list[Problem]:
     problems = []
     schema = res["schema"]
     primary = schema.get("primaryKey")
@@ -422,7 +436,10 @@ def _key_problems(res: dict, rows: list[dict], shown: str) -> list[Problem]:
             written = ", ".join(v.isoformat() if isinstance(v, dt.date) else repr(v) for v in value)
             if key == primary and None in value:  # Table Schema: a key's fields are required
                 empty = key[value.index(None)]
-                problems.append(Problem.in_row(shown, r, empty, "is empty; expected a value (it is part of the key)"))
+                if (r["__row__"], empty) not in refused:  # a cell refused already is not also empty
+                    problems.append(
+                        Problem.in_row(shown, r, empty, "is empty; expected a value (it is part of the key)")
+                    )
             elif value in seen:
                 problems.append(
                     Problem.in_row(
@@ -478,6 +495,11 @@ def _not_greater(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
     ]
 
 
+def _written(values: dict) -> str:
+    """Cells as a table writes them: as_of 2024-10-31, definition 'production_systems'."""
+    return ", ".join(f"{k} {v.isoformat() if isinstance(v, dt.date) else repr(v)}" for k, v in values.items())
+
+
 def _sum_not_greater(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
     """Summed over rows grouped `by`, `column` is at most the matching row's total in another table."""
     other, total_column = rule["than"]["table"], rule["than"]["column"]
@@ -492,7 +514,7 @@ def _sum_not_greater(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
                     shown,
                     r,
                     rule["column"],
-                    f"brings the sum for {key} to {sums[key]}, "
+                    f"brings the sum for {_written(dict(zip(rule['by'], key)))} to {sums[key]}, "
                     f"more than the {totals[key]} of {other}.csv; expected at most that",
                 )
             )
