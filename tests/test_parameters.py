@@ -32,6 +32,18 @@ def test_unknown_language_names_the_parameter_and_the_choices():
         check({"__annotations__": {"lang": str}, "lang": "fr"})
 
 
+@pytest.mark.parametrize("folder", ["figures", "figures/mine", "./Figures", "data", "Data/x", "notebooks", "src", "."])
+def test_a_notebook_run_outside_the_build_may_not_write_into_the_repositorys_own_folders(folder):
+    """papermill or JupyterLab with output_dir figures wrote over the shipped figures; data/ took charts."""
+    with pytest.raises(ParameterError, match=r"parameter 'output_dir': .* is not allowed; expected a folder outside"):
+        check({"__annotations__": {"output_dir": str}, "output_dir": folder})
+
+
+@pytest.mark.parametrize("folder", ["", "variants/x", "build/outputs/x", "/tmp/elsewhere", "figures-old"])
+def test_a_folder_of_ones_own_or_none_is_taken(folder):
+    assert check({"__annotations__": {"output_dir": str}, "output_dir": folder}).output_dir == folder
+
+
 def test_unknown_parameter_lists_the_notebooks_parameters():
     with pytest.raises(ParameterError) as error:
         check_given(REPO / "notebooks" / "four_reasons.ipynb", {"langauge": "en"})

@@ -41,7 +41,8 @@ def briefly(value, limit: int = 80) -> str:
 
 @dataclass(frozen=True)
 class Rule:
-    """What one parameter accepts. kind: choice, subset, number, integer, boolean, text, name, date, fractions."""
+    """What one parameter accepts. kind: choice, subset, number, integer, boolean, text, folder, name, date,
+    fractions."""
 
     kind: str
     allowed: str  # said to the user when a value is refused
@@ -89,6 +90,10 @@ class Rule:
             return value if isinstance(value, bool) else _INVALID
         if self.kind == "text":
             return value if isinstance(value, str) else _INVALID
+        if self.kind == "folder":  # as papermill or JupyterLab would write there: the build never does
+            if not isinstance(value, str):
+                return _INVALID
+            return value if not value or not paths.holds_the_repositorys_own(paths.output_folder(value)) else _INVALID
         if self.kind == "date":
             if not _DATE.fullmatch(str(value)):  # fromisoformat() would also take "20250101", "2025-W01-1"
                 return _INVALID
@@ -156,7 +161,11 @@ RULES: dict[str, Rule] = {
     "columns": Rule("choice", "0 (by width), 1, 2 or 4", choices=(0, 1, 2, 4)),
     "show_title": Rule("boolean", "True or False"),
     "show_source": Rule("boolean", "True or False"),
-    "output_dir": Rule("text", "a folder path, or an empty string to only display"),
+    "output_dir": Rule(
+        "folder",
+        "a folder outside figures/ (the build's) and the repository's tracked folders, e.g. variants/; "
+        "or an empty string to only display",
+    ),
     "name": Rule("name", "a file-name stem of lower-case letters, digits, '_' and '-'"),
     "as_of": Rule(
         "date",

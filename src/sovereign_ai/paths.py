@@ -17,6 +17,11 @@ def repo_root() -> Path:
     return Path(override).resolve() if override else _PACKAGE_ROOT
 
 
+# The repository's tracked folders: never an output folder, nor inside one (nor is figures/,
+# which holds what figures.yaml lists, written by the build alone).
+TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".git")
+
+
 def data_dir() -> Path:
     return repo_root() / "data"
 
@@ -46,6 +51,17 @@ def output_folder(value) -> Path:
     # "..", as in ../variants, taken out by name as the shell does: files written in the folder
     # come back from the system without it, and must be found inside it
     return Path(os.path.normpath(path if path.is_absolute() else repo_root() / path))
+
+
+def holds_the_repositorys_own(folder: Path) -> bool:
+    """Whether an output folder is the repository, figures/ or a tracked folder, or inside one;
+    compared without case, as macOS and Windows compare names."""
+    root = repo_root()
+    if folder == root or folder in root.parents:
+        return True
+    if root not in folder.parents:
+        return False
+    return folder.relative_to(root).parts[0].lower() in (figures_dir().name, *TRACKED_TREES)
 
 
 def relative(path: Path) -> str:

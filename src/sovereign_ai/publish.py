@@ -41,7 +41,7 @@ FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kill
 # the process exits, rather than raising after the last rename, where a Ctrl-C would say the folder is unchanged.
 # Other callers (tests) get their own handlers back when commit returns.
 HOLD_SIGNALS_TO_EXIT = False
-TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".git")  # never an output folder, nor inside one
+TRACKED_TREES = paths.TRACKED_TREES  # never an output folder, nor inside one
 TRACKED_FOLDERS = ("sweeps",)  # holds tracked files itself; its subfolders may take outputs
 # Folders the project's commands make and replace or remove whole: outputs there would be lost.
 MANAGED_TREES = {
