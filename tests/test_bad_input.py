@@ -696,3 +696,12 @@ def test_a_runtime_folder_kernels_cannot_use_is_named_before_any_kernel(repo_cop
     assert "Set JUPYTER_RUNTIME_DIR to a writable folder" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists() or not any(out.iterdir())
     assert not (repo_copy / runtime).exists() and not Path(runtime).exists()
+
+
+def test_a_matplotlib_backend_it_does_not_know_is_named_before_any_kernel(repo_copy, tmp_path):
+    """MPLBACKEND=foo stopped every kernel as it imported matplotlib, with a message naming no variable."""
+    out = tmp_path / "out"
+    result = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(out), env={"MPLBACKEND": "foo"})
+    assert result.returncode == 2, result.stderr
+    assert "error: the environment variable MPLBACKEND is 'foo', which matplotlib does not know" in result.stderr
+    assert "Traceback" not in result.stderr and (not out.exists() or not any(out.iterdir()))

@@ -635,7 +635,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
         return outcome
 
     staging_root = Path(tempfile.mkdtemp(prefix="staging-", dir=area))
-    problem = kernels.runtime_folder_problem()
+    problem = kernels.environment_problem()
     if problem:
         raise BuildError(f"{problem}\nNo notebook was run and {shown} is unchanged.")
     runs_started_ns = _stamp(staging_root)

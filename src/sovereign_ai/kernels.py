@@ -53,6 +53,28 @@ def ipc_kernel_manager_class(log: str | None = None):
 _SOCKET_PATH_MAX = 107  # a Unix socket's path, in bytes (sockaddr_un's sun_path, less its final NUL)
 
 
+def environment_problem() -> str | None:
+    """Why kernels cannot start or draw in this environment, said before any kernel starts."""
+    return _backend_problem() or runtime_folder_problem()
+
+
+def _backend_problem() -> str | None:
+    """MPLBACKEND set to a backend matplotlib does not know: every kernel would stop importing it."""
+    backend = os.environ.get("MPLBACKEND")
+    if not backend:
+        return None
+    try:
+        from matplotlib import rcsetup  # matplotlib's import reads MPLBACKEND too, and refuses it the same way
+
+        rcsetup.validate_backend(backend)
+    except ValueError:
+        return (
+            f"the environment variable MPLBACKEND is {backend!r}, which matplotlib does not know; "
+            "unset it (the notebooks need no backend of their own) or set it to one such as 'agg'"
+        )
+    return None
+
+
 def runtime_folder_problem() -> str | None:
     """Why kernels cannot start here, said before any is: Jupyter's runtime folder, where each
     kernel's connection file and sockets go, cannot be made or written (a read-only or odd HOME)."""

@@ -94,7 +94,7 @@ def refresh_all(names: list[str] | None = None, *, jobs: int | None = None, out=
             "Nothing was run."
         )
     notebooks = [nb for nb in everything if not names or nb.stem in names or nb.name in names]
-    problem = publish.refuse_folder(paths.notebooks_dir()) or kernels.runtime_folder_problem()  # said now
+    problem = publish.refuse_folder(paths.notebooks_dir()) or kernels.environment_problem()  # said now
     if problem:
         raise BuildError(f"{problem}\nNothing was run.")
     # temporary files a refresh killed outright (kill -9) left beside the notebooks
