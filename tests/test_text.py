@@ -109,3 +109,13 @@ def test_a_figure_taller_than_a_journal_page_is_said_to_be():
 
     assert size_note(183, 218.4) == "(183 × 218 mm)"
     assert size_note(85, 315) == "(85 × 315 mm; taller than a journal page, about 240 mm)"
+
+
+@pytest.mark.parametrize("width_mm", [40, 60, 80, 100])
+def test_a_step_number_stays_with_its_word_when_a_line_wraps(width_mm):
+    """The policy timeline's list broke "[step 1]" after "[step" at 183 mm."""
+    step = text.label("step", "en")
+    entry = f"2. 2025-02-28 Japan: AI Promotion Act: bill approved by Cabinet and submitted [{step}1]"
+    lines = text.wrap_mm(entry, "en", width_mm, 7)
+    assert not any(line.endswith("[step") for line in lines), lines
+    assert any("[step\u00a01]" in line for line in lines), lines

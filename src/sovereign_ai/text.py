@@ -107,7 +107,7 @@ LABELS = {
     "other_event": {"ja": "その他の出来事", "en": "other event"},
     "month_only": {"ja": "月のみ判明", "en": "month known only"},
     "japan_sequence": {"ja": "日本: AI法とAI基本計画の流れ", "en": "Japan: AI Act and AI Basic Plan sequence"},
-    "step": {"ja": "手順", "en": "step "},
+    "step": {"ja": "手順", "en": "step\u00a0"},  # a no-break space: "[step 1]" is never split over two lines
     "models_title": {
         "ja": "各国の国産言語モデル: 初公開と重みの公開度",
         "en": "National language models: first release and how open their weights are",
