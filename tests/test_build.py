@@ -38,6 +38,23 @@ def test_runs_that_would_write_the_same_file_are_refused():
         plan(runs, {})
 
 
+def test_a_run_that_sets_no_language_clashes_with_the_run_of_the_default_one(repo_copy):
+    """`- {width_mm: 89}` beside `- lang: ja` wrote its 89 mm chart over figures/' Japanese one,
+    and the manifest named both runs for it."""
+    registry = repo_copy / "figures.yaml"
+    entry = "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: ja\n"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace(entry, entry + "    - {width_mm: 89}\n"), encoding="utf-8")
+    before = snapshot(repo_copy / "figures")
+    result = run_cli("build", "--only", "four_reasons", root=repo_copy)
+    assert result.returncode == 2, result.stderr
+    assert (
+        "two runs of four_reasons would both write four_reasons.ja.*: {'lang': 'ja'} and {'width_mm': 89.0} "
+        "(a run that sets no lang draws in 'ja')" in result.stderr
+    )
+    assert snapshot(repo_copy / "figures") == before and _no_kernel_started(repo_copy)
+
+
 def test_an_override_of_a_parameter_the_runs_set_selects_those_runs():
     planned = plan(load_registry(), {"lang": "en", "formats": ["pdf"]}, only=["four_reasons"])
     assert [(r.run_id, r.parameters["formats"]) for r in planned] == [("four_reasons.en", ["pdf"])]

@@ -281,6 +281,8 @@ def test_a_run_renamed_in_figures_yaml_keeps_the_files_it_writes_again(repo_copy
     assert entry in text
     registry.write_text(text.replace(entry, entry.replace("- lang: ja", "- {}")), encoding="utf-8")
     before = snapshot(repo_copy / "figures")
+    dry = run_cli("build", "--dry-run", root=repo_copy)
+    assert "run  four_reasons " in dry.stdout and "remove" not in dry.stdout, dry.stdout
     result = run_cli("build", root=repo_copy)
     assert result.returncode == 0, result.stderr
     assert "Running 1 of" in result.stdout and "Removed" not in result.stdout

@@ -379,12 +379,17 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
                     f"{', '.join(repeated)} more than once; give each value once"
                 )
         final = Run(run.figure, run.notebook, checked, run.label, run.subdir)
-        if final.run_id in owners:
+        # the files a run writes are named by its figure and the language it draws in, given or
+        # not: `- {width_mm: 89}` draws in the default language, over the files of `- lang: ja`
+        lang = checked.get("lang", declared["lang"].default if "lang" in declared else None)
+        stem = f"{run.subdir + '/' if run.subdir else ''}{run.figure}{'.' + lang if lang else ''}"
+        if stem in owners:
+            default = "" if "lang" in checked or lang is None else f" (a run that sets no lang draws in {lang!r})"
             raise BuildError(
-                f"two runs of {final.figure} would both write {final.run_id}.*: "
-                f"{owners[final.run_id]} and {final.parameters}"
+                f"two runs of {final.figure} would both write {stem}.*: {owners[stem]} and {final.parameters}"
+                f"{default}; give each its own lang, or build the other as a variant (-p, --output-dir)"
             )
-        owners[final.run_id] = final.parameters
+        owners[stem] = final.parameters
         planned.append(final)
     return planned
 
@@ -580,13 +585,25 @@ def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, h
         print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
     listing = _listing(output_dir, holds)
     for name in [] if only else _files_of_runs_gone(files, listing):
-        print(f"remove {name}: no run in {listing.source} writes it any more", file=out)
+        if not any(_would_write(run, name) for run in runs):  # a run renamed in figures.yaml keeps its files
+            print(f"remove {name}: no run in {listing.source} writes it any more", file=out)
     left = publish.pending(output_dir, area)
     if left:
         print(f"note: {left}", file=out)
     todo = [r for r in runs if reasons[r.run_id]]
     print(f"{len(todo)} of {len(runs)} runs would execute into {paths.relative(output_dir)}/", file=out)
     return Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
+
+
+def _would_write(run: Run, name: str) -> bool:
+    """Whether name is one of the run's files by its name: <figure>[_<chart>][.<lang>].<kind> in its folder."""
+    folder, _, file = name.rpartition("/")
+    lang = run.effective_parameters().get("lang")
+    return (
+        folder == (run.subdir or "")
+        and (file.startswith(f"{run.figure}.") or file.startswith(f"{run.figure}_"))
+        and (not lang or f".{lang}." in file or file.count(".") == 1)
+    )
 
 
 def _reasons(runs: list[Run], output_dir: Path, force: bool, only) -> tuple[dict, dict[str, list[str]]]:
