@@ -61,6 +61,7 @@ def test_overrides_without_an_output_folder_are_refused(repo_copy):
             "the output folder docs/variants/ is inside docs/, a folder of the repository's tracked files",
         ),
         ("sweeps", "the output folder sweeps/ is a folder of the repository's tracked files"),
+        (".ci", "the output folder .ci/ is a folder of the repository's tracked files"),
         (".", "the output folder ./ holds the repository itself"),
         ("..", "holds the repository itself"),
         ("figures/variants", "the output folder figures/variants/ is inside figures/"),

@@ -32,14 +32,24 @@ def test_unknown_language_names_the_parameter_and_the_choices():
         check({"__annotations__": {"lang": str}, "lang": "fr"})
 
 
-@pytest.mark.parametrize("folder", ["figures", "figures/mine", "./Figures", "data", "Data/x", "notebooks", "src", "."])
+@pytest.mark.parametrize(
+    "folder", ["figures", "figures/mine", "./Figures", "data", "Data/x", "notebooks", "src", ".", ".ci", "sweeps"]
+)
 def test_a_notebook_run_outside_the_build_may_not_write_into_the_repositorys_own_folders(folder):
     """papermill or JupyterLab with output_dir figures wrote over the shipped figures; data/ took charts."""
     with pytest.raises(ParameterError, match=r"parameter 'output_dir': .* is not allowed; expected a folder outside"):
         check({"__annotations__": {"output_dir": str}, "output_dir": folder})
 
 
-@pytest.mark.parametrize("folder", ["", "variants/x", "build/outputs/x", "/tmp/elsewhere", "figures-old"])
+def test_a_symbolic_link_to_the_repositorys_own_folders_is_followed(tmp_path):
+    """variants/flink -> ../figures took the variant into figures/."""
+    link = tmp_path / "flink"
+    link.symlink_to(REPO / "figures")
+    with pytest.raises(ParameterError, match=r"parameter 'output_dir': .* is not allowed"):
+        check({"__annotations__": {"output_dir": str}, "output_dir": str(link / "sub")})
+
+
+@pytest.mark.parametrize("folder", ["", "variants/x", "build/outputs/x", "/tmp/elsewhere", "figures-old", "sweeps/x"])
 def test_a_folder_of_ones_own_or_none_is_taken(folder):
     assert check({"__annotations__": {"output_dir": str}, "output_dir": folder}).output_dir == folder
 

@@ -19,7 +19,8 @@ def repo_root() -> Path:
 
 # The repository's tracked folders: never an output folder, nor inside one (nor is figures/,
 # which holds what figures.yaml lists, written by the build alone).
-TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".git")
+TRACKED_TREES = ("data", "notebooks", "src", "tests", "docs", ".ci", ".git")
+TRACKED_FOLDERS = ("sweeps",)  # holds tracked files itself; its subfolders may take outputs
 
 
 def data_dir() -> Path:
@@ -54,14 +55,15 @@ def output_folder(value) -> Path:
 
 
 def holds_the_repositorys_own(folder: Path) -> bool:
-    """Whether an output folder is the repository, figures/ or a tracked folder, or inside one;
-    compared without case, as macOS and Windows compare names."""
-    root = repo_root()
+    """Whether an output folder is the repository, figures/ or a tracked folder, or inside one,
+    where its symbolic links lead; compared without case, as macOS and Windows compare names."""
+    root, folder = repo_root(), Path(os.path.realpath(folder))
     if folder == root or folder in root.parents:
         return True
     if root not in folder.parents:
         return False
-    return folder.relative_to(root).parts[0].lower() in (figures_dir().name, *TRACKED_TREES)
+    inside = [part.lower() for part in folder.relative_to(root).parts]
+    return inside[0] in (figures_dir().name, *TRACKED_TREES) or (len(inside) == 1 and inside[0] in TRACKED_FOLDERS)
 
 
 def relative(path: Path) -> str:

@@ -42,7 +42,7 @@ FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kill
 # Other callers (tests) get their own handlers back when commit returns.
 HOLD_SIGNALS_TO_EXIT = False
 TRACKED_TREES = paths.TRACKED_TREES  # never an output folder, nor inside one
-TRACKED_FOLDERS = ("sweeps",)  # holds tracked files itself; its subfolders may take outputs
+TRACKED_FOLDERS = paths.TRACKED_FOLDERS  # hold tracked files themselves; their subfolders may take outputs
 # Folders the project's commands make and replace or remove whole: outputs there would be lost.
 MANAGED_TREES = {
     ".venv": "the environment `make` creates",
