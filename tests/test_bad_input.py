@@ -415,6 +415,10 @@ def test_a_broken_figures_yaml_is_named_with_its_line(repo_copy, edit, expected)
             "notebook: notebooks/four_reasons.ipynb\ngrid: {width_mm: [89]}\nfixd: {lang: en}\n",
             "s.yaml, line 3: 'fixd' is not a key of a sweep; expected 'notebook:', 'grid:', 'fixed:', 'output_dir:'",
         ),
+        (  # a NUL byte stopped the command with a traceback (embedded null byte)
+            'notebook: notebooks/four_reasons.ipynb\ngrid: {lang: [en]}\noutput_dir: "variants/a\\0b"\n',
+            "s.yaml, line 3: 'output_dir:' must be a folder path (and has no control characters)",
+        ),
     ],
 )
 def test_a_broken_sweep_file_is_named_with_its_line(repo_copy, text, expected):

@@ -1122,8 +1122,11 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
                     "remove it (the sweep's folder is 'output_dir:')"
                 )
     folder = spec.get("output_dir", f"build/sweeps/{Path(path).stem}")
-    if not isinstance(folder, str) or not folder.strip():
-        raise BuildError(f"{shown}, line {_line(root, 'output_dir')}: 'output_dir:' must be a folder path")
+    if not isinstance(folder, str) or not folder.strip() or any(ord(c) < 32 for c in folder):
+        raise BuildError(
+            f"{shown}, line {_line(root, 'output_dir')}: 'output_dir:' must be a folder path "
+            "(and has no control characters)"
+        )
     output_dir = paths.output_folder(folder)
     problem = publish.refuse_destination(output_dir, variants=False, labelled=True)
     if problem:
