@@ -91,18 +91,39 @@ def test_a_notebook_saved_with_its_solutions_shown_reaches_the_handout_without_t
     shutil.copy2(shown, root / "notebooks" / "four_reasons.ipynb")
     (root / "notebooks" / "mine").mkdir()
     shutil.copy2(shown, root / "notebooks" / "mine" / "teacher.ipynb")
+    shutil.copy2(shown, root / "data" / "teacher.ipynb.bak")  # a backup, elsewhere: a notebook by its content
+    (root / "sweeps" / "answers.html").write_text(  # as an HTML export renders a solution
+        "<p><strong>Solution 1.</strong> A single journal column is 89 mm. Below 120 mm the panels "
+        "stack in one column by themselves.</p>",
+        encoding="utf-8",
+    )
+    typed = json.loads((REPO / "notebooks" / "policy_timeline.ipynb").read_text(encoding="utf-8"))
+    typed["cells"].append(
+        {"cell_type": "markdown", "id": "typed", "metadata": {}, "source": [SOLUTIONS["four_reasons"][0].explanation]}
+    )
+    (root / "notebooks" / "policy_timeline.ipynb").write_text(json.dumps(typed), encoding="utf-8")
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
 
     folder = handout.write_handout(tmp_path / "class")
     said = capsys.readouterr().out
     for name in ("four_reasons.ipynb", "mine/teacher.ipynb"):
-        assert f"note: notebooks/{name} was saved with worked solutions in its outputs" in said
+        assert f"note: notebooks/{name} showed worked solutions" in said, said
         copied = json.loads((folder / "notebooks" / name).read_text(encoding="utf-8"))
         text = outputs_text(copied)
         assert "**Solution" not in text and "Below 120 mm the panels stack" not in text, name
         assert "image/png" in text, "the chart's own outputs stay"
+    assert "note: notebooks/policy_timeline.ipynb showed worked solutions" in said
+    assert "the copy has 1 cell of it cleared" in said
+    assert "note: data/teacher.ipynb.bak showed worked solutions" in said, "a notebook by its content"
+    assert "note: sweeps/answers.html holds worked solutions: the copy leaves it out" in said
+    assert not (folder / "sweeps" / "answers.html").exists()
     untouched = (folder / "notebooks" / "cloud_dependence.ipynb").read_bytes()
     assert untouched == (REPO / "notebooks" / "cloud_dependence.ipynb").read_bytes()
+    explanations = [s.explanation for solutions in SOLUTIONS.values() for s in solutions]
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in (".ipynb", ".html", ".bak", ".md", ".py"):
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            assert not any(e in text for e in explanations), path
 
 
 def test_a_handout_killed_before_it_is_in_place_left_no_solutions_on_disk(tmp_path, monkeypatch):

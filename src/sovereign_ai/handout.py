@@ -7,6 +7,7 @@ guides for maintainers stay out, and `exercises.SOLUTIONS` is emptied, so
 `show_solutions=True` says there are none instead of showing them.
 """
 
+import html
 import json
 import os
 import re
@@ -72,12 +73,8 @@ def write_handout(folder: Path, out=sys.stdout) -> Path:
         raise HandoutError(f"{half_published}: run `make figures` first, so that students get whole figures")
     with publish.folder_beside(folder) as partial:
         _write(partial)
-        for notebook in _clear_shown_solutions(partial / "notebooks"):
-            print(
-                f"note: notebooks/{notebook} was saved with worked solutions in its outputs (a run with "
-                "show_solutions = True): the copy has that cell's outputs cleared",
-                file=out,
-            )
+        for done in _leave_out_solutions(partial):
+            print(f"note: {done}", file=out)
         try:
             if folder.exists():
                 folder.rmdir()  # empty, checked above
@@ -119,26 +116,48 @@ def _write(folder: Path) -> None:
     readme.write_text(STUDENTS_NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def _clear_shown_solutions(notebooks: Path) -> list[str]:
-    """Clear the outputs of each cell that shows a worked solution (a notebook saved after a run
-    with show_solutions = True, or a teacher's copy); the notebooks' names, relative to notebooks."""
+def _leave_out_solutions(copy: Path) -> list[str]:
+    """Take every worked solution out of the copy, wherever a teacher's files put one: in a
+    notebook, the cells that show one are cleared (outputs of a run with show_solutions = True,
+    a Markdown cell holding one); any other file holding one (an HTML export, a backup) is left
+    out. Returns what was done, a line each."""
     from sovereign_ai.exercises import SOLUTIONS
 
-    explanations = [s.explanation for solutions in SOLUTIONS.values() for s in solutions]
-    cleared = []
-    for path in sorted(notebooks.rglob("*.ipynb")):
+    # each explanation by its longest stretch of plain text: an HTML export renders `code` as <code>
+    fragments = [
+        max(re.split(r"[`*_]", s.explanation), key=len).strip() for solutions in SOLUTIONS.values() for s in solutions
+    ]
+
+    def holds(text: str) -> bool:
+        return any(fragment in text for fragment in fragments)
+
+    exercises = copy / "src" / "sovereign_ai" / "exercises.py"
+    done = []
+    for path in sorted(p for p in copy.rglob("*") if p.is_file() and p != exercises):
+        raw = path.read_bytes()
+        if b"\0" in raw[:4096] or not holds(html.unescape(raw.decode("utf-8", "ignore"))):
+            continue  # an image, or no solution
+        shown = path.relative_to(copy).as_posix()
         try:
-            notebook = json.loads(path.read_text(encoding="utf-8"))
-            cells = [c for c in notebook["cells"] if c.get("outputs")]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue  # not a notebook the handout could show a solution from: copied as it is
-        shown = [c for c in cells if any(e in _text_of(c["outputs"]) for e in explanations)]
-        for cell in shown:
-            cell["outputs"], cell["execution_count"] = [], None
-        if shown:
-            path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-            cleared.append(path.relative_to(notebooks).as_posix())
-    return cleared
+            notebook = json.loads(raw)
+            cells = [c for c in notebook["cells"] if holds(_text_of(c.get("outputs", [])) + _text_of(c["source"]))]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            notebook, cells = None, []
+        for cell in cells:
+            cell["source"] = "" if holds(_text_of(cell["source"])) else cell["source"]
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        text = json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n" if cells else ""
+        if cells and not holds(html.unescape(text)):
+            path.write_text(text, encoding="utf-8")
+            done.append(
+                f"{shown} showed worked solutions (saved after a run with show_solutions = True?): "
+                f"the copy has {len(cells)} cell{'s' if len(cells) > 1 else ''} of it cleared"
+            )
+        else:
+            path.unlink()
+            done.append(f"{shown} holds worked solutions: the copy leaves it out")
+    return done
 
 
 def _text_of(value) -> str:
