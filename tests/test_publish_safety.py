@@ -462,6 +462,27 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
     assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
 
 
+def test_a_sweep_waiting_for_another_sweeps_folder_is_refused_once_it_is_that_ones(repo_copy):
+    """Two sweep files into one folder at once: both were checked before either wrote its index,
+    and the second replaced the first's results. A sweep holds the folder's sweep lock from
+    reading index.csv to writing it; here the test holds it, as a first sweep would, and writes
+    that sweep's index before letting go."""
+    folder = repo_copy / "variants" / "shared"
+    (repo_copy / "b.yaml").write_text(
+        "notebook: notebooks/four_reasons.ipynb\noutput_dir: variants/shared\ngrid: {lang: [en]}\n", encoding="utf-8"
+    )
+    area = publish.area(publish.work_folder(io.StringIO()), folder)
+    with publish.locked(area, "variants/shared/", io.StringIO(), publish.SWEEP_LOCK_NAME):
+        second = run_build("sweep", str(repo_copy / "b.yaml"), popen=True)
+        _wait_for(second, "Another sweep is writing into variants/shared/; waiting for it to finish")
+        folder.mkdir(parents=True)
+        (folder / "index.csv").write_text("run,sweep,notebook,parameters,files\nrun_001,a.yaml,,{},\n")
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 2, (out, err)
+    assert "b.yaml: the folder variants/shared/ holds the results of a.yaml (its index.csv)" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["index.csv"], "no kernel ran, nothing was written"
+
+
 def test_a_build_empties_the_areas_of_output_folders_that_are_gone(tmp_path, repo_copy):
     """An output folder's area in build/outputs/ keeps its executed notebooks (megabytes): once the
     folder is deleted, the next build empties the area, but leaves one a build holds, and keeps

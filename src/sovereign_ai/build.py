@@ -1137,12 +1137,7 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
             f"{shown}: {paths.relative(index)} is not a file; the sweep writes its index there, "
             "so move it away or give the sweep another 'output_dir:'"
         )
-    if (other := _sweep_indexed(output_dir)) not in (None, shown):
-        # another sweep file's folder (two files of one name share the default one): its results would be replaced
-        raise BuildError(
-            f"{shown}: the folder {paths.relative(output_dir)}/ holds the results of {other} (its index.csv); "
-            "give this sweep an 'output_dir:' of its own, or remove the folder first"
-        )
+    _refuse_another_sweeps_folder(shown, output_dir)
     names = list(grid)
     runs = []
     for i, values in enumerate(itertools.product(*(grid[n] for n in names)), start=1):
@@ -1150,6 +1145,16 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
         label = f"run_{i:03d}"
         runs.append(Run(notebook.stem, notebook, parameters, label=label, subdir=label))
     return runs, output_dir
+
+
+def _refuse_another_sweeps_folder(shown: str, output_dir: Path) -> None:
+    """A folder whose index.csv names another sweep file (two files of one name share the default
+    folder): its results would be replaced."""
+    if (other := _sweep_indexed(output_dir)) not in (None, shown):
+        raise BuildError(
+            f"{shown}: the folder {paths.relative(output_dir)}/ holds the results of {other} (its index.csv); "
+            "give this sweep an 'output_dir:' of its own, or remove the folder first"
+        )
 
 
 def _sweep_index(output_dir: Path) -> list[dict]:
@@ -1191,17 +1196,22 @@ def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.s
         planned = plan(runs, {})
     except BuildError as error:  # a value the run refuses: said of the sweep file
         raise BuildError(f"{shown}: {error}") from None
-    # The folder holds this sweep's runs only: those of its last grid that this one lacks (a grid made
-    # smaller) are removed. Files of other builds put into the folder are left alone.
-    before = frozenset(row.get("run") for row in _sweep_index(output_dir) if row.get("sweep") == shown)
-    holds = Listing(shown, frozenset(run.run_id for run in planned), before)
-    try:
-        build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, holds=holds, out=out)
-    except Interrupted as interrupted:
-        if interrupted.published:  # the files are in place (signals are held to the end): so is their index
-            _write_index(path, planned, output_dir, out)
-        raise
-    return _write_index(path, planned, output_dir, out)
+    area = publish.area(publish.work_folder(out), output_dir)
+    # From reading the folder's index.csv to writing it: another sweep into the folder waits, then
+    # finds this one's index (and is refused if it is another sweep file's).
+    with publish.locked(area, paths.relative(output_dir) + "/", out, publish.SWEEP_LOCK_NAME, "sweep"):
+        _refuse_another_sweeps_folder(shown, output_dir)
+        # The folder holds this sweep's runs only: those of its last grid that this one lacks (a grid
+        # made smaller) are removed. Files of other builds put into the folder are left alone.
+        before = frozenset(row.get("run") for row in _sweep_index(output_dir) if row.get("sweep") == shown)
+        holds = Listing(shown, frozenset(run.run_id for run in planned), before)
+        try:
+            build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, holds=holds, out=out)
+        except Interrupted as interrupted:
+            if interrupted.published:  # the files are in place (signals are held to the end): so is their index
+                _write_index(path, planned, output_dir, out)
+            raise
+        return _write_index(path, planned, output_dir, out)
 
 
 def _write_index(path: Path, planned: list[Run], output_dir: Path, out) -> Path:

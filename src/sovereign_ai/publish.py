@@ -34,6 +34,7 @@ from sovereign_ai import manifest, paths, safe_io
 PUBLISH_SUFFIX = ".publishing"  # a new file, complete, waiting to be renamed into place
 JOURNAL_NAME = "publish-journal.json"
 LOCK_NAME = "lock"
+SWEEP_LOCK_NAME = "sweep-lock"  # a sweep's, held from reading the folder's index.csv to writing it
 TARGET_NAME = "output_dir.txt"  # in an area: the output folder it belongs to
 FAULT_VARIABLE = "SOVEREIGN_AI_TEST_FAULT"  # tests only: "kill-at:<point>" kills the build there (SIGKILL), see fault
 # Set by the command line (cli.main): once a commit has begun renaming, the files are going to be, then are, in
@@ -294,11 +295,12 @@ def _held_unless_busy(folder: Path):
 
 
 @contextmanager
-def locked(folder: Path, shown: str, out=sys.stdout):
-    """Hold the output folder's lock (a file in its area); wait, saying so once, while another build holds it."""
-    with open(folder / LOCK_NAME, "a+b") as f:
+def locked(folder: Path, shown: str, out=sys.stdout, name: str = LOCK_NAME, what: str = "build"):
+    """Hold the output folder's lock (a file in its area); wait, saying so once, while another build holds it.
+    A sweep also holds its own (SWEEP_LOCK_NAME) from reading the folder's index to writing it."""
+    with open(folder / name, "a+b") as f:
         if not _lock(f, wait=False):
-            print(f"Another build is writing into {shown}; waiting for it to finish...", file=out, flush=True)
+            print(f"Another {what} is writing into {shown}; waiting for it to finish...", file=out, flush=True)
             _lock(f, wait=True)
         try:
             yield
