@@ -85,6 +85,20 @@ def test_an_output_folder_holding_the_repositorys_files_is_refused(repo_copy, fo
     assert not (repo_copy / folder / "four_reasons.ja.png").exists()
 
 
+def test_an_output_folder_inside_another_builds_folder_is_refused(repo_copy):
+    """A build into a sweep's run_002/: the sweep later replaced its files, then removed them,
+    and its manifest listed files that were gone."""
+    sweep = repo_copy / "variants" / "sw"
+    (sweep / "run_002").mkdir(parents=True)
+    (sweep / "MANIFEST.json").write_text('{"format_version": 1, "files": {}}\n', encoding="utf-8")
+    expected = (
+        "the output folder variants/sw/run_002/ is inside variants/sw/, which holds another build's files "
+        "(its MANIFEST.json): their builds would replace each other's files"
+    )
+    refused(repo_copy, "build", *FAST, "--output-dir", str(sweep / "run_002"), expected=expected)
+    assert sorted(p.name for p in (sweep / "run_002").iterdir()) == []
+
+
 @pytest.mark.parametrize("output_dir", ["figures", "figures/", "./figures", "figures/sweep"])
 def test_a_sweep_into_figures_is_refused(repo_copy, output_dir):
     sweep = repo_copy / "into_figures.yaml"

@@ -123,6 +123,13 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
             f"the output folder {shown} has the name of a temporary folder the project's commands remove; "
             "choose another folder (e.g. variants/)"
         )
+    holder = next((p for p in target.parents if (p / manifest.MANIFEST_NAME).is_file()), None)
+    if holder is not None:  # a sweep's run_002/: the sweep would replace or remove this build's files
+        return (
+            f"the output folder {shown} is inside {paths.relative(holder)}/, which holds another build's files "
+            f"(its {manifest.MANIFEST_NAME}): their builds would replace each other's files; choose a folder "
+            "outside it (e.g. variants/)"
+        )
     for name in TRACKED_TREES + TRACKED_FOLDERS:
         if inside[:1] == [name] and (len(inside) == 1 or name in TRACKED_TREES):
             where = "" if len(inside) == 1 else f"inside {name}/, "
