@@ -41,7 +41,10 @@ def _edit(path, old, new, count=1):
 
 
 def test_overrides_without_an_output_folder_are_refused(repo_copy):
-    expected = "-p overrides make variants, and figures/ holds only what figures.yaml lists; add --output-dir"
+    expected = (
+        "-p overrides make variants, and figures/ holds only what figures.yaml lists; "
+        "give them a folder of their own with --output-dir"
+    )
     refused(repo_copy, "build", *FAST, expected=expected)
     refused(repo_copy, "build", *FAST, "--output-dir", str(repo_copy / "figures"), expected=expected)
     # on macOS and Windows, Figures/ is figures/: the variant's manifest would replace the shipped one
@@ -148,6 +151,15 @@ def test_a_missing_figures_folder_is_named_by_check_and_site(repo_copy):
     assert result.returncode == 2
     assert "error: figures/ does not exist: run `make figures` first, which builds it." in result.stderr
     assert not (repo_copy / "figures").exists() and not (repo_copy / "site").exists()
+    # nor does handout write students a copy without figures (it did, silently)
+    for item in ("src", "README.md", "Makefile"):
+        source = REPO / item
+        shutil.copytree(source, repo_copy / item) if source.is_dir() else shutil.copy2(source, repo_copy / item)
+    result = run_cli("handout", str(repo_copy.parent / "class"), root=repo_copy)
+    assert result.returncode == 2 and "error: figures/ is not a folder of figures: run `make figures` first" in (
+        result.stderr
+    )
+    assert not (repo_copy.parent / "class").exists()
 
 
 def test_labels_and_figure_names_given_through_the_api_are_checked():

@@ -31,6 +31,7 @@ CATALOGUE = [
     ("gov_cloud_systems_by_provider", 1, "systems", "1498", "the sum for as_of 2024-10-31, definition", False),
     # a key with a space: every table citing 'aws' was blamed, and this row never named
     ("gov_cloud_providers", 1, "provider_id", "aws ", "'aws ' has a space at its start or end; expected", False),
+    ("gov_cloud_providers", 1, "provider_id", "aws\u200b", "holds the invisible character U+200B; expected", False),
     ("local_gov_delay_surveys", 2, "bodies_count", "1789", "is greater than bodies_total", False),
     ("concentration_bands", 2, "hhi_from", "3000", "is greater than hhi_to (2500", False),
     ("gov_cloud_systems", 1, "systems_total", "１４９７", "is not of type integer", False),

@@ -15,6 +15,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -382,6 +383,12 @@ def _parsed_rows(shown: str, resource_json: str, raw: bytes) -> tuple[tuple[dict
                         complaint = (
                             f"{cell!r} has a space at its start or end; expected {hint} without it "
                             "(the column is a key, matched exactly)"
+                        )
+                    invisible = next((c for c in cell if unicodedata.category(c) == "Cf"), None)
+                    if not complaint and column in keys and invisible:  # a zero-width space, pasted from the web
+                        complaint = (
+                            f"{cell!r} holds the invisible character U+{ord(invisible):04X}; expected {hint} "
+                            "without it (the column is a key, matched exactly)"
                         )
                 if complaint:
                     refused.add((row_number, column))

@@ -68,6 +68,8 @@ def write_handout(folder: Path, out=sys.stdout) -> Path:
     if folder.exists() and any(folder.iterdir()):
         raise HandoutError(_not_empty(folder))
     figures = paths.figures_dir()
+    if not figures.is_dir():  # students would get no figures, and a folder `make figures` must fill
+        raise HandoutError(f"{paths.relative(figures)}/ is not a folder of figures: run `make figures` first")
     half_published = publish.half_done(figures)
     if half_published:
         raise HandoutError(f"{half_published}: run `make figures` first, so that students get whole figures")

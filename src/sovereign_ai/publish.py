@@ -94,7 +94,7 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
         if variants:
             return (
                 f"-p overrides make variants, and {shown} holds only what figures.yaml lists; "
-                "add --output-dir (e.g. --output-dir variants/)"
+                "give them a folder of their own with --output-dir (e.g. --output-dir variants/)"
             )
         if labelled:
             return f"a sweep's files may not go into {shown}, which holds only what figures.yaml lists"
