@@ -163,7 +163,8 @@ def _leave_out_solutions(copy: Path) -> list[str]:
 
 
 def _text_of(value) -> str:
-    """Every string in a cell's outputs (text, Markdown, HTML; a list of lines joined), one after another."""
+    """Every string in a notebook's value (a cell's source, its outputs' text, Markdown and HTML; a list
+    of lines joined), one after another."""
     if isinstance(value, str):
         return value
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
