@@ -39,7 +39,9 @@ def _timed(command: list[str], env: dict, cwd: Path | None = None) -> tuple[floa
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
-        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{result.stderr}")
+        # pytest reports its failures on stdout: the end of both says what failed
+        said = "\n".join((result.stdout.strip().splitlines() + result.stderr.strip().splitlines())[-30:])
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{said}")
     return elapsed, result.stdout
 
 
