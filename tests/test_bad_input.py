@@ -557,7 +557,14 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
 
     tool = "import sys; from sovereign_ai import cli; sys.exit(cli._run('http.server', '0', '--bind', '127.0.0.1'))"
     process = subprocess.Popen(
-        [sys.executable, "-c", tool], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, "-c", tool],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        # Ctrl-C as a terminal delivers it: a suite started as a shell's background job (make bench &)
+        # inherits SIGINT ignored, which the tool would inherit in turn
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(1.5)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
