@@ -330,6 +330,15 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     with open(folder / "index.csv", encoding="utf-8") as f:
         assert [row["run"] for row in csv.DictReader(f)] == ["run_001"]
 
+    # A run that re-runs and no longer writes some of its files (PNG for SVG): they go, and the
+    # summary says so, as the smaller grid's message does.
+    pngs = sorted(p.name for p in (folder / "run_001").glob("*.png"))
+    sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace("[png]", "[svg]"), encoding="utf-8")
+    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(pngs)} files removed (no run writes them any more)" in result.stdout, result.stdout
+    assert not list((folder / "run_001").glob("*.png")) and len(list((folder / "run_001").glob("*.svg"))) == len(pngs)
+
 
 def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
     """The baseline (make bench) is only a fair comparison if it makes the very same files."""

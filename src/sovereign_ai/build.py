@@ -523,6 +523,7 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # files no run writes any more
 
 
 def build(
@@ -687,7 +688,13 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
             print(f"  {path}" + ("  " + text.size_note(*size) if size else ""), file=out)
     print(
         f"{_counted(len(outcome.written), 'file')} written to {shown} ({len(outcome.changed)} changed), "
-        f"{_counted(len(outcome.skipped), 'run')} up to date, in {time.perf_counter() - started:.1f} s",
+        + (
+            f"{_counted(len(outcome.removed), 'file')} removed (no run writes "
+            f"{'it' if len(outcome.removed) == 1 else 'them'} any more), "
+            if outcome.removed
+            else ""
+        )
+        + f"{_counted(len(outcome.skipped), 'run')} up to date, in {time.perf_counter() - started:.1f} s",
         file=out,
         flush=True,
     )
@@ -857,6 +864,7 @@ def _publish(
             entry["produced_by"] + [{"run": r.run_id, "inputs": inputs[r.run_id]} for r in producers],
             key=lambda p: p["run"],
         )
+    outcome.removed = sorted(removed)
     return publish.commit(output_dir, area, new, removed, manifest.render(files), keep=kept)
 
 
