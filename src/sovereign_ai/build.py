@@ -1145,7 +1145,6 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
             f"{shown}: {paths.relative(index)} is not a file; the sweep writes its index there, "
             "so move it away or give the sweep another 'output_dir:'"
         )
-    _refuse_another_sweeps_folder(shown, output_dir)
     names = list(grid)
     runs = []
     for i, values in enumerate(itertools.product(*(grid[n] for n in names)), start=1):
@@ -1155,10 +1154,12 @@ def load_sweep(path: Path) -> tuple[list[Run], Path]:
     return runs, output_dir
 
 
-def _refuse_another_sweeps_folder(shown: str, output_dir: Path) -> None:
-    """A folder whose index.csv names another sweep file (two files of one name share the default
-    folder): its results would be replaced."""
-    if (other := _sweep_indexed(output_dir)) not in (None, shown):
+def _refuse_another_sweeps_folder(shown: str, output_dir: Path, index: list[dict]) -> None:
+    """A folder whose index.csv (its rows: index) names another sweep file (two files of one name
+    share the default folder): its results would be replaced."""
+    named = next(iter(index), {}).get("sweep")
+    other = named if isinstance(named, str) and named.strip() and "\n" not in named else None
+    if other not in (None, shown):
         raise BuildError(
             f"{shown}: the folder {paths.relative(output_dir)}/ holds the results of {other} (its index.csv); "
             "give this sweep an 'output_dir:' of its own, or remove the folder first"
@@ -1172,12 +1173,6 @@ def _sweep_index(output_dir: Path) -> list[dict]:
             return list(csv.DictReader(f))
     except (OSError, UnicodeDecodeError, csv.Error):
         return []
-
-
-def _sweep_indexed(output_dir: Path) -> str | None:
-    """The sweep file whose results a sweep's folder holds, as its index.csv names it; None if none does."""
-    named = next(iter(_sweep_index(output_dir)), {}).get("sweep")
-    return named if isinstance(named, str) and named.strip() and "\n" not in named else None
 
 
 def _as_run_takes(name: str, value) -> str:
@@ -1208,10 +1203,11 @@ def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.s
     # From reading the folder's index.csv to writing it: another sweep into the folder waits, then
     # finds this one's index (and is refused if it is another sweep file's).
     with publish.locked(area, paths.relative(output_dir) + "/", out, publish.SWEEP_LOCK_NAME, "sweep"):
-        _refuse_another_sweeps_folder(shown, output_dir)
+        index = _sweep_index(output_dir)
+        _refuse_another_sweeps_folder(shown, output_dir, index)
         # The folder holds this sweep's runs only: those of its last grid that this one lacks (a grid
         # made smaller) are removed. Files of other builds put into the folder are left alone.
-        before = frozenset(row.get("run") for row in _sweep_index(output_dir) if row.get("sweep") == shown)
+        before = frozenset(row.get("run") for row in index if row.get("sweep") == shown)
         holds = Listing(shown, frozenset(run.run_id for run in planned), before)
         try:
             build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, holds=holds, out=out)
