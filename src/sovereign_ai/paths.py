@@ -62,8 +62,14 @@ def holds_the_repositorys_own(folder: Path) -> bool:
         return True
     if root not in folder.parents:
         return False
-    inside = [part.lower() for part in folder.relative_to(root).parts]
+    inside = parts_below(root, folder)
     return inside[0] in (figures_dir().name, *TRACKED_TREES) or (len(inside) == 1 and inside[0] in TRACKED_FOLDERS)
+
+
+def parts_below(root: Path, path: Path) -> list[str]:
+    """path's folder names below root, in lower case, as macOS and Windows compare them ([] if it
+    is not below root)."""
+    return [part.lower() for part in path.relative_to(root).parts] if root in path.parents else []
 
 
 def relative(path: Path) -> str:

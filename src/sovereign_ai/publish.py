@@ -88,8 +88,8 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
     root, figures = paths.repo_root(), paths.figures_dir().resolve()
     shown = paths.relative(target) + "/"
     # compared without case: on macOS and Windows, Figures/, .VENV/ and Build/Outputs/ are the same folders
-    inside = _parts_below(root, target)
-    in_figures = _parts_below(root, figures)
+    inside = paths.parts_below(root, target)
+    in_figures = paths.parts_below(root, figures)
     if target == figures or (in_figures and inside == in_figures):
         if variants:
             return (
@@ -138,11 +138,6 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
                 "choose another folder (e.g. variants/)"
             )
     return None
-
-
-def _parts_below(root: Path, path: Path) -> list[str]:
-    """path's folder names below root, in lower case ([] if it is not below root)."""
-    return [part.lower() for part in path.relative_to(root).parts] if root in path.parents else []
 
 
 def refuse_folder(output_dir: Path, *, create: bool = True) -> str | None:
