@@ -33,7 +33,8 @@ def test_unknown_language_names_the_parameter_and_the_choices():
 
 
 @pytest.mark.parametrize(
-    "folder", ["figures", "figures/mine", "./Figures", "data", "Data/x", "notebooks", "src", ".", ".ci", "sweeps"]
+    "folder",
+    ["figures", "figures/mine", "./Figures", "data", "Data/x", "notebooks", "src", ".", ".ci", "sweeps", "a\0b"],
 )
 def test_a_notebook_run_outside_the_build_may_not_write_into_the_repositorys_own_folders(folder):
     """papermill or JupyterLab with output_dir figures wrote over the shipped figures; data/ took charts."""

@@ -91,7 +91,7 @@ class Rule:
         if self.kind == "text":
             return value if isinstance(value, str) else _INVALID
         if self.kind == "folder":  # as papermill or JupyterLab would write there: the build never does
-            if not isinstance(value, str):
+            if not isinstance(value, str) or "\0" in value:  # a NUL: the system takes no such path
                 return _INVALID
             return value if not value or not paths.holds_the_repositorys_own(paths.output_folder(value)) else _INVALID
         if self.kind == "date":
