@@ -25,9 +25,9 @@ EXPECTED = sorted(
         f"{stem}.{lang}.{ext}"
         for stem in FIGURE_STEMS
         for lang in ("ja", "en")
-        for ext in ("svg", "pdf", "png", "caption.txt")
+        for ext in ("svg", "pdf", "png", "caption.txt", "data.csv")
     ]
-    + ["MANIFEST.json"]
+    + ["MANIFEST.json", "references.bib"]
     + [f"{name}_metrics.csv" for name in ("cloud_dependence", "local_government", "ai_compute")]
 )
 
@@ -107,9 +107,11 @@ def test_source_lines_are_in_the_figures():
 
 @pytest.mark.parametrize("stem", FIGURE_STEMS)
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_every_figure_has_a_caption_with_its_title_and_the_source_line_it_draws(stem, lang):
+def test_every_figure_has_a_caption_with_its_title_its_references_and_who_made_it(stem, lang):
     caption = (FIGURES / f"{stem}.{lang}.caption.txt").read_text(encoding="utf-8")
-    title, source = caption.rstrip("\n").split("\n\n")
+    title, references, credit = caption.rstrip("\n").split("\n\n")
     meta = PdfReader(FIGURES / f"{stem}.{lang}.pdf").metadata
-    assert (meta.title, meta.subject) == (title, source), "the caption is what the figure's metadata says"
-    assert source.startswith("(出所)" if lang == "ja" else "Source")
+    assert meta.title == title, "the caption's title is the figure's"
+    assert references.startswith("出所:\n" if lang == "ja" else "Sources:\n")
+    assert all(line.count("http") <= 1 for line in references.split("\n")), "one reference a line"
+    assert credit.endswith("。" if lang == "ja" else ".")

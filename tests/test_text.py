@@ -92,16 +92,18 @@ def test_wrap_breaks_where_measuring_after_every_phrase_would(lang):
             assert text.wrap(source, lang, width_pt, SIZE) == _one_phrase_at_a_time(source, lang, width_pt, SIZE)
 
 
-def test_source_dates_in_japanese_lines_carry_no_english_qualifier():
-    import re
+def test_a_last_english_line_is_never_one_word_alone():
+    """'no standard system / no replacement in sight' left 'sight' alone on the reasons chart."""
+    lines = text.wrap("no standard system / no replacement in sight", "en", 100, 6)
+    assert len(lines) == 2 and " " in lines[-1]
 
-    from sovereign_ai.data import load_table
 
-    for value in load_table("sources")["pub_date"]:
-        japanese = text.source_date(value, "ja")
-        assert not re.search(r"[A-Za-z]", japanese.replace("arXiv", "").replace("URL", "")), (value, japanese)
-        assert text.source_date(value, "en") == value, "English lines keep the date as the facts give it"
-    assert text.source_date("2024-11 (approx.)", "ja") == "2024-11頃"
+def test_japanese_fiscal_years_are_nendo():
+    assert text.fiscal_year(2020, "ja") == "2020年度" and text.fiscal_year(2020.0, "en") == "FY2020"
+
+
+def test_one_precision_rounds_halves_up():
+    assert [text.rounded(v, 1) for v in (6.85, 5.3452, 2.0225, 10)] == ["6.9", "5.3", "2.0", "10.0"]
 
 
 def test_a_figure_taller_than_a_journal_page_is_said_to_be():

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, kernels, manifest, paths, publish, reads, safe_io, text
+from sovereign_ai import citations, data, kernels, manifest, paths, publish, reads, safe_io, text
 from sovereign_ai.kernels import WarmRunner
 from sovereign_ai.parameters import ParameterError, briefly, check_given, check_value, declared_parameters
 from sovereign_ai.workers import WorkerLost, run_each
@@ -865,7 +865,27 @@ def _publish(
             key=lambda p: p["run"],
         )
     outcome.removed = sorted(removed)
-    return publish.commit(output_dir, area, new, removed, manifest.render(files), keep=kept)
+    staged = {name: path for name, (path, _) in chosen.items()}
+    return publish.commit(
+        output_dir, area, new, removed, manifest.render(files), keep=kept, also=_references(output_dir, files, staged)
+    )
+
+
+REFERENCES_NAME = "references.bib"  # beside the manifest: every source the folder's charts cite
+FOLDER_FILES = (manifest.MANIFEST_NAME, REFERENCES_NAME)  # written for the whole folder, by no one run
+
+
+def _references(output_dir: Path, files: dict, staged: dict[str, Path] | None = None) -> dict[str, bytes | None]:
+    """references.bib for the folder as it will be: one BibTeX entry for every source named in its
+    charts' source data (<chart>.<lang>.data.csv); None (no file) when no chart names one."""
+    cited = set()
+    for name in files:
+        if name.endswith(".data.csv"):
+            path = (staged or {}).get(name, output_dir / name)
+            with path.open(encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f):  # a mark drawn from several sources names them all, "A; B"
+                    cited.update(s.strip() for s in (row.get("source_id") or "").split(";") if s.strip())
+    return {REFERENCES_NAME: citations.bibtex(cited).encode("utf-8") if cited else None}
 
 
 def _stamp(folder: Path) -> int:
@@ -927,7 +947,12 @@ def _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, 
     for name in gone:
         del files[name]
     received = publish.commit(
-        output_dir, area, {}, [n for n in gone if (output_dir / n).exists()], manifest.render(files)
+        output_dir,
+        area,
+        {},
+        [n for n in gone if (output_dir / n).exists()],
+        manifest.render(files),
+        also=_references(output_dir, files),
     )
     print(
         f"Removed {_counted(len(gone), 'file')} of runs {listing.source} no longer lists from {shown}: "
@@ -972,7 +997,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
             problems.append(f"stale: {run.run_id}: {reason}")
     if not only:
         on_disk = (  # no figures/ yet: every run is stale, and says so
-            {p.name for p in figures.iterdir() if p.is_file() and p.name != manifest.MANIFEST_NAME}
+            {p.name for p in figures.iterdir() if p.is_file() and p.name not in FOLDER_FILES}
             if figures.is_dir()
             else set()
         )
@@ -1018,8 +1043,9 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
         built = {p.name: p for p in fresh.iterdir() if p.is_file()}
         wanted = set(built) if only else set(built) | {p.name for p in figures.iterdir() if p.is_file()}
         if only:
-            built.pop(manifest.MANIFEST_NAME, None)
-            wanted.discard(manifest.MANIFEST_NAME)
+            for name in FOLDER_FILES:  # of the whole folder, which a check of some runs does not rebuild
+                built.pop(name, None)
+                wanted.discard(name)
         for name in sorted(wanted):
             committed = figures / name
             if name not in built:

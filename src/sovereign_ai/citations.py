@@ -1,47 +1,196 @@
-"""Source lines under charts, built from the rows of data/sources.csv."""
+"""What a chart says of its sources, built from the rows of data/sources.csv.
+
+Three forms, one per place:
+- the source line under a chart: short, in the chart's language, in the report's own form
+  ("(出所) 内閣府「…」より作成"), publishers only when there are three or more sources;
+- the references in a caption file: one line per source, publisher, title, date and URL;
+- a BibTeX entry per source, for references.bib.
+
+None of them prints how the project read a source (through a copy, a date or an attribution
+inferred): those columns of sources.csv are shown in the notebooks' source tables only.
+"""
+
+import re
+from collections.abc import Iterable
 
 from sovereign_ai import data, text
 
-_SECONDARY = {"ja": "［二次資料］", "en": " [secondary source]"}
-_COPY = {"ja": "［写しで閲覧］", "en": " [read through a copy]"}
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
-def cite(source_id: str, lang: str) -> str:
-    """One source, briefly: publisher, title, date, and whether it is secondary or was read through a copy."""
+class SourceLine(str):
+    """A chart's source line as printed, which also knows the sources it names (for the caption
+    file and references.bib) and how to shorten itself to fewer publishers."""
+
+    source_ids: tuple[str, ...]
+    lang: str
+    credit: str  # the caption file's last line: who made the chart
+
+    def __new__(cls, printed: str, source_ids: Iterable[str], lang: str, credit: str = ""):
+        line = super().__new__(cls, printed)
+        line.source_ids = tuple(dict.fromkeys(source_ids))
+        line.lang = lang
+        line.credit = credit or text.label("chart_credit", lang)
+        return line
+
+    def shortened(self, publishers: int) -> "SourceLine":
+        """The line naming only the first `publishers` publishers, then "ほか" / "and others"."""
+        names = publisher_names(self.source_ids, self.lang)
+        if publishers >= len(names):
+            return self
+        shorter = _publishers_line(names[:publishers], self.lang, more=True)
+        return SourceLine(shorter, self.source_ids, self.lang, self.credit)
+
+
+def publisher(source_id: str, lang: str) -> str:
+    """The publisher's name as it writes itself in that language."""
     text.check_language(lang)
-    s = data.source(source_id)
-    publisher = s["publisher"] if lang == "ja" else (s["publisher_en"] or s["publisher"])
-    title = s["title"] if lang == "ja" or not s["title_en"] else s["title_en"]
-    date = text.source_date(s["pub_date"], lang)
-    if _described(title):  # no headline on record: the row describes the source, so it is not quoted as one
-        line = f"{publisher}［{title[1:-1]}］({date})" if lang == "ja" else f"{publisher} [{title[1:-1]}] ({date})"
-    else:
-        line = f"{publisher}「{title}」({date})" if lang == "ja" else f'{publisher}, "{title}" ({date})'
-    if "secondary" in s["confidence"]:
-        line += _SECONDARY[lang]
-    if s["read_via"]:
-        line += _COPY[lang]
-    return line
+    row = data.source(source_id)
+    return row["publisher_ja"] if lang == "ja" else row["publisher_en"]
 
 
-def _described(title: str) -> bool:
-    """A title wholly in parentheses, as sources.csv writes a description where no headline is recorded."""
-    if not (title.startswith("(") and title.endswith(")")):
-        return False
-    depth = 0
-    for at, character in enumerate(title):
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth == 0:
-            return at == len(title) - 1  # "(Jiji) 人工知能基本計画…" closes early: a prefix, then the headline
-    return False
+def publisher_names(source_ids: Iterable[str], lang: str) -> list[str]:
+    """Each publisher once, in the order the sources are given."""
+    return list(dict.fromkeys(publisher(s, lang) for s in dict.fromkeys(source_ids)))
 
 
-def source_line(source_ids, lang: str, computed: bool = True) -> str:
-    """'Sources: A; B.' for the given source ids, each cited once, in the order given."""
-    unique = list(dict.fromkeys(source_ids))
-    cited = list(dict.fromkeys(cite(s, lang) for s in unique))
+def short_title(source_id: str, lang: str) -> str:
+    """The title a chart's source line quotes: the English one in English charts where there is one."""
+    row = data.source(source_id)
+    return (row["title_en"] or row["title"]) if lang == "en" else row["title"]
+
+
+def source_line(source_ids: Iterable[str], lang: str) -> SourceLine:
+    """The line under a chart: 'Source: Cabinet Office, "…".' for one or two sources,
+    'Sources: A; B; C.' (publishers only, each once) for three or more, then the credit."""
+    text.check_language(lang)
+    ids = list(dict.fromkeys(source_ids))
+    if not ids:
+        raise ValueError("a chart needs at least one source")
+    if len(ids) > 2:
+        return SourceLine(_publishers_line(publisher_names(ids, lang), lang), ids, lang)
+    cited = [_with_title(s, lang) for s in ids]
     if lang == "ja":
-        tail = "。数値の計算と作図は sovereign-ai" if computed else ""
-        return "(出所) " + "；".join(cited) + tail
-    tail = ". Calculations and chart by the sovereign-ai project." if computed else "."
-    return "Sources: " + "; ".join(cited) + tail
+        return SourceLine(f"(出所) {'、'.join(cited)}{text.label('made_by', lang)}", ids, lang)
+    head = "Source" if len(ids) == 1 else "Sources"
+    return SourceLine(f"{head}: {'; '.join(cited)}. {text.label('made_by', lang)}", ids, lang)
+
+
+def _with_title(source_id: str, lang: str) -> str:
+    name, title = publisher(source_id, lang), short_title(source_id, lang)
+    if not title:
+        return name
+    return f"{name}「{title}」" if lang == "ja" else f'{name}, "{title}"'
+
+
+def _publishers_line(names: list[str], lang: str, more: bool = False) -> str:
+    others = text.label("and_others", lang) if more else ""
+    if lang == "ja":
+        return f"(出所) {'、'.join(names)}{others}{text.label('made_by', lang)}"
+    listed = "; ".join([*names, others] if others else names)
+    return f"Sources: {listed}. {text.label('made_by', lang)}"
+
+
+def date(row: dict, lang: str) -> str:
+    """A source's date as a reference prints it, to the precision the source gives."""
+    value = row["pub_date"]
+    if not value:
+        return ""
+    parts = [int(p) for p in value.split("-")]
+    if lang == "ja":
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
+    if len(parts) == 1:
+        return str(parts[0])
+    month = MONTHS_EN[parts[1] - 1]
+    return f"{parts[2]} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
+def reference(source_id: str, lang: str) -> str:
+    """One source in full, for a caption file, in the form of the report's own footnotes:
+
+    ja: 田邉美穂「題名」大和総研 (2025年11月19日) https://…  /  内閣府「題名」(2025年11月4日) https://…
+    en: Tanabe Miho, "題名" [English title], Daiwa Institute of Research, 19 November 2025. https://…
+    """
+    text.check_language(lang)
+    row = data.source(source_id)
+    when = date(row, lang)
+    if lang == "ja":
+        title = f"「{row['title']}」" if row["title"] else ""
+        by = row["publisher_ja"]
+        head = f"{row['author']}{title}{by}" if row["author"] else f"{by}{title}"
+        sep = " " if head.endswith(by) else ""
+        return " ".join(p for p in (f"{head}{sep}({when})" if when else head, row["url"]) if p)
+    parts = [row["author_en"]] if row["author_en"] else []
+    if row["title"]:
+        translated = f" [{row['title_en']}]" if row["title_en"] and row["title_en"] != row["title"] else ""
+        parts.append(f'"{row["title"]}"{translated}')
+    if row["author_en"] or not row["title"]:
+        parts.append(row["publisher_en"])
+    else:
+        parts.insert(0, row["publisher_en"])
+    if when:
+        parts.append(when)
+    return ", ".join(parts) + "." + (f" {row['url']}" if row["url"] else "")
+
+
+def references(source_ids: Iterable[str], lang: str) -> list[str]:
+    """The full references of the given sources, each once, in the order given."""
+    return list(
+        dict.fromkeys(reference(s, lang) for s in dict.fromkeys(source_ids))
+    )  # one article cited by two ids: once
+
+
+def bibtex(source_ids: Iterable[str]) -> str:
+    """One @misc entry per source, keyed by its source id, sorted: what LaTeX and Zotero import."""
+    entries = []
+    for source_id in sorted(dict.fromkeys(source_ids)):
+        row = data.source(source_id)
+        fields = {}
+        if row["author_en"] or row["author"]:
+            fields["author"] = _names(row["author_en"] or row["author"])
+        else:
+            fields["author"] = "{" + _escape(row["publisher_en"]) + "}"  # an organisation, kept whole
+        if row["title"]:
+            fields["title"] = "{" + _escape(row["title"]) + "}"
+        if row["title_en"] and row["title_en"] != row["title"]:
+            fields["titleaddon"] = _escape(row["title_en"])
+        fields["organization"] = _escape(row["publisher_en"])
+        fields["publisher"] = _escape(row["publisher_en"])
+        if row["pub_date"]:
+            parts = row["pub_date"].split("-")
+            fields["date"] = row["pub_date"]
+            fields["year"] = parts[0]
+            if len(parts) > 1:
+                fields["month"] = str(int(parts[1]))
+        if row["url"]:
+            fields["url"] = row["url"]
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+        entries.append(f"@misc{{{source_id},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+_SPECIAL = re.compile(r"([&%$#_{}])")
+
+
+def _escape(value: str) -> str:
+    """BibTeX text: LaTeX's special characters escaped."""
+    value = value.replace("\\", r"\textbackslash{}").replace("~", r"\textasciitilde{}").replace("^", r"\^{}")
+    return _SPECIAL.sub(r"\\\1", value)
+
+
+def _names(value: str) -> str:
+    """Several authors joined with 'and', as BibTeX separates them."""
+    return " and ".join(_escape(name.strip()) for name in re.split(r"[;,、]\s*", value) if name.strip())

@@ -18,7 +18,6 @@ from sovereign_ai.style import line_height_mm
 MARGIN_MM = 2.5  # around the whole figure
 GAP_MM = 2.5  # between the title, the plot and the source line
 WIDE_MM = 150.0  # at or above this width a chart has room for wider legends and longer labels
-SOURCE_SHARE_MAX = 0.25  # a longer source line is shortened on the figure; the caption file has it in full
 TITLE_COLOUR = "#000000"
 SOURCE_COLOUR = "#4D4D4D"
 LEGEND_SPACING = 0.45  # between legend rows, as a fraction of the font size
@@ -52,10 +51,8 @@ def chart_figure(
     left_mm, right_mm: room beside the axes for tick labels; bottom_mm: room
     under them for the tick labels and axis label; top_mm: room above them;
     legend_rows: rows of legend that `legend_below` puts under all of that.
-    The full title and source line always go to the figure's caption file;
-    show_title=False leaves the title off the figure, show_source=False the line, and a line that would
-    take more than SOURCE_SHARE_MAX of the figure's height is shortened to a
-    pointer to the caption, never dropped silently.
+    The title and the full references always go to the figure's caption file;
+    show_title=False leaves the title off the figure, show_source=False the source line.
     """
     legend_mm = legend_rows * LEGEND_ROW_MM + (GAP_MM if legend_rows else 0)
     bottom_mm += legend_mm
@@ -63,7 +60,7 @@ def chart_figure(
     title_lines = text.wrap_mm(title, lang, inner, style.FONT_SIZES.title) if show_title else []
     title_h = len(title_lines) * line_height_mm(style.FONT_SIZES.title) + (GAP_MM if title_lines else 0)
     body_h = MARGIN_MM + title_h + top_mm + plot_height_mm + bottom_mm + MARGIN_MM
-    source_lines = source_lines_shown(source_line, lang, inner, body_h) if show_source else []
+    source_lines = source_lines_shown(source_line, lang, width_mm) if show_source else []
     source_h = len(source_lines) * line_height_mm(style.FONT_SIZES.source) + (GAP_MM if source_lines else 0)
     height = body_h + source_h
     fig = style.describe(style.new_figure(width_mm, height), title, source_line)
@@ -104,13 +101,24 @@ def legend_below(fig: Figure, handles, ncols: int = 1) -> None:
     )
 
 
-def source_lines_shown(source_line: str, lang: str, inner_mm: float, body_height_mm: float) -> list[str]:
-    """The source line as drawn under a chart: in full, or, when it would take more than
-    SOURCE_SHARE_MAX of the figure's height, the short form that points to the caption."""
-    lines = text.wrap_mm(source_line, lang, inner_mm, style.FONT_SIZES.source)
-    height = len(lines) * line_height_mm(style.FONT_SIZES.source) + GAP_MM
-    if height > SOURCE_SHARE_MAX * (body_height_mm + height):
-        return text.wrap_mm(text.label("sources_in_caption", lang), lang, inner_mm, style.FONT_SIZES.source)
+def source_line_limit(width_mm: float) -> int:
+    """How many lines a source line may take: 2 on a wide chart, 3 on a narrow one."""
+    return 2 if is_wide(width_mm) else 3
+
+
+def source_lines_shown(source_line: str, lang: str, width_mm: float) -> list[str]:
+    """The source line as drawn under a chart, wrapped to the width. A line of publishers longer
+    than source_line_limit names fewer of them, then "ほか" / "and others": the caption file
+    lists every source in full."""
+    inner = width_mm - 2 * MARGIN_MM
+    limit = source_line_limit(width_mm)
+    lines = text.wrap_mm(source_line, lang, inner, style.FONT_SIZES.source)
+    if len(lines) <= limit or not hasattr(source_line, "shortened"):
+        return lines
+    for publishers in range(len(source_line.source_ids) - 1, 0, -1):
+        lines = text.wrap_mm(source_line.shortened(publishers), lang, inner, style.FONT_SIZES.source)
+        if len(lines) <= limit:
+            return lines
     return lines
 
 

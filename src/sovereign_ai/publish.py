@@ -347,10 +347,18 @@ except ImportError:  # Windows
 
 
 def commit(
-    output_dir: Path, folder: Path, new: dict[str, Path], remove: list[str], manifest_text: str, keep: list[str] = ()
+    output_dir: Path,
+    folder: Path,
+    new: dict[str, Path],
+    remove: list[str],
+    manifest_text: str,
+    keep: list[str] = (),
+    also: dict[str, bytes | None] | None = None,
 ) -> list[int]:
     """Put the new files (name -> complete source file) into output_dir, remove the named ones, then
     replace MANIFEST.json; all or nothing. Files in keep are unchanged: only their mode is set.
+    `also` gives files of the whole folder (name -> content, None: no such file), written or removed
+    with the rest when they differ.
 
     Returns the signals (Ctrl-C, SIGTERM) that arrived while files were being renamed: they are
     held back until the folder is consistent again, and the caller reports them.
@@ -360,6 +368,14 @@ def commit(
     content = manifest_text.encode("utf-8")
     manifest_path = output_dir / manifest.MANIFEST_NAME
     writes = {name: _copier(source) for name, source in sorted(new.items())}
+    remove = list(remove)
+    for name, body in (also or {}).items():
+        target = output_dir / name
+        if body is None:
+            if target.exists():
+                remove.append(name)
+        elif not target.is_file() or target.read_bytes() != body:
+            writes[name] = lambda f, body=body: f.write(body)
     if not manifest_path.exists() or manifest_path.read_bytes() != content:
         writes[manifest.MANIFEST_NAME] = lambda f: f.write(content)  # last: it names the files in place
     for name in keep:

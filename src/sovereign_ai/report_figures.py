@@ -1,28 +1,12 @@
 """The report's Figures 1 and 2 as card diagrams, built from the tables in data/."""
 
-import datetime as dt
-
 from matplotlib.figure import Figure
 
-from sovereign_ai import data, style, text
+from sovereign_ai import citations, data, style, text
 from sovereign_ai.diagrams import Boxed, Card, FlowArrow, Paragraph, card_grid, draw_card_figure
 from sovereign_ai.palettes import get_palette
 
 REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def figure_record(figure_id: str) -> dict:
@@ -44,34 +28,31 @@ def _short_title(source: dict, lang: str) -> str:
     return source["title_en"].split(":")[0]
 
 
-def _date(iso: str, lang: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    if lang == "ja":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
-
-
-def source_line(figure_id: str, lang: str) -> str:
+def source_line(figure_id: str, lang: str) -> citations.SourceLine:
     """The line under the figure, built from sources.csv and report_figures.csv."""
     text.check_language(lang)
     fig = figure_record(figure_id)
     report = data.source(fig["source_id"])
     original = data.source(fig["original_source_id"]) if fig["original_source_id"] else None
+    ids = [fig["source_id"]] + ([fig["original_source_id"]] if original else [])
+    when = citations.date(report, lang)
     if lang == "ja":
         line = (
-            f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher']} "
-            f"({_date(report['pub_date'], 'ja')}) {fig['figure_label_ja']} ({fig['page']}頁) より作成"
+            f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher_ja']} "
+            f"({when}) {fig['figure_label_ja']} ({fig['page']}頁) より作成"
         )
         if original:
-            line += f"。原典は{original['publisher']}「{original['title']}」pp. {fig['original_pages']}"
-        return line
+            line += f"。原典は{original['publisher_ja']}「{original['title']}」pp. {fig['original_pages']}"
+        return citations.SourceLine(line, ids, lang, text.label("report_figure_credit", lang))
     line = (
         f'Source: {report["author_en"]}, "{_short_title(report, "en")}", {report["publisher_en"]}, '
-        f"{_date(report['pub_date'], 'en')}, {fig['figure_label_en']} (p. {fig['page']})"
+        f"{when}, {fig['figure_label_en']} (p. {fig['page']})"
     )
     if original:
         line += f', drawn from {original["publisher_en"]}, "{original["title_en"]}", pp. {fig["original_pages"]}'
-    return line + ". English translation by the sovereign-ai project."
+    return citations.SourceLine(
+        line + ". English translation by the sovereign-ai project.", ids, lang, text.label("report_figure_credit", lang)
+    )
 
 
 def four_reasons_cards(lang: str) -> list[Card]:
@@ -120,6 +101,56 @@ def basic_plan_cards(lang: str) -> list[Card]:
 
 
 _CARDS = {"four_reasons": four_reasons_cards, "basic_plan_policies": basic_plan_cards}
+
+
+def report_figure_data(figure_id: str, lang: str):
+    """Every text the figure prints, in its order, with its source: the figure's source data."""
+    import pandas as pd
+
+    text.check_language(lang)
+    report = data.source(figure_record(figure_id)["source_id"])
+    figure_sources = source_line(figure_id, lang).source_ids  # the report's figure, and what it was drawn from
+
+    def cited(row_source: str) -> str:
+        return "; ".join(dict.fromkeys([row_source, *figure_sources]))
+
+    rows = []
+    if figure_id == "four_reasons":
+        panels = {p["panel_no"]: p for p in data.validate_table("four_reasons_panels")}
+        for s in sorted(data.validate_table("four_reasons_statements"), key=lambda s: (s["panel_no"], s["line_no"])):
+            rows.append(
+                {
+                    "label": panels[s["panel_no"]][f"title_{lang}"],
+                    "value": s[f"text_{lang}"],
+                    "role": s["role"],
+                    "source_id": cited(s["source_id"]),
+                }
+            )
+    elif figure_id == "basic_plan_policies":
+        examples = data.validate_table("basic_plan_examples")
+        for p in data.validate_table("basic_plan_policies"):
+            for role in ("name", "motto", "aim"):
+                rows.append(
+                    {
+                        "label": p[f"name_{lang}"],
+                        "value": p[f"{role}_{lang}"],
+                        "role": role,
+                        "source_id": cited(p["source_id"]),
+                    }
+                )
+            for e in sorted((e for e in examples if e["policy_no"] == p["policy_no"]), key=lambda e: e["example_no"]):
+                rows.append(
+                    {
+                        "label": p[f"name_{lang}"],
+                        "value": e[f"text_{lang}"],
+                        "role": "example",
+                        "source_id": cited(e["source_id"]),
+                    }
+                )
+    else:
+        raise ValueError(f"figure {figure_id!r} is unknown; choose one of {', '.join(_CARDS)}")
+    table = pd.DataFrame(rows).assign(unit="text", date=report["pub_date"])
+    return table[["label", "value", "unit", "date", "source_id", "role"]]
 
 
 def columns_problem(figure_id: str, lang: str, width_mm: float, columns: int) -> str | None:

@@ -151,11 +151,16 @@ def save_figure(fig: Figure, output_dir: str | os.PathLike, stem: str, formats, 
 FIGURE_LISTENERS: list = []
 
 
-def save_as_asked(fig: Figure, settings, part: str = "") -> list[Path]:
-    """Save fig as a notebook's checked parameters ask: <name>[_<part>].<lang>.<format> in output_dir.
+SOURCE_DATA_COLUMNS = ("label", "value", "unit", "date", "source_id")  # first, in this order; others may follow
+
+
+def save_as_asked(fig: Figure, settings, part: str = "", *, source_data) -> list[Path]:
+    """Save fig as a notebook's checked parameters ask: <name>[_<part>].<lang>.<format> in output_dir,
+    with its caption file and its source data (<stem>.<lang>.data.csv: one row per mark drawn).
 
     Writes nothing when output_dir is empty (the notebook only displays).
     """
+    table = source_data_table(source_data)
     for listener in FIGURE_LISTENERS:
         listener(part, fig)
     if not settings.output_dir:
@@ -164,13 +169,46 @@ def save_as_asked(fig: Figure, settings, part: str = "") -> list[Path]:
     stem = f"{settings.name}_{part}" if part else settings.name
     folder = paths.output_folder(settings.output_dir)  # a relative folder is below the repository root
     written = save_figure(fig, folder, f"{stem}.{settings.lang}", settings.formats, settings.dpi)
-    return [*written, save_caption(fig, folder, f"{stem}.{settings.lang}")]
+    data_csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return [
+        *written,
+        save_caption(fig, folder, f"{stem}.{settings.lang}"),
+        safe_io.write_bytes(folder / f"{stem}.{settings.lang}.data.csv", data_csv),
+    ]
+
+
+def source_data_table(table):
+    """The values a chart draws, checked: the columns SOURCE_DATA_COLUMNS first, a source on every row."""
+    missing = [c for c in SOURCE_DATA_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"a chart's source data needs the columns {', '.join(SOURCE_DATA_COLUMNS)}; missing: {', '.join(missing)}"
+        )
+    if table.empty:
+        raise ValueError("a chart's source data has no rows: every mark drawn is a row")
+    unsourced = table["source_id"].isna() | (table["source_id"].astype(str).str.strip() == "")
+    if unsourced.any():
+        raise ValueError(f"rows {', '.join(map(str, table.index[unsourced]))} of a chart's source data name no source")
+    others = [c for c in table.columns if c not in SOURCE_DATA_COLUMNS]
+    return table[[*SOURCE_DATA_COLUMNS, *others]].reset_index(drop=True)
 
 
 def caption(fig: Figure) -> str:
-    """The figure's caption for an author to paste: its title, then its full source line."""
+    """The figure's caption for an author to paste: its title, then the full references of its
+    sources, then who made the chart."""
+    from sovereign_ai import citations
+
     described = getattr(fig, "sovereign_ai_description", None) or {}
-    return "\n\n".join(part for part in (described.get("title"), described.get("source")) if part) + "\n"
+    parts = [described.get("title")]
+    line = described.get("source")
+    if isinstance(line, citations.SourceLine):
+        parts.append(
+            "\n".join([text.label("references_heading", line.lang), *citations.references(line.source_ids, line.lang)])
+        )
+        parts.append(line.credit)
+    elif line:
+        parts.append(line)
+    return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def save_caption(fig: Figure, output_dir: str | os.PathLike, stem: str) -> Path:

@@ -15,13 +15,18 @@ LANGUAGES = ("ja", "en")
 LABELS = {
     "examples_heading": {"ja": "【具体的な取り組み例】", "en": "Examples of concrete measures"},
     "bullet": {"ja": "・", "en": "•"},
-    "source_prefix": {"ja": "(出所)", "en": "Source:"},
-    "sources_in_caption": {
-        "ja": "(出所) キャプションを参照。数値の計算と作図は sovereign-ai",
-        "en": "Sources: see the caption. Calculations and chart by the sovereign-ai project.",
+    # source lines under the charts, and the caption files (sovereign_ai.citations)
+    "made_by": {"ja": "より sovereign-ai 作成", "en": "Chart: sovereign-ai project."},
+    "and_others": {"ja": "ほか", "en": "and others"},
+    "references_heading": {"ja": "出所:", "en": "Sources:"},
+    "chart_credit": {
+        "ja": "数値の計算と作図: sovereign-ai プロジェクト。",
+        "en": "Calculations and chart: sovereign-ai project.",
     },
-    "made_from": {"ja": "より作成", "en": ""},
-    "original_source": {"ja": "原典", "en": "original source"},
+    "report_figure_credit": {
+        "ja": "作図: sovereign-ai プロジェクト (報告書の図表の再現)。",
+        "en": "Redrawn and translated into English by the sovereign-ai project.",
+    },
     "translation_note": {"ja": "", "en": "English translation by the sovereign-ai project."},
     # cloud-dependence charts
     "roster_title": {
@@ -35,7 +40,10 @@ LABELS = {
     "selection": {"ja": "選定の発表", "en": "selection announced"},
     "last_status": {"ja": "確認できる最新の状況", "en": "last reported status"},
     "as_of": {"ja": "基準日", "en": "as of"},
-    "selected_count": {"ja": "{n}事業者 (うち日本企業{d})", "en": "{n} providers ({d} Japanese)"},
+    "selected_count": {
+        "ja": "{date}時点で{n}事業者、うち日本企業{d}",
+        "en": "as of {date}: {n} providers, {d} of them Japanese",
+    },
     "concentration_title": {
         "ja": "ガバメントクラウドのシステムの事業者別集中度 (集計ごと)",
         "en": "How concentrated the Government Cloud's systems are, count by count",
@@ -47,7 +55,7 @@ LABELS = {
     "hhi_point": {"ja": "HHI (内訳から計算)", "en": "HHI (from the full split)"},
     "hhi_range": {"ja": "HHI の区間 (内訳が不明)", "en": "HHI interval (split unknown)"},
     "other_definition": {"ja": "別の市場定義", "en": "another market definition"},
-    "scenario_base": {"ja": "出発点: {date}の{definition}", "en": "starting from the count of {definition} on {date}"},
+    "scenario_base": {"ja": "出発点は{date}の{definition}", "en": "starting from the count of {definition} on {date}"},
     "no_count": {
         "ja": "{date}以前のシステム数の集計はありません",
         "en": "no count of systems is dated on or before {date}",
@@ -89,7 +97,7 @@ LABELS = {
     "projection": {"ja": "予測", "en": "projection"},
     "observed": {"ja": "実績", "en": "observed"},
     "scenario_title": {
-        "ja": "AWS上のシステムの一部が国内事業者に移った場合 (仮定)",
+        "ja": "AWS上のシステムの一部が国内事業者に移ったと仮定した場合",
         "en": "What if part of the AWS-hosted systems moved to a domestic provider",
     },
     "shift_axis": {
@@ -173,23 +181,23 @@ LABELS = {
     },
     "on_aws": {"ja": "AWS", "en": "AWS"},
     "on_other": {"ja": "その他の事業者 (内訳非公表)", "en": "other providers (split not published)"},
-    "not_on_gov_cloud": {"ja": "未利用・不明", "en": "not on it, or not reported"},
+    "not_on_gov_cloud": {"ja": "未利用・不明", "en": "not on the Government Cloud, or not reported"},
     "funds_title": {
         "ja": "自治体の移行を支える国の基金 (J-LIS)",
         "en": "State funds for local migration (held by J-LIS)",
     },
-    "billion_yen_axis": {"ja": "十億円", "en": "billion yen"},
+    "yen_axis": {"ja": "億円", "en": "billion yen"},
     "planned": {"ja": "計画 (補正予算)", "en": "planned (budget)"},
     "spent_or_set": {"ja": "計上済み", "en": "appropriated"},
     # ai-compute charts
     "awards_title": {
-        "ja": "経済安全保障推進法のクラウドプログラム: 経済産業省の助成決定 (十億円)",
+        "ja": "経済安全保障推進法のクラウドプログラム: 経済産業省の助成決定 (億円)",
         "en": "METI's support decisions under the Economic Security Promotion Act's cloud programme (billion yen)",
     },
     "award_gpu_cloud": {"ja": "GPUクラウド", "en": "GPU cloud"},
     "award_technology_development": {"ja": "技術開発", "en": "technology development"},
     "budget_line": {"ja": "予算 (2023年度補正)", "en": "budget (FY2023 supplementary)"},
-    "decision_total": {"ja": "2024-04-19の5件の決定総額", "en": "stated total of the five (2024-04-19)"},
+    "decision_total": {"ja": "2024年4月19日の5件の決定総額", "en": "stated total of the five (2024-04-19)"},
     "look_gpu_cloud": {"ja": "助成決定: GPUクラウド", "en": "award: GPU cloud"},
     "look_technology_development": {"ja": "助成決定: 技術開発", "en": "award: technology development"},
     "look_decision_total": {"ja": "1日の決定の総額 (公表値)", "en": "stated total of a day's decisions"},
@@ -202,7 +210,7 @@ LABELS = {
     "qual_up to about": {"ja": "最大約{v}", "en": "up to about {v}"},
     "qual_at least": {"ja": "{v}以上", "en": "at least {v}"},
     "qual_more than": {"ja": "{v}超", "en": "more than {v}"},
-    "qual_scale": {"ja": "{v}規模", "en": "on the scale of {v}"},
+    "qual_scale": {"ja": "{v}規模", "en": "around {v}"},
     "capacity_title": {
         "ja": "国内の計算資源: 目標・推計・見通し・導入済み (エクサフロップス、精度別)",
         "en": "Japan's AI compute: target, estimate, projections, installed (exaflops, by precision)",
@@ -215,31 +223,6 @@ LABELS = {
     "kind_planned": {"ja": "目標・見通し (白抜き)", "en": "target or projection (open)"},
     "never_added": {"ja": "精度の異なる値は足し合わせない", "en": "values of different precisions are never added"},
 }
-
-# data/sources.csv keeps each publication date as the vetted facts give it, with an English
-# qualifier where the date is uncertain ("2024-11 (approx.)"); Japanese source lines say it in Japanese.
-_SOURCE_DATES_JA = {
-    "n/a": "記載なし",
-    "23rd, month not in excerpt (probably 2025-12-23, inferred)": "23日 (月の記載なし。2025-12-23と推定)",
-}
-_DATE_QUALIFIERS_JA = {
-    " (approx.)": "頃",
-    " (inferred from URL)": " (URLから推定)",
-    " (arXiv, Oct 2023)": " (arXiv、2023年10月)",
-    " (initial commit)": " (最初のコミット)",
-}
-
-
-def source_date(value: str, lang: str) -> str:
-    """A source's publication date as data/sources.csv gives it, its qualifier in the given language."""
-    check_language(lang)
-    if lang == "en":
-        return value
-    for english, japanese in _DATE_QUALIFIERS_JA.items():
-        if value.endswith(english):
-            return source_date(value.removesuffix(english), lang) + japanese
-    return _SOURCE_DATES_JA.get(value, value)
-
 
 # Marks that may not begin a line, and marks that may not end one.
 NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ),.:;!?%")
@@ -379,6 +362,10 @@ def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
             lines.append(head)
     if current.strip():
         lines.append(current.rstrip())
+    if lang == "en" and len(lines) > 1 and " " not in lines[-1]:  # no last line of one word: take one more
+        head, _, word = lines[-2].rpartition(" ")
+        if " " in head and text_width_pt(f"{word} {lines[-1]}", size_pt) <= width_pt:
+            lines[-2:] = [head, f"{word} {lines[-1]}"]
     return lines
 
 
@@ -428,6 +415,19 @@ def size_note(width_mm: float, height_mm: float) -> str:
     """(W × H mm), with a warning when the figure is taller than a journal page."""
     taller = f"; taller than a journal page, about {PAGE_HEIGHT_MM} mm" if height_mm > PAGE_HEIGHT_MM else ""
     return f"({width_mm:.0f} × {height_mm:.0f} mm{taller})"
+
+
+def fiscal_year(year, lang: str) -> str:
+    """A Japanese fiscal year as each language writes it: 2020年度 / FY2020."""
+    check_language(lang)
+    return f"{int(year)}年度" if lang == "ja" else f"FY{int(year)}"
+
+
+def rounded(value: float, decimals: int) -> str:
+    """value with exactly this many decimals, halves rounded up as a reader would (6.85 -> 6.9)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def qualified(value: str, qualifier, lang: str) -> str:
