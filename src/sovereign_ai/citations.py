@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from sovereign_ai import data, text
 
-MONTHS_EN = [
+MONTHS_EN = (
     "January",
     "February",
     "March",
@@ -28,7 +28,7 @@ MONTHS_EN = [
     "October",
     "November",
     "December",
-]
+)
 
 
 class SourceLine(str):
