@@ -246,3 +246,48 @@ def test_an_event_on_the_ranges_first_day_is_drawn_clear_of_the_axis_line():
     event = mdates.date2num(dt.date(2025, 9, 1))
     axis_mm = ax.get_position().width * 85
     assert (event - low) / (ax.get_xlim()[1] - low) * axis_mm >= 1.9, "half a star and a gap from the axis line"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("width_mm", [85, 89, 120, 183, 250])
+def test_each_number_of_the_timeline_points_to_exactly_one_marker(lang, width_mm):
+    """5/6/7, 3/4, 9/10 and the EU's 13/14 sat on one another with their numbers stacked above them:
+    no reader could tell which number was whose. Now no two markers overlap, each number's leader line
+    ends on its own marker, and no two numbers overlap."""
+    import numpy as np
+
+    fig = drawn("policy_timeline", lang, width_mm)[""]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ax = fig.axes[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    markers = [
+        (
+            line.get_transform().transform(np.column_stack([ax.convert_xunits(line.get_xdata()), line.get_ydata()]))[0],
+            line.get_markersize() * fig.dpi / 72,
+        )
+        for line in ax.get_lines()
+        if line.get_marker() in ("o", "*")
+    ]
+    for (a, size_a), (b, size_b) in itertools.combinations(markers, 2):
+        assert np.hypot(*(a - b)) >= 0.5 * (size_a + size_b) - 0.5, "two markers overlap"
+    numbers = [t for t in ax.texts if t.get_text().isdigit()]
+    assert len(numbers) == len(markers)
+    ends = [t.xycoords.transform(t.xy) for t in numbers]
+    for end in ends:
+        assert sum(np.hypot(*(end - m)) < 0.5 for m, _ in markers) == 1, "a leader ends on one marker"
+    from matplotlib.text import Text
+
+    boxes = [Text.get_window_extent(t, renderer) for t in numbers]  # the number, without its leader line
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b) or a.intersection(a, b).width < 0.5, "two numbers overlap"
+
+
+def test_spread_keeps_labels_apart_and_near_their_marks():
+    from sovereign_ai import marks
+
+    placed = marks.spread([10, 10.2, 10.4, 30], [2, 2, 2, 2], 0, 40)
+    assert [round(p, 6) for p in placed] == [7.4, 10.2, 13.0, 30.0], "a crowd spreads around its mean; a loner stays"
+    assert marks.spread([0.5, 1], [2, 2], 0, 40) == pytest.approx([1.0, 3.8]), "none past the start of the lane"
+    assert marks.spread([39.5], [2], 0, 40) == pytest.approx([39.0]), "none past its end"
