@@ -194,3 +194,30 @@ def _escape(value: str) -> str:
 def _names(value: str) -> str:
     """Several authors joined with 'and', as BibTeX separates them."""
     return " and ".join(_escape(name.strip()) for name in re.split(r"[;,、]\s*", value) if name.strip())
+
+
+PROVENANCE = ("confidence", "read_via", "date_basis", "attribution_basis", "note")  # how the project read it
+
+
+def source_table(source_ids: Iterable[str], lang: str):
+    """The sources of a notebook's charts, each once: what a reference prints, then how the project
+    read it (through a copy, as a secondary source, a date or an attribution inferred), which no
+    figure, caption or references file prints. A cell "A; B" names two sources."""
+    import pandas as pd
+
+    text.check_language(lang)
+    ids = dict.fromkeys(s.strip() for cell in source_ids for s in str(cell).split(";") if s.strip())
+    rows = []
+    for source_id in ids:
+        row = data.source(source_id)
+        rows.append(
+            {
+                "source_id": source_id,
+                "publisher": row[f"publisher_{lang}"],
+                "title": row["title"],
+                "date": row["pub_date"],
+                "url": row["url"],
+                **{column: row[column] for column in PROVENANCE},
+            }
+        )
+    return pd.DataFrame(rows).set_index("source_id")
