@@ -97,7 +97,7 @@ def test_source_dates_in_japanese_lines_carry_no_english_qualifier():
 
     from sovereign_ai.data import load_table
 
-    for value in load_table("sources")["pub_date"]:
+    for value in load_table("sources")["pub_date"].dropna():
         japanese = text.source_date(value, "ja")
         assert not re.search(r"[A-Za-z]", japanese.replace("arXiv", "").replace("URL", "")), (value, japanese)
         assert text.source_date(value, "en") == value, "English lines keep the date as the facts give it"

@@ -10,13 +10,16 @@ def cite(source_id: str, lang: str) -> str:
     """One source, briefly: publisher, title, date, and whether it is secondary or was read through a copy."""
     text.check_language(lang)
     s = data.source(source_id)
-    publisher = s["publisher"] if lang == "ja" else (s["publisher_en"] or s["publisher"])
+    publisher = s["publisher_ja"] if lang == "ja" else s["publisher_en"]
     title = s["title"] if lang == "ja" or not s["title_en"] else s["title_en"]
-    date = text.source_date(s["pub_date"], lang)
-    if _described(title):  # no headline on record: the row describes the source, so it is not quoted as one
-        line = f"{publisher}［{title[1:-1]}］({date})" if lang == "ja" else f"{publisher} [{title[1:-1]}] ({date})"
+    date = text.source_date(s["pub_date"], lang) if s["pub_date"] else ""  # no date on record: none shown
+    when = (f"({date})" if lang == "ja" else f" ({date})") if date else ""
+    if not title:  # no headline on record: the publisher and the date only
+        line = f"{publisher}{when}"
+    elif _described(title):  # no headline on record: the row describes the source, so it is not quoted as one
+        line = f"{publisher}［{title[1:-1]}］{when}" if lang == "ja" else f"{publisher} [{title[1:-1]}]{when}"
     else:
-        line = f"{publisher}「{title}」({date})" if lang == "ja" else f'{publisher}, "{title}" ({date})'
+        line = f"{publisher}「{title}」{when}" if lang == "ja" else f'{publisher}, "{title}"{when}'
     if "secondary" in s["confidence"]:
         line += _SECONDARY[lang]
     if s["read_via"]:

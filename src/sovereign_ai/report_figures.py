@@ -59,11 +59,11 @@ def source_line(figure_id: str, lang: str) -> str:
     original = data.source(fig["original_source_id"]) if fig["original_source_id"] else None
     if lang == "ja":
         line = (
-            f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher']} "
+            f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher_ja']} "
             f"({_date(report['pub_date'], 'ja')}) {fig['figure_label_ja']} ({fig['page']}頁) より作成"
         )
         if original:
-            line += f"。原典は{original['publisher']}「{original['title']}」pp. {fig['original_pages']}"
+            line += f"。原典は{original['publisher_ja']}「{original['title']}」pp. {fig['original_pages']}"
         return line
     line = (
         f'Source: {report["author_en"]}, "{_short_title(report, "en")}", {report["publisher_en"]}, '
