@@ -485,3 +485,14 @@ def test_the_fy2026_foundation_model_line_is_the_budgets_3873_oku_yen():
 def test_a_copy_read_is_said_even_where_it_is_the_only_url():
     """T7-03's URL is a copy of LG's technical report: read_via says so (audit item 17)."""
     assert "copy" in by_id("sources", "source_id")["T7-03"]["read_via"]
+
+
+def test_a_source_read_on_a_copy_cites_the_original_and_names_the_copy():
+    """Where the facts give the original's address, the source cites it; the copy read is in read_via."""
+    sources = by_id("sources", "source_id")
+    for source_id, original, copy in (
+        ("T8-05", "https://www.nikkei.com/article/DGXZQOUF2060M0Q4A220C2000000/", "hqproductreviews.com"),
+        ("T7-01", "https://arxiv.org/abs/2310.06825", "ui.adsabs.harvard.edu"),
+        ("T8-17", "https://arxiv.org/abs/2411.09134", "sandbox.awsmpapers.org"),
+    ):
+        assert sources[source_id]["url"] == original and copy in sources[source_id]["read_via"], source_id
