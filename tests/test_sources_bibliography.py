@@ -165,3 +165,11 @@ def test_how_a_source_was_read_is_kept_where_a_note_was_taken_out():
     assert by_id["T8-14"]["title"] == "Japan Eyes 30-Fold Rise in Computing Power for Generative AI"
     assert by_id["T8-16"]["title"] == "齋藤経済産業大臣の閣議後記者会見の概要"
     assert (by_id["T1-01"]["pub_date"], by_id["T1-01"]["date_precision"]) == ("2021-10", "month")
+
+
+def test_a_japanese_title_has_the_projects_english_translation_beside_it():
+    for row in sources():
+        if row["title"] and re.search(r"[぀-ヿ一-鿿]", row["title"]):
+            assert row["title_en"] and not re.search(r"[぀-ヿ一-鿿]", row["title_en"]), row["source_id"]
+        if not row["title"]:
+            assert row["title_en"] is None, f"{row['source_id']}: a translation of no title"
