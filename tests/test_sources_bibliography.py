@@ -173,3 +173,17 @@ def test_a_japanese_title_has_the_projects_english_translation_beside_it():
             assert row["title_en"] and not re.search(r"[぀-ヿ一-鿿]", row["title_en"]), row["source_id"]
         if not row["title"]:
             assert row["title_en"] is None, f"{row['source_id']}: a translation of no title"
+
+
+@pytest.mark.parametrize("name", [n for n in data.table_names() if n != "sources"])
+def test_no_value_a_chart_may_print_holds_a_research_note(name):
+    """Outside the notes and confidences, a table's cells are what charts show: '(dated)' and
+    'inferred by the facts table' were printed from policy_events and sovereign_models."""
+    notes = re.compile("|".join(RESEARCH_NOTES[:-1]), re.IGNORECASE)  # square brackets are fine in data
+    found = [
+        (column, value)
+        for row in data.validate_table(name)
+        for column, value in row.items()
+        if column not in ("note", "confidence") and isinstance(value, str) and notes.search(value)
+    ]
+    assert not found, found
