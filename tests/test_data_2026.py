@@ -2,6 +2,7 @@
 the bilingual names, and the audit's fixes. Each test asserts what a source states."""
 
 import csv
+import re
 
 import pandas as pd
 import pytest
@@ -37,7 +38,8 @@ def test_deadline_is_the_end_of_fy2025_with_an_extension_of_about_five_years():
 
 
 @pytest.mark.parametrize(
-    ("survey_id", "bodies", "share"), [("2025_07", 643, 36.0), ("2025_10", 743, 41.6), ("2025_12", 935, 52.3)]
+    ("survey_id", "bodies", "share"),
+    [("2023_10", 171, 9.6), ("2025_07", 643, 36.0), ("2025_10", 743, 41.6), ("2025_12", 935, 52.3)],
 )
 def test_shares_computed_from_the_counts_match_the_shares_the_sources_print(survey_id, bodies, share):
     survey = by_id("local_gov_delay_surveys", "survey_id")[survey_id]
@@ -80,14 +82,32 @@ def test_the_stated_changes_between_counts_agree_with_the_counts():
     assert surveys["2025_07"]["stated_change_bodies"] == 36  # against end of April 2025, a count not in the facts
 
 
-def test_the_first_survey_has_its_own_definition_and_no_total():
+def test_the_first_survey_has_its_own_definition_and_is_171_of_1788():
+    """Jiji (T11-03): '171, or 9.6 pct, of the country's 1,788 local governments', not Toyo Keizai's 'about 10%'."""
     surveys = by_id("local_gov_delay_surveys", "survey_id")
     first = surveys["2023_10"]
     assert (first["bodies_count"], first["as_of"], first["as_of_precision"]) == (171, "2023-10", "month")
     assert first["definition"] == "extremely_difficult"
     assert {s["definition"] for k, s in surveys.items() if k != "2023_10"} == {"specified_migration_support"}
-    assert pd.isna(first["bodies_total"])  # the source gives "about 10%", not what it is out of
-    assert (first["stated_bodies_share_pct"], first["stated_bodies_share_qualifier"]) == (10, "about")
+    assert (first["bodies_total"], first["bodies_total_source_id"], first["source_id"]) == (1788, "T11-03", "T11-03")
+    assert first["stated_bodies_share_pct"] == 9.6 and pd.isna(first["stated_bodies_share_qualifier"])
+    assert (first["published_on"], first["published_on_precision"]) == ("2024-03-05", "day")
+
+
+def test_the_october_2025_count_was_published_on_23_december_with_5009_systems():
+    """T11-01: the Kyodo text on Oita Godo Shimbun's site, 2025-12-23: 743 bodies, 5,009 systems."""
+    october = by_id("local_gov_delay_surveys", "survey_id")["2025_10"]
+    assert (october["published_on"], october["published_on_precision"]) == ("2025-12-23", "day")
+    assert (october["bodies_count"], october["systems_count"], october["source_id"]) == (743, 5009, "T11-01")
+    assert pd.isna(october["stated_systems_share_pct"])  # 14.5 % is a computation, not printed
+    source = by_id("sources", "source_id")["T11-01"]
+    assert (source["pub_date"], source["publisher_ja"], source["publisher_en"]) == (
+        "2025-12-23",
+        "大分合同新聞",
+        "Oita Godo Shimbun",
+    )
+    assert "Kyodo" in source["attribution_basis"]
+    assert by_id("sources", "source_id")["T9-06"]["pub_date"] == "2025-12-23"  # settled by T11-01
 
 
 def test_no_computed_share_is_stored():
@@ -121,7 +141,15 @@ def test_migration_funds_keep_about_and_planned():
     first = funds["fy2020_fy2021_first_tranches"]
     assert (first["amount_billion_jpy"], first["amount_qualifier"], first["is_planned"]) == (182.5, "about", False)
     top_up = funds["fy2023_supplementary"]
-    assert (top_up["amount_billion_jpy"], top_up["is_planned"], top_up["stated_ja"]) == (516.3, True, "5163億円")
+    assert (top_up["amount_billion_jpy"], top_up["stated_ja"]) == (516.3, "5163億円")
+
+
+def test_the_fy2023_top_up_was_enacted_on_29_november_2023_not_planned():
+    """T11-04 (事業構想): the FY2023 supplementary budget, with 5163億円 for standardisation, passed on 2023-11-29."""
+    top_up = by_id("local_gov_migration_funds", "fund_id")["fy2023_supplementary"]
+    assert (top_up["is_planned"], top_up["source_id"]) == (False, "T11-04")
+    assert "enacted 2023-11-29" in top_up["budget_en"]
+    assert "2023年11月29日" in by_id("sources", "source_id")["T11-04"]["note"]
 
 
 def test_823_of_862_local_governments_on_aws_is_95_5_percent():
@@ -188,7 +216,7 @@ def test_capacity_figures_say_their_kind_and_precision():
     awards = capacity["awards_2024_04"]
     assert (awards["kind"], awards["capacity_low_eflops"], awards["capacity_qualifier"]) == ("projection", 30, "about")
     abci = capacity["abci_3_half"]
-    assert (abci["kind"], abci["capacity_low_eflops"], abci["precision"]) == ("installed", 6.22, "half")
+    assert (abci["kind"], abci["capacity_low_eflops"], abci["precision"]) == ("projection", 6.22, "half")
     assert {c["precision"] for k, c in capacity.items() if not k.startswith("abci")} == {"not stated"}
     assert all(c["capacity_low_eflops"] <= c["capacity_high_eflops"] for c in capacity.values())
 
@@ -319,7 +347,7 @@ def test_no_value_stands_on_the_blogs_the_facts_replaced():
     ]:
         assert replaced not in sources[source_id]["url"], source_id
     assert sources["T6-19"]["url"].startswith("https://www.gov.uk/")
-    assert sources["T3-02"]["publisher"].startswith("Asahi Shimbun")
+    assert (sources["T3-02"]["publisher_ja"], sources["T3-02"]["publisher_en"]) == ("朝日新聞", "Asahi Shimbun")
     assert "low-quality" not in by_id("sovereign_models", "model_id")["falcon_40b"]["licence"]
 
 
@@ -328,7 +356,9 @@ def test_unverified_facts_are_not_used():
 
 
 @pytest.mark.skipif(not FACTS.is_dir(), reason="the vetted facts are not beside this checkout")
-def test_source_rows_copy_their_fact_rows():
+def test_source_rows_point_where_their_fact_rows_do():
+    """A source row cites the page its fact row names; where it cites the original instead (an arXiv paper
+    read on a copy), the page that was read is in read_via. A date the fact gives as an ISO date is kept."""
     facts = {}
     for path in FACTS.glob("*.csv"):
         with open(path, encoding="utf-8", newline="") as f:
@@ -337,9 +367,10 @@ def test_source_rows_copy_their_fact_rows():
         fact = facts.get(source["source_id"])
         if fact is None:
             continue
-        for column in ("publisher", "url", "pub_date", "read_via"):
-            stated = "" if pd.isna(source[column]) else source[column]
-            assert stated == fact[column], (source["source_id"], column)
+        read_via = "" if pd.isna(source["read_via"]) else source["read_via"]
+        assert source["url"] == fact["url"] or fact["url"] in read_via, source["source_id"]
+        if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", fact["pub_date"]):
+            assert source["pub_date"] == fact["pub_date"], source["source_id"]
         assert source["confidence"] == fact["confidence"] or source["confidence"] == "mixed", source["source_id"]
 
 
@@ -348,9 +379,9 @@ def test_a_projection_whose_items_are_not_stated_has_a_definition_of_its_own():
     (T4-08) and states no items: it is not filed under that report's definition."""
     deficit = load_table("digital_deficit")
     definitions = load_table("digital_deficit_definitions").set_index("definition_id")
-    projection = deficit[deficit["source_id"] == "T4-12"].iloc[0]
-    assert projection["definition_id"] != "meti" and bool(projection["is_projection"])
-    assert definitions.at[projection["definition_id"], "source_id"] == "T4-12"
+    projection = deficit[deficit["is_projection"].astype(bool) & (deficit["year"] == 2030)].iloc[0]
+    assert projection["definition_id"] != "meti" and projection["source_id"] == "T4-05"
+    assert definitions.at[projection["definition_id"], "source_id"] == "T4-05"
     assert set(deficit.loc[deficit["definition_id"] == "meti", "source_id"]) == {"T4-08", "T4-13"}
 
 
@@ -364,3 +395,104 @@ def test_the_metrics_say_whom_a_cost_ratio_covers():
 def test_an_event_dated_by_a_2024_schedule_says_so():
     event = by_id("policy_events", "event_id")["eu_ai_act_most_rules"]
     assert event["source_id"] == "T6-13" and "as scheduled in 2024" in event["event_en"]
+
+
+# ---- the audit of December 2026 ----------------------------------------------------
+
+
+def test_principles_2_and_3_are_credited_to_the_secondary_page_they_were_read_on():
+    """The Cabinet Office text (T10-03) names only principle 1; 2 and 3 were read on summatopi.jp (T10-04)."""
+    plan = by_id("basic_plan_adopted", "item_id")
+    assert plan["principle_1"]["source_id"] == "T10-03"
+    for item in ("principle_2", "principle_3"):
+        assert (plan[item]["source_id"], plan[item]["confirmation"]) == ("T10-04", "secondary"), item
+    sources = by_id("sources", "source_id")
+    assert sources["T10-04"]["confidence"] == "verbatim (secondary)"
+    assert sources["T10-03"]["publisher_ja"] == "内閣府"
+
+
+def test_tokyos_1_6x_is_credited_to_the_summary_site_it_was_read_on():
+    """T9-11 was read on summary sites, not on ITmedia NEWS: the page read is cited and the rest said."""
+    source = by_id("sources", "source_id")["T9-11"]
+    assert (source["publisher_ja"], source["url"]) == ("uhdtv.jp", "https://uhdtv.jp/?p=743")
+    assert "ITmedia" not in source["publisher_en"] and pd.isna(source["title"])
+    assert "summary" in source["read_via"] and "ITmedia NEWS" in source["attribution_basis"]
+    assert (source["pub_date"], source["date_precision"]) == ("2025-06", "month")
+    assert source["date_basis"].startswith("approximate")
+
+
+def test_the_july_2025_count_cites_the_wire_text_read_not_the_agencys_document():
+    """T9-04's title named the Digital Agency's document, which was not read; the livedoor page was."""
+    source = by_id("sources", "source_id")["T9-04"]
+    assert pd.isna(source["title"]) and source["publisher_en"] == "livedoor News"
+    assert source["url"] == "https://news.livedoor.com/topics/detail/29678172/"
+    assert "not read" in source["note"] and "特定移行支援システムの該当見込み" in source["note"]
+
+
+def test_abci_3_peak_is_a_projection_from_a_paper_written_before_full_operation():
+    capacity = by_id("compute_capacity", "capacity_id")
+    for capacity_id, eflops in (("abci_3_half", 6.22), ("abci_3_single", 3.0)):
+        abci = capacity[capacity_id]
+        assert (abci["kind"], abci["capacity_low_eflops"], abci["source_id"]) == ("projection", eflops, "T8-17")
+        assert str(abci["stated_on"].date()) == "2024-11-14" and abci["refers_to"] == "2025-01"
+    paper = by_id("sources", "source_id")["T8-17"]
+    assert paper["url"] == "https://arxiv.org/abs/2411.09134"  # the paper; the copy read is in read_via
+    assert "sandbox.awsmpapers.org" in paper["read_via"]
+    assert paper["publisher_ja"] == "産業技術総合研究所" and "arXiv" not in paper["publisher_en"]
+
+
+def test_the_jiji_article_listed_twice_is_one_source():
+    """T4-05 and T4-12 were the same infoseek article under two publisher strings."""
+    sources = by_id("sources", "source_id")
+    assert "T4-12" not in sources
+    for name in data.table_names():
+        frame = load_table(name)
+        for column in [c for c in frame.columns if c.endswith("source_id")]:
+            assert "T4-12" not in set(frame[column].dropna()), (name, column)
+    jiji = sources["T4-05"]
+    assert (jiji["publisher_ja"], jiji["publisher_en"], jiji["pub_date"]) == ("時事通信", "Jiji Press", "2025-02-10")
+    assert "2030" in jiji["statement"] and "6兆6506億" in jiji["statement"]
+    deficit = load_table("digital_deficit")
+    assert set(deficit.loc[deficit["year"].isin([2024, 2030]) & (deficit["source_id"] == "T4-05"), "year"]) == {
+        2024,
+        2030,
+    }
+
+
+def test_llm_jp_v1_release_month_is_said_to_rest_on_the_later_v2_post():
+    sources = by_id("sources", "source_id")
+    post = sources["T7-06"]
+    assert (post["title"], post["pub_date"]) == ("LLM-jp-13B v2.0 公開", "2024-04-30")
+    assert "No source of October 2023" in post["note"]
+    assert "no source of October 2023" in by_id("sovereign_models", "model_id")["llm_jp_13b"]["note"]
+    assert pd.isna(sources["T7-06b"]["pub_date"]) and "initial commit" in sources["T7-06b"]["date_basis"]
+
+
+def test_sakuras_june_2023_award_is_a_subsidy_of_about_6_8_billion_yen_not_a_maximum():
+    """NTV and Kyodo: 約68億円の補助を決定; only later secondary coverage says 最大."""
+    sakura = by_id("compute_support_awards", "award_id")["sakura_2023_06"]
+    stated = (sakura["amount_billion_jpy"], sakura["amount_qualifier"], sakura["amount_kind"])
+    assert stated == (6.8, "about", "subsidy")
+
+
+def test_the_fy2026_foundation_model_line_is_the_budgets_3873_oku_yen():
+    """T11-10 (Jiji, 2025-12-22) replaces the planning figure 'more than 300 billion yen' (T8-20)."""
+    line = by_id("compute_support_funding", "funding_id")["foundation_model_fy2026"]
+    assert (line["amount_billion_jpy"], line["stated_ja"], line["source_id"]) == (387.3, "3873億円", "T11-10")
+    assert pd.isna(line["amount_qualifier"]) and line["kind"] == "budget" and line["is_plan"]
+
+
+def test_a_copy_read_is_said_even_where_it_is_the_only_url():
+    """T7-03's URL is a copy of LG's technical report: read_via says so (audit item 17)."""
+    assert "copy" in by_id("sources", "source_id")["T7-03"]["read_via"]
+
+
+def test_a_source_read_on_a_copy_cites_the_original_and_names_the_copy():
+    """Where the facts give the original's address, the source cites it; the copy read is in read_via."""
+    sources = by_id("sources", "source_id")
+    for source_id, original, copy in (
+        ("T8-05", "https://www.nikkei.com/article/DGXZQOUF2060M0Q4A220C2000000/", "hqproductreviews.com"),
+        ("T7-01", "https://arxiv.org/abs/2310.06825", "ui.adsabs.harvard.edu"),
+        ("T8-17", "https://arxiv.org/abs/2411.09134", "sandbox.awsmpapers.org"),
+    ):
+        assert sources[source_id]["url"] == original and copy in sources[source_id]["read_via"], source_id

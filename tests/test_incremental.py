@@ -103,7 +103,8 @@ def test_editing_a_source_row_makes_stale_only_the_runs_that_cite_it(repo_copy):
 
 def test_adding_a_source_row_makes_no_run_stale(repo_copy):
     with open(repo_copy / "data" / "sources.csv", "a", encoding="utf-8") as f:
-        f.write("T0-01,,,A publisher,,A new source,,https://example.org/,2026-01-01,,A new fact,verbatim,,\n")
+        f.write("T0-01,,,A publisher,A publisher,A new source,,https://example.org/,2026-01-01,day,,A new fact,")
+        f.write("verbatim,,,,\n")
     data.validate_all()  # the new row is a valid source
     assert any(r["source_id"] == "T0-01" for r in data.validate_table("sources"))
     result = run_cli("build", "--dry-run", root=repo_copy)

@@ -142,8 +142,8 @@ LABELS = {
         "en": "bodies with hard cases (specified migration support)",
     },
     "extremely_difficult": {
-        "ja": "別定義: 一部システムの移行が「極めて困難」({n}団体、約{p}%と公表)",
-        "en": 'another definition: some systems "extremely difficult" ({n} bodies, about {p}% as stated)',
+        "ja": "別定義: 一部システムの移行が「極めて困難」({n}団体、{p}%と公表)",
+        "en": 'another definition: some systems "extremely difficult" ({n} bodies, {p}% as stated)',
     },
     "deadline_fy2025": {"ja": "期限は2025年度末 (2026年3月末)", "en": "deadline: end of FY2025 (March 2026)"},
     "hard_cases": {
