@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.patches import Patch
 
-from sovereign_ai import frame, style, text
+from sovereign_ai import data, frame, style, text
 from sovereign_ai.cloud_dependence import HHI_MAX
 from sovereign_ai.palettes import Palette
 
@@ -22,6 +22,21 @@ def hhi_bands(ax, bands: pd.DataFrame, palette: Palette, lang: str) -> list[Patc
     ax.set_xlim(0, HHI_MAX)
     frame.thousands(ax.xaxis)
     return handles
+
+
+def bands_drawn(bands: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The bands hhi_bands shades, as rows of a chart's source data."""
+    return pd.DataFrame(
+        {
+            "label": [text.label(f"band_{band}", lang) for band in bands["band"]],
+            "value": bands["hhi_from"].fillna(0).to_numpy(),
+            "unit": "HHI",
+            "date": [data.source(s)["pub_date"] for s in bands["source_id"]],
+            "source_id": bands["source_id"].to_numpy(),
+            "mark": "band",
+            "value_high": bands["hhi_to"].fillna(HHI_MAX).to_numpy(),
+        }
+    )
 
 
 def hhi_value(ax, y: float, low: float, high: float) -> None:
