@@ -416,7 +416,7 @@ def inputs_record(run: Run, data_files, modules=()) -> dict:
     """Everything a run's outputs depend on, as stored in the manifest."""
     return {
         "notebook": paths.relative(run.notebook),
-        "notebook_sha256": manifest.sha256_file(run.notebook),
+        "notebook_sha256": manifest.notebook_code_sha256(run.notebook),
         "parameters": run.effective_parameters(),
         "data_sha256": {f: data.input_sha256(f) for f in sorted(set(data_files))},
         "package": manifest.package_record(modules),

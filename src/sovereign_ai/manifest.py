@@ -32,6 +32,22 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def notebook_code_sha256(path: Path) -> str:
+    """The SHA-256 of a notebook's code cells (source and tags) alone: what its run's outputs depend
+    on. Stored outputs, execution counts and Markdown leave it unchanged, so refreshing a notebook's
+    outputs, or editing its prose, does not make its runs stale."""
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    except (ValueError, KeyError, TypeError):  # not a notebook we can read: its bytes decide
+        return sha256_file(path)
+    code = [
+        ["".join(c.get("source", "")), c.get("metadata", {}).get("tags", [])]
+        for c in cells
+        if isinstance(c, dict) and c.get("cell_type") == "code"
+    ]
+    return sha256_text(canonical_json(code))
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
