@@ -172,10 +172,10 @@ def test_a_policy_timeline_of_any_range_labels_its_dates_on_the_page(lang, width
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_year_labels_stay_apart_at_the_narrowest_width(lang):
-    """At 85 mm, yearly labels of the 2020 roster ran together ("2020年2021年2022年...")."""
+    """At 85 mm, yearly labels of the roster ran together ("2020年2021年2022年...")."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = drawn("cloud_dependence", lang, 85, as_of="2020-01-01")["roster"]
+    fig = drawn("cloud_dependence", lang, 85)["roster"]  # 2021 to 2027
     axis = fig.axes[0].xaxis
     years = [axis.get_major_formatter()(tick) for tick in axis.get_major_locator()()]
     assert len(years) >= 3, years
@@ -225,7 +225,7 @@ def test_a_source_without_a_known_headline_is_cited_by_its_publisher_alone(lang)
     from sovereign_ai import citations
 
     row = data.source("T6-10b")
-    assert row["title"] == "", "no headline on record: no title, never a description"
+    assert not row["title"], "no headline on record: no title, never a description"
     publisher = row["publisher_ja" if lang == "ja" else "publisher_en"]
     line = citations.source_line(["T6-10b"], lang)
     assert line == (

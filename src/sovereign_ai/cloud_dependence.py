@@ -69,9 +69,44 @@ def roster_as_of(as_of) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def last_status_date() -> dt.date:
-    """The latest date any source reports the providers' status: the data say nothing after it."""
-    return data.load_table("gov_cloud_status")["as_of"].max().date()
+def last_status_date(as_of=dt.date.max) -> dt.date | None:
+    """The latest date, on or before as_of, on which a source reports the roster (a selection or a
+    status): the data say nothing of the providers after it."""
+    as_of = _date(as_of)
+    days = [
+        d.date()
+        for d in [
+            *data.load_table("gov_cloud_status")["as_of"],
+            *data.load_table("gov_cloud_selections")["announced_on"],
+        ]
+        if d.date() <= as_of
+    ]
+    return max(days, default=None)
+
+
+def left_out(as_of) -> dict[str, int]:
+    """How many rows of the roster and count tables are dated after as_of, by table: what an
+    explicit as_of leaves out of the run."""
+    as_of = _date(as_of)
+    dated = {
+        "gov_cloud_selections": "announced_on",
+        "gov_cloud_status": "as_of",
+        "gov_cloud_systems": "as_of",
+    }
+    counted = {name: int((data.load_table(name)[column].dt.date > as_of).sum()) for name, column in dated.items()}
+    shares = data.load_table("cloud_market_shares")
+    counted["cloud_market_shares"] = len(shares) - sum(data.published_by(shares["source_id"], as_of))
+    deficit = data.load_table("digital_deficit")
+    counted["digital_deficit"] = len(deficit) - int(known_deficit(deficit, as_of).sum())
+    return {name: n for name, n in counted.items() if n}
+
+
+def known_deficit(deficit: pd.DataFrame, as_of) -> pd.Series:
+    """Which rows of digital_deficit were known on as_of: published by then, and an observed
+    year's value only once the year was over (a projection keeps its future year)."""
+    as_of = _date(as_of)
+    over = deficit["is_projection"].astype(bool) | (deficit["year"] < as_of.year)
+    return over & pd.Series(data.published_by(deficit["source_id"], as_of), index=deficit.index)
 
 
 # ---- Concentration -----------------------------------------------------------
@@ -354,9 +389,10 @@ def metrics_table(as_of, fractions) -> pd.DataFrame:
     """
     as_of = _date(as_of)
     roster = roster_as_of(as_of)
+    reported = last_status_date(as_of)
     beyond = (
-        f"no source reports the roster after {last_status_date()}; later selections, if any, are not known"
-        if as_of > last_status_date()
+        f"no source reports the roster after {reported}; later selections, if any, are not known"
+        if reported and as_of > reported
         else ""
     )
     day = as_of.isoformat()
@@ -375,7 +411,7 @@ def metrics_table(as_of, fractions) -> pd.DataFrame:
             int((roster["status"] == "unknown").sum()),
             "providers",
             day,
-            "of them past their condition's deadline, with no source saying whether it was met",
+            f"of them past their condition's deadline, not reported since {reported}",
         ),
     ]
     counts = concentrations(as_of)

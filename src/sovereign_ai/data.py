@@ -73,11 +73,62 @@ def descriptor() -> dict:
     return _read_descriptor(path, mtime_ns)  # re-read when the file changes
 
 
+PACKAGE_KEY = "x-sovereign-ai"  # the project's own properties in datapackage.json
+CHECKED_ON = "checked_on"  # the day data/ was last checked against its sources
+
+
+def checked_on():
+    """The day data/ was last checked against its sources (datapackage.json's x-sovereign-ai.checked_on):
+    what as_of "latest" means. A conditional deadline before it with no report since has passed unreported."""
+    import datetime as dt
+
+    shown = paths.relative(paths.data_dir() / "datapackage.json")
+    value = descriptor().get(PACKAGE_KEY, {}).get(CHECKED_ON)
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{shown}: {PACKAGE_KEY}.{CHECKED_ON} is {value!r}; expected the day data/ was last checked "
+            "against its sources, written YYYY-MM-DD"
+        ) from None
+    _record_read(DESCRIPTOR_KEY + CHECKED_ON)
+    return day
+
+
+def as_of_day(as_of):
+    """The day a run looks from: as_of itself (a date or YYYY-MM-DD), or for "latest" the day data/
+    was last checked against its sources, by which every row in data/ is known."""
+    import datetime as dt
+
+    if as_of == "latest":
+        return checked_on()
+    return as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+
+
+def published_by(source_ids, as_of):
+    """For each source id (a cell may name several, "A; B"), whether every source it names was
+    published on or before as_of: what was known then. A source of unknown date counts as known
+    only from the day data/ was last checked."""
+    import datetime as dt
+
+    def known(cell) -> bool:
+        for source_id in (s.strip() for s in str(cell).split(";") if s.strip()):
+            published = source(source_id)["pub_date"]
+            first_day = dt.date.fromisoformat((published + "-01-01")[:10]) if published else checked_on()
+            if first_day > as_of:
+                return False
+        return True
+
+    return [known(cell) for cell in source_ids]
+
+
 def input_sha256(entry: str) -> str:
     """The SHA-256 of a recorded read: a data file's bytes, one table's description
     (so that adding a table to the descriptor does not make every run stale), or one row
     of a table, "data/<file>.csv#<key>" (so that adding a source does not either);
     "missing" when it is gone."""
+    if entry == DESCRIPTOR_KEY + CHECKED_ON:
+        return _sha256_text(str(descriptor().get(PACKAGE_KEY, {}).get(CHECKED_ON)))
     if entry.startswith(DESCRIPTOR_KEY):
         name = entry[len(DESCRIPTOR_KEY) :]
         found = [r for r in descriptor()["resources"] if r["name"] == name]

@@ -15,7 +15,7 @@ TYPES = ("integer", "number", "date", "boolean", "string")
 NUMBERS = ("integer", "number")
 
 # The keys known at each level; the descriptive ones (title, description, licenses...) are kept, not read.
-PACKAGE_KEYS = {"name", "title", "description", "profile", "licenses", "resources"}
+PACKAGE_KEYS = {"name", "title", "description", "profile", "licenses", "resources", "x-sovereign-ai"}
 RESOURCE_KEYS = {"name", "path", "title", "description", "profile", "format", "mediatype", "encoding", "sources"}
 RESOURCE_KEYS |= {"schema", "x-sovereign-ai"}
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys"}
@@ -67,6 +67,7 @@ def problems(body) -> Iterator[tuple[str, str]]:
         yield "", "expected a data package: an object whose 'resources' lists the tables"
         return
     yield from _unknown_keys(body, PACKAGE_KEYS, "")
+    yield from _package_properties(body.get("x-sovereign-ai", {}))
     resources = body["resources"]
     for number, resource in enumerate(resources, 1):
         named = isinstance(resource, dict) and isinstance(resource.get("name"), str)
@@ -85,6 +86,26 @@ def problems(body) -> Iterator[tuple[str, str]]:
     tables = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in resources}
     for resource in resources:
         yield from ((f"table {resource['name']!r}{where}", what) for where, what in _table_problems(resource, tables))
+
+
+def _package_properties(own) -> Iterator[tuple[str, str]]:
+    """The package's x-sovereign-ai: checked_on, the day data/ was last checked against its sources."""
+    import datetime as dt
+
+    if not isinstance(own, dict):
+        yield "x-sovereign-ai", "expected an object holding checked_on"
+        return
+    yield from _unknown_keys(own, {"checked_on"}, "x-sovereign-ai")
+    try:
+        dt.date.fromisoformat(own.get("checked_on"))
+    except (TypeError, ValueError):
+        yield (
+            "x-sovereign-ai.checked_on",
+            (
+                f"{own.get('checked_on')!r} is not a day; expected the day data/ was last checked against its "
+                "sources, written YYYY-MM-DD"
+            ),
+        )
 
 
 def _unknown_keys(mapping: dict, known: set, where: str) -> Iterator[tuple[str, str]]:

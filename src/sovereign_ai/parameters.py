@@ -95,6 +95,8 @@ class Rule:
                 return _INVALID
             return value if not value or not paths.holds_the_repositorys_own(paths.output_folder(value)) else _INVALID
         if self.kind == "date":
+            if value in self.choices:  # a word a date parameter also takes: as_of's "latest"
+                return value
             if not _DATE.fullmatch(str(value)):  # fromisoformat() would also take "20250101", "2025-W01-1"
                 return _INVALID
             try:
@@ -169,7 +171,8 @@ RULES: dict[str, Rule] = {
     "name": Rule("name", "a file-name stem of lower-case letters, digits, '_' and '-'"),
     "as_of": Rule(
         "date",
-        "a date written YYYY-MM-DD, from 2020-01-01 to 2030-12-31",
+        '"latest" (everything in data/), or a date written YYYY-MM-DD from 2020-01-01 to 2030-12-31',
+        choices=("latest",),
         minimum=dt.date(2020, 1, 1),
         maximum=dt.date(2030, 12, 31),
     ),

@@ -39,6 +39,11 @@ LABELS = {
     "deadline": {"ja": "条件の期限", "en": "deadline of the condition"},
     "selection": {"ja": "選定の発表", "en": "selection announced"},
     "last_status": {"ja": "確認できる最新の状況", "en": "last reported status"},
+    "no_provider": {
+        "ja": "{date}以前に選定された事業者はありません",
+        "en": "no provider was selected on or before {date}",
+    },
+    "not_reported_since": {"ja": "期限後の報告なし ({date}以降)", "en": "deadline passed, not reported since {date}"},
     "as_of": {"ja": "基準日", "en": "as of"},
     "selected_count": {
         "ja": "{date}時点で{n}事業者、うち日本企業{d}",
@@ -79,6 +84,10 @@ LABELS = {
         "en": "Japan's cloud market: providers' shares (published ranges)",
     },
     "share_axis": {"ja": "シェア (%)", "en": "share (%)"},
+    "no_market": {
+        "ja": "{date}時点で公表済みの市場シェアはありません",
+        "en": "no market share was published by {date}",
+    },
     "not_published": {"ja": "{rank}位 (シェア非公表)", "en": "rank {rank} (share not published)"},
     "range_marker": {"ja": "範囲: ", "en": "range: "},
     "value_marker": {"ja": "単一の値: ", "en": "single value: "},
@@ -92,6 +101,10 @@ LABELS = {
     "deficit_detail_title": {
         "ja": "直近2年の実績値 (定義別、兆円)",
         "en": "The observed values of the last two years, by definition (trillion yen)",
+    },
+    "no_deficit": {
+        "ja": "{date}時点で公表済みのデジタル赤字の実績値はありません",
+        "en": "no observed value of the digital deficit was published by {date}",
     },
     "preliminary": {"ja": "速報", "en": "preliminary"},
     "projection": {"ja": "予測", "en": "projection"},
