@@ -55,7 +55,7 @@ def test_qualifiers_are_kept_as_the_sources_say_them():
     for words in ("about 6.8", "about 5.3", "up to about 50.1", "up to 42.1", "up to 72.5"):
         assert words in en
     ja = all_text(drawn("ai_compute", "ja", 183)["awards"])
-    for words in ("約6.8", "最大約50.1", "最大42.1", "最大72.5"):
+    for words in ("約68", "最大約501", "最大421", "最大725"):  # in 億円, as the sources give them
         assert words in ja
 
 

@@ -78,7 +78,8 @@ def _one_phrase_at_a_time(source: str, lang: str, width_pt: float, size_pt: floa
         while text.text_width_pt(current.rstrip(), size_pt) > width_pt and len(current.rstrip()) > 1:
             head, current = text._split_overlong(current, width_pt, size_pt)
             lines.append(head)
-    return [*lines, current.rstrip()] if current.strip() else lines
+    lines = [*lines, current.rstrip()] if current.strip() else lines
+    return text.no_lonely_last_word(lines, lang, width_pt, size_pt)  # as wrap() ends, on the same lines
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

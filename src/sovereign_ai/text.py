@@ -375,10 +375,15 @@ def wrap(text: str, lang: str, width_pt: float, size_pt: float) -> list[str]:
             lines.append(head)
     if current.strip():
         lines.append(current.rstrip())
-    if lang == "en" and len(lines) > 1 and " " not in lines[-1]:  # no last line of one word: take one more
+    return no_lonely_last_word(lines, lang, width_pt, size_pt)
+
+
+def no_lonely_last_word(lines: list[str], lang: str, width_pt: float, size_pt: float) -> list[str]:
+    """English lines whose last line is not one word alone: it takes the word before it, where it fits."""
+    if lang == "en" and len(lines) > 1 and " " not in lines[-1]:
         head, _, word = lines[-2].rpartition(" ")
         if " " in head and text_width_pt(f"{word} {lines[-1]}", size_pt) <= width_pt:
-            lines[-2:] = [head, f"{word} {lines[-1]}"]
+            return [*lines[:-2], head, f"{word} {lines[-1]}"]
     return lines
 
 
