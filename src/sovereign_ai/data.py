@@ -635,11 +635,37 @@ def _date_precision(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
 
 
 # Each rule's check; descriptor_check.RULES says which keys each reads, checked as the descriptor is read.
+def _share_of(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """A stated share in percent agrees with the counts beside it, within the rounding it is written to
+    (36.0 or 36: within 0.5; 41.6: within 0.05)."""
+    column, part, whole = rule["column"], rule["part"], rule["whole"]
+    problems = []
+    for r in rows:
+        stated, counted, total = r.get(column), r.get(part), r.get(whole)
+        if stated is None or counted is None or not total:
+            continue
+        decimals = len(repr(float(stated)).partition(".")[2].rstrip("0"))
+        margin = 0.5 * 10**-decimals + 1e-9
+        computed = 100 * counted / total
+        if abs(stated - computed) > margin:
+            problems.append(
+                Problem.in_row(
+                    shown,
+                    r,
+                    column,
+                    f"{stated:g} is not {part} / {whole} = {counted:,g} / {total:,g} = {computed:.{decimals + 1}f} % "
+                    f"within its rounding (±{0.5 * 10**-decimals:g}); expected the share its counts give",
+                )
+            )
+    return problems
+
+
 _RULE_CHECKS = {
     "not_greater": _not_greater,
     "sum_not_greater": _sum_not_greater,
     "date_precision": _date_precision,
     "in_use_hosts_systems": _in_use_hosts_systems,
+    "share_of": _share_of,
 }
 assert _RULE_CHECKS.keys() == descriptor_check.RULES.keys()
 assert tuple(_WRITTEN_TO) == descriptor_check.PRECISIONS

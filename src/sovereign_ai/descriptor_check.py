@@ -42,6 +42,7 @@ RULES = {
     "sum_not_greater": {"column": "number field", "by": "fields", "than": "number field elsewhere"},
     "date_precision": {"column": "field", "precision": "precision field"},
     "in_use_hosts_systems": {"status_table": "table", "totals_table": "table"},
+    "share_of": {"column": "number field", "part": "number field", "whole": "number field"},
 }
 KINDS = {
     "field": "a field of the table",
