@@ -1,0 +1,59 @@
+"""docs/updating-data.md, followed block by block in a temporary copy of the repository:
+`append=` appends to a file, `bash run` runs the commands. The new count reaches the chart's
+source data, the metrics, the caption, references.bib and the stored notebook."""
+
+import csv
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import REPO
+
+GUIDE = REPO / "docs" / "updating-data.md"
+BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```\s*$", re.M | re.S)
+
+
+def blocks():
+    for language, info, body in BLOCK.findall(GUIDE.read_text(encoding="utf-8")):
+        attributes = dict(pair.split("=", 1) for pair in info.split() if "=" in pair)
+        yield language, attributes, {word for word in info.split() if "=" not in word}, body
+
+
+def test_the_guide_appends_a_source_and_a_row_and_runs_its_commands():
+    steps = [(language, tuple(attributes), tuple(flags)) for language, attributes, flags, _ in blocks()]
+    assert ("csv", ("append",), ()) in steps and ("bash", (), ("run",)) in steps
+
+
+@pytest.mark.notebooks
+def test_following_the_guide_brings_the_new_count_everywhere(repo_copy):
+    env = dict(os.environ, SOVEREIGN_AI_ROOT=str(repo_copy))
+    for language, attributes, flags, body in blocks():
+        if "append" in attributes:
+            with (repo_copy / attributes["append"]).open("a", encoding="utf-8") as f:
+                f.write(body)
+        elif language == "bash" and "run" in flags:
+            for command in body.strip().splitlines():
+                ran = subprocess.run(
+                    command.replace(".venv/bin/", f"{REPO}/.venv/bin/"),
+                    shell=True,
+                    cwd=repo_copy,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
+                assert ran.returncode == 0, ran.stdout + ran.stderr
+    figures = repo_copy / "figures"
+    with (figures / "local_government_metrics.csv").open(encoding="utf-8") as f:
+        metrics = {(r["metric"], r["as_of"]): r["value"] for r in csv.DictReader(f)}
+    assert metrics[("bodies_expected_to_miss_deadline", "2026-06-30")] == "1010"
+    assert metrics[("bodies_expected_to_miss_deadline_share", "2026-06-30")] == "56.5"
+    with (figures / "local_government_slippage.en.data.csv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["date"] == "2026-06-30"]
+    assert [(r["value"], r["computed_share_pct"], r["source_id"]) for r in rows] == [("1010", "56.5", "X-2026-06")]
+    assert "https://www.digital.go.jp/" in (figures / "local_government_slippage.en.caption.txt").read_text("utf-8")
+    assert "@misc{X-2026-06," in (figures / "references.bib").read_text(encoding="utf-8")
+    stored = (repo_copy / "notebooks" / "local_government.ipynb").read_text(encoding="utf-8")
+    assert "1010" in stored and "2026-06-30" in stored, "the stored notebook shows the new count"
