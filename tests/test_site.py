@@ -163,6 +163,19 @@ def test_every_notebook_is_a_chapter_in_reading_order_with_the_figures_reference
     assert sorted(p.name for p in (site / "_sources" / "notebooks").iterdir()) == stored, "each one to download"
 
 
+def test_next_links_lead_through_every_page_in_order(book):
+    site = book["site"]
+    page, visited = "index", []
+    while page:
+        visited.append(page)
+        text = (site / f"{page}.html").read_text(encoding="utf-8")
+        following = re.search(r'<a class="right-next"\s+href="([^"]+)\.html"', text)
+        page = (Path(page).parent / following.group(1)).as_posix().removeprefix("./") if following else None
+        page = os.path.normpath(page) if page else None
+    chapters = [f"notebooks/{name}" for name in book["order"]]
+    assert visited == ["index", *chapters, "figures", "references", "docs/teaching", "docs/extending", "docs/authors"]
+
+
 def test_the_book_replaces_an_earlier_one_whole_and_leaves_nothing_beside_it(book):
     site = book["site"]
     assert not (site / "figures" / "a_figure_since_removed.png").exists()
@@ -330,12 +343,13 @@ def test_chromium_reads_the_book_chapter_after_chapter_searches_unfolds_and_stay
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page_errors.append(str(e)))
 
-        # from the landing page, each chapter's "next" link leads to the next, to the last guide
+        # the landing page's "next" link leads to the first chapter, and that one's to the second
+        # (the whole chain, to the last guide: test_next_links_lead_through_every_page_in_order)
         page.goto(f"{base}/index.html", wait_until="load")
         visited = ["index"]
-        while page.locator("a.right-next").count():
-            page.locator("a.right-next").click()
-            page.wait_for_load_state("load")
+        for _ in range(2):
+            with page.expect_navigation(wait_until="load"):
+                page.locator("a.right-next").click()
             visited.append(urlparse(page.url).path.strip("/").removesuffix(".html"))
 
         page.goto(f"{base}/search.html?q={word}", wait_until="load")
@@ -367,9 +381,7 @@ def test_chromium_reads_the_book_chapter_after_chapter_searches_unfolds_and_stay
         reference = page.get_by_text("Sovereign AI, back in the world").first.is_visible()
         browser.close()
 
-    chapters = [f"notebooks/{name}" for name in book["order"]]
-    guides = ["docs/teaching", "docs/extending", "docs/authors"]
-    assert visited == ["index", *chapters, "figures", "references", *guides]
+    assert visited == ["index", *(f"notebooks/{name}" for name in book["order"][:2])]
     assert [urlparse(link).path for link in found] == [f"/notebooks/{holder}.html"], word
     assert folded == [False, False] and opened == [True, True]
     assert len(images) == 2 * len({p.name.rsplit(".", 2)[0] for p in (book["root"] / "figures").glob("*.*.svg")})
@@ -380,3 +392,19 @@ def test_chromium_reads_the_book_chapter_after_chapter_searches_unfolds_and_stay
     outside = [url for url in requests if urlparse(url).hostname != "127.0.0.1" and not url.startswith("data:")]
     assert not outside, outside
     assert any(url.endswith("/_static/fonts/ipaexg.ttf") for url in requests)
+
+
+def test_without_the_book_extra_the_command_says_what_to_install(tmp_path, monkeypatch):
+    import importlib.util
+
+    from sovereign_ai.build import BuildError
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "myst_nb" else found(name))
+    with pytest.raises(BuildError) as refused:
+        build_site(tmp_path / "site")
+    assert str(refused.value) == (
+        "the book needs the packages of the `book` extra (myst_nb is missing): "
+        'run `make setup`, or `pip install -c constraints.txt -e ".[book]"`\nNothing was written.'
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import manifest, paths, publish, safe_io
+from sovereign_ai import lighter_imports, manifest, paths, publish, safe_io
 from sovereign_ai.build import BuildError, Interrupted, load_registry
 
 # Written into every book: the book replaces its folder as a whole, so a folder that is not
@@ -247,7 +247,9 @@ def _write_sources(source: Path) -> list[str]:
         chapters.append({"file": f"notebooks/{notebook.stem}"})
 
     # figures/ is served as site/figures/ (html_extra_path), so its files keep their names
-    shutil.copytree(figures, source / "_extra" / "figures", ignore=shutil.ignore_patterns(".*", "*.partial"))
+    shutil.copytree(
+        figures, source / "_extra" / "figures", ignore=shutil.ignore_patterns(".*", f"*{publish.PUBLISH_SUFFIX}")
+    )
     files = manifest.read(figures)["files"]
     groups = _figure_groups(figures)
     (source / "index.md").write_text(_landing_page(groups, chapters), encoding="utf-8")
@@ -351,6 +353,7 @@ def _book_config(with_references: bool) -> dict:
 
 def _run_sphinx(source: Path, site: Path, doctrees: Path) -> list[str]:
     """Build the HTML book from source into site with Sphinx; return its warnings, a line each."""
+    lighter_imports.skip_iri_grammar()  # before jupyter_book.config imports jsonschema
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -432,12 +435,10 @@ def _markdown_text(text: str) -> str:
 
 
 def _figure_html(key: str, formats: dict[str, Path], title: str) -> str:
-    shown = formats.get("png") or formats.get("svg") or formats["pdf"]
-    return (
-        f'<img src="figures/{html.escape(shown.name)}" alt="{html.escape(title)}" loading="lazy">'
-        if shown.suffix != ".pdf"
-        else ""
-    )
+    """The figure as a browser shows it (PNG, else SVG; a PDF alone is only linked)."""
+    shown = formats.get("png") or formats.get("svg")
+    image = f'<img src="figures/{html.escape(shown.name)}" alt="{html.escape(title)}" loading="lazy">' if shown else ""
+    return f'<figure class="book-figure" id="{html.escape(key)}">{image}</figure>'
 
 
 def _landing_page(groups: dict[str, dict[str, Path]], chapters: list[dict]) -> str:
@@ -449,7 +450,7 @@ def _landing_page(groups: dict[str, dict[str, Path]], chapters: list[dict]) -> s
                 continue
             title, sources = _caption(groups[key], key)
             lines.append(
-                f'<figure class="book-figure" id="{key}">{_figure_html(key, groups[key], title)}</figure>\n\n'
+                f"{_figure_html(key, groups[key], title)}\n\n"
                 f"**{_markdown_text(title)}** ({LANGUAGE_NAMES.get(lang, lang)}). {_markdown_text(sources)}\n"
             )
     first = chapters[0]["file"] if chapters else "figures"
@@ -490,7 +491,7 @@ def _figures_page(figures: Path, groups: dict[str, dict[str, Path]], files: dict
             shown = formats.get("png") or formats.get("svg") or formats["pdf"]
             lines.append(
                 f"### {_markdown_text(title)} ({LANGUAGE_NAMES.get(lang, lang)})\n\n"
-                f'<figure class="book-figure" id="{key}">{_figure_html(key, formats, title)}</figure>\n\n'
+                f"{_figure_html(key, formats, title)}\n\n"
                 f"{_markdown_text(sources)}\n\n"
                 f'<p class="formats"><code>{html.escape(key)}</code>: {" ".join(links)}</p>\n'
                 + _made_by(files.get(shown.name))
