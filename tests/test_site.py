@@ -136,7 +136,8 @@ def book(tmp_path_factory):
 
 
 def _pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """The book's pages (not the theme's templates, which _static/ holds too)."""
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "_static")
 
 
 def _text(page: Path) -> str:
@@ -185,18 +186,30 @@ def test_the_book_replaces_an_earlier_one_whole_and_leaves_nothing_beside_it(boo
 
 def test_no_page_loads_anything_from_outside(book):
     site = book["site"]
-    pages = _pages(site)
-    assert len(pages) >= 15
-    for page in pages:
+    every_html_file = sorted(site.rglob("*.html"))  # the pages, and the theme's templates in _static/
+    # the chapters; the landing, figures, references, search and index pages; the three guides
+    assert len(_pages(site)) == len(book["order"]) + 8 < len(every_html_file)
+    for page in every_html_file:
         text = page.read_text(encoding="utf-8")
         tags = re.findall(r"<(?:script|link|img)\b[^>]*>", text, flags=re.I)
         urls = [u for tag in tags for u in re.findall(r'\b(?:src|href)\s*=\s*["\']([^"\']*)', tag, flags=re.I)]
-        assert urls, page
+        assert urls or page.parts[len(site.parts)] == "_static", page
         outside = [u for u in urls if re.match(r"([a-z][a-z0-9+.-]*:|//)", u, flags=re.I) and not u.startswith("data:")]
         assert outside == [], f"{page.relative_to(site)} loads {outside}"
         assert "no-mathjax.js" not in text and "thebe" not in text.lower(), page.relative_to(site)
     for sheet in site.rglob("*.css"):
         assert not re.search(r"(@import|url\()\s*[\"']?(https?:)?//", sheet.read_text(encoding="utf-8")), sheet
+
+
+def test_every_link_and_image_of_every_page_leads_to_a_file_of_the_book(book):
+    site = book["site"]
+    missing = set()
+    for page in _pages(site):
+        text = page.read_text(encoding="utf-8")
+        for url in re.findall(r'\b(?:href|src)="([^"#?]+)', text):
+            if not re.match(r"([a-z][a-z0-9+.-]*:|//)", url) and not (page.parent / html.unescape(url)).exists():
+                missing.add(f"{page.relative_to(site)} -> {url}")
+    assert sorted(missing) == []
 
 
 def test_the_figures_page_shows_every_figure_in_both_languages_with_caption_data_and_formats(book):
