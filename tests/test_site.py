@@ -421,3 +421,17 @@ def test_without_the_book_extra_the_command_says_what_to_install(tmp_path, monke
         'run `make setup`, or `pip install -c constraints.txt -e ".[book]"`\nNothing was written.'
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_notebook_that_is_not_one_is_named_and_nothing_is_written(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    _copy_repository(root)
+    (root / "notebooks" / "draft.ipynb").write_text('{"cells": [', encoding="utf-8")
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+    from sovereign_ai.build import BuildError
+
+    with pytest.raises(BuildError) as refused:
+        build_site(tmp_path / "site")
+    assert str(refused.value).startswith("notebooks/draft.ipynb is not a notebook: Expecting value: line 1 column 12")
+    assert str(refused.value).endswith("\nNothing was written.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]

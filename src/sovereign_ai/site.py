@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from sovereign_ai import lighter_imports, manifest, paths, publish, safe_io
-from sovereign_ai.build import BuildError, Interrupted, load_registry
+from sovereign_ai.build import BuildError, BuildFailed, Interrupted, load_registry
 
 # Written into every book: the book replaces its folder as a whole, so a folder that is not
 # empty is replaced only if it holds this (an earlier book), never a folder of someone's files.
@@ -242,7 +242,15 @@ def _write_sources(source: Path) -> list[str]:
     (source / "notebooks").mkdir(parents=True)
     chapters = []
     for notebook in reading_order():
-        folded, _ = fold_solutions(json.loads(notebook.read_text(encoding="utf-8")))
+        try:
+            stored = json.loads(notebook.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise BuildError(f"{paths.relative(notebook)} is not a notebook: {error}\nNothing was written.") from None
+        if not isinstance(stored, dict) or not isinstance(stored.get("cells"), list):
+            raise BuildError(
+                f"{paths.relative(notebook)} is not a notebook: it has no list of cells\nNothing was written."
+            )
+        folded, _ = fold_solutions(stored)
         (source / "notebooks" / notebook.name).write_text(json.dumps(folded, ensure_ascii=False), encoding="utf-8")
         chapters.append({"file": f"notebooks/{notebook.stem}"})
 
@@ -356,6 +364,7 @@ def _run_sphinx(source: Path, site: Path, doctrees: Path) -> list[str]:
     lighter_imports.skip_iri_grammar()  # before jupyter_book.config imports jsonschema
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     config, _ = get_final_config(
@@ -368,24 +377,30 @@ def _run_sphinx(source: Path, site: Path, doctrees: Path) -> list[str]:
     if "bibtex_bibfiles" not in config and "sphinxcontrib.bibtex" in config["extensions"]:
         config["extensions"].remove("sphinxcontrib.bibtex")
     warnings = io.StringIO()
+    failure = ""
     with patch_docutils(None), docutils_namespace():
-        app = Sphinx(
-            srcdir=source,
-            confdir=None,
-            outdir=site,
-            doctreedir=doctrees,
-            buildername="html",
-            confoverrides=config,
-            status=None,
-            warning=warnings,
-            freshenv=True,
-        )
-        app.build(force_all=True)
+        try:
+            app = Sphinx(
+                srcdir=source,
+                confdir=None,
+                outdir=site,
+                doctreedir=doctrees,
+                buildername="html",
+                confoverrides=config,
+                status=None,
+                warning=warnings,
+                freshenv=True,
+            )
+            app.build(force_all=True)
+            failure = "see the warnings above" if app.statuscode else ""
+        except SphinxError as error:  # a configuration or an extension's error: one message, after the warnings
+            failure = f"{error.category}: {error}"
     for leftover in (".buildinfo", "objects.inv"):  # Sphinx's own, of no use to a reader
         (site / leftover).unlink(missing_ok=True)
     plain = re.sub(r"\x1b\[[0-9;]*m", "", warnings.getvalue()).replace(str(source) + os.sep, "")
-    if app.statuscode:
-        raise BuildError(f"the book could not be built:\n{plain.strip()}")
+    if failure:
+        said = "\n".join(line for line in (plain.strip(), failure) if line)
+        raise BuildFailed(f"the book could not be built (Sphinx):\n{said}\nNothing was written.")
     return [f"Sphinx: {line}" for line in plain.splitlines()]
 
 
