@@ -66,12 +66,12 @@ BOOK_CSS = f"""/* IPAexGothic, the font of the figures, served with the book (IP
 }}
 html {{ font-family: var(--pst-font-family-base); }}
 .book-figure img {{ max-width: 100%; border: 1px solid #ddd; }}
-.book-figure .formats a {{ margin-right: 0.8rem; }}
+p.formats a {{ margin-right: 0.8rem; }}
 table.params {{ font-size: 0.8rem; }}
 table.params td {{ font-family: var(--pst-font-family-monospace); padding: 0.1rem 0.5rem; }}
 """
 
-# The book's icon (else a browser asks for /favicon.ico): a blue disc, the palette's first colour.
+# The book's icon (else a browser asks for /favicon.ico): a disc in the Okabe–Ito palette's blue.
 FAVICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#0072B2"/></svg>\n'
 )
@@ -82,7 +82,7 @@ Parameterized Jupyter notebooks that recreate, from data, the figures of the rep
 Japanese as the report has them and in English; and that analyse Japan's dependence on foreign
 cloud providers. Each chapter is one notebook, shown with the outputs of its default run: it says
 what its figure shows and where the data come from, draws the figure from a table in `data/`,
-and ends with exercises whose worked solutions are folded until you open them.
+and ends with exercises; a worked solution given in the book is folded until you open it.
 """
 
 
@@ -468,10 +468,10 @@ def _landing_page(groups: dict[str, dict[str, Path]], chapters: list[dict]) -> s
                 f"{_figure_html(key, groups[key], title)}\n\n"
                 f"**{_markdown_text(title)}** ({LANGUAGE_NAMES.get(lang, lang)}). {_markdown_text(sources)}\n"
             )
-    first = chapters[0]["file"] if chapters else "figures"
+    first = f"the first chapter, [](<{chapters[0]['file']}.ipynb>), or go to " if chapters else ""
     lines.append(
-        f"Start with the first chapter, [{Path(first).name}]({first}.ipynb), or go to [every figure](figures.md) "
-        "with its data and formats. The search box finds a word in every chapter.\n"
+        f"Start with {first}[every figure](figures.md) with its data and formats. "
+        "The search box finds a word in every chapter.\n"
     )
     return "\n".join(lines)
 
@@ -531,6 +531,6 @@ def _made_by(entry: dict | None) -> str:
         for k, v in sorted(producer["inputs"]["parameters"].items())
     )
     return (
-        f"\nMade by [{notebook.stem}](notebooks/{notebook.stem}.ipynb).\n\n"
+        f"\nMade by the chapter [](<notebooks/{notebook.stem}.ipynb>).\n\n"
         f'<details><summary>with these parameters</summary><table class="params">{rows}</table></details>\n'
     )
