@@ -73,13 +73,13 @@ EXERCISES = {
     "nbformat_minor": 5,
 }
 REFERENCES_BIB = """\
-@techreport{tanabe2025,
+@techreport{fixture-report,
   author = {Tanabe, Miho},
   title = {Sovereign {AI}, back in the world's focus, moves toward realisation},
   institution = {Daiwa Institute of Research},
   year = {2025},
 }
-@misc{digitalagency2025,
+@misc{fixture-roster,
   author = {{Digital Agency}},
   title = {{Government Cloud} providers},
   year = {2025},
@@ -106,7 +106,8 @@ def book(tmp_path_factory):
     root = base / "repo"
     _copy_repository(root)
     (root / "notebooks" / "exercises.ipynb").write_text(json.dumps(EXERCISES), encoding="utf-8")
-    (root / "figures" / "references.bib").write_text(REFERENCES_BIB, encoding="utf-8")
+    bib = root / "figures" / "references.bib"  # the project's, if it has one, and two more
+    bib.write_text((bib.read_text(encoding="utf-8") + "\n" if bib.exists() else "") + REFERENCES_BIB, encoding="utf-8")
     if not (root / "figures" / DATA_FILE).exists():
         (root / "figures" / DATA_FILE).write_text("reason,label_en\n1,Data sovereignty\n", encoding="utf-8")
     site = base / "out" / "site"
