@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml constraints.txt
 	  echo "remove it (rm -rf $(VENV)), then run, e.g., make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)..."; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing the pinned packages into $(VENV) (first run only: a minute or two, longer on a slow network)..."
-	@$(PY) -m pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@$(PY) -m pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e ".[dev,book]"
 	@# the build backend's wheel, so that a plain venv can be tried offline (tests/test_routes.py)
 	@$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --dest $(VENV)/wheelhouse setuptools==80.9.0
 	@touch $(STAMP)
@@ -63,7 +63,7 @@ format: $(STAMP) ## let ruff fix what it can and format the code and the noteboo
 bench: $(STAMP) ## time full, no-op and one-data-file rebuilds against a plain-Python baseline
 	@$(SAI) bench
 
-site: $(STAMP) ## write the offline HTML gallery of figures/ and the notebooks into site/
+site: $(STAMP) ## build the book into site/: the notebooks as chapters, every figure, references, guides (offline)
 	@$(SAI) site
 
 lab: $(STAMP) ## open JupyterLab on notebooks/

@@ -87,7 +87,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("validate", help="check every table in data/ against data/datapackage.json")
 
-    site = commands.add_parser("site", help="write the offline HTML gallery of figures/ and the notebooks")
+    site = commands.add_parser(
+        "site", help="build the book: the notebooks as chapters, every figure, the references and the guides (offline)"
+    )
     site.add_argument("--output-dir", type=_folder, help="where to write it (default: site/)")
 
     refresh = commands.add_parser("refresh-notebooks", help="re-execute notebooks in place (stored outputs)")
@@ -315,10 +317,10 @@ def _main(argv: list[str] | None) -> int:
             site_dir = site_folder(paths.output_folder(args.output_dir) if args.output_dir else None)
             try:
                 index = build_site(site_dir)
-            except KeyboardInterrupt as interrupt:  # before the new gallery was put in place
+            except KeyboardInterrupt as interrupt:  # before the new book was put in place
                 print(f"Interrupted: {paths.relative(site_dir)}/ is unchanged.", file=sys.stderr)
                 return 128 + getattr(interrupt, "signum", signal.SIGINT)
-            print(f"gallery: {paths.relative(index)}")
+            print(f"book: {paths.relative(index)} (open it in a browser; see the README to publish it)")
         elif args.command == "refresh-notebooks":
             from sovereign_ai.refresh import refresh_all
 
