@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="run everything, even what is up to date")
     build.add_argument("--dry-run", action="store_true", help="list what would run and why; run nothing")
     build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
+    build.add_argument(
+        "--refresh-notebooks",
+        action="store_true",
+        help="then re-execute in place the stored notebooks whose runs re-ran (what `make figures` does)",
+    )
 
     check = commands.add_parser("check", help="rebuild into a temporary folder and compare with figures/")
     check.add_argument("--only", nargs="+", action="extend", metavar="FIGURE", help="check only these figures")
@@ -281,7 +286,13 @@ def _main(argv: list[str] | None) -> int:
             except ParameterError as error:  # as the build says of every value it refuses
                 raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
             output_dir = paths.output_folder(args.output_dir) if args.output_dir else None
-            build(overrides, args.only, output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
+            outcome = build(overrides, args.only, output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
+            if args.refresh_notebooks and output_dir is None and not overrides and outcome.executed:
+                # figures/ changed: so do the stored outputs of the notebooks that drew them (nbval checks them)
+                from sovereign_ai.refresh import refresh_all
+
+                stems = {run.run_id: run.notebook.stem for run in runs}
+                refresh_all(sorted({stems[r] for r in outcome.executed if r in stems}), jobs=args.jobs, out=sys.stdout)
         elif args.command == "check":
             from sovereign_ai.build import STRAY, check
 
