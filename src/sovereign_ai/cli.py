@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("file", type=Path, help="e.g. sweeps/as_of.yaml")
     sweep.add_argument("--force", action="store_true", help="run everything, even what is up to date")
     sweep.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
+    sweep.add_argument("--yes", action="store_true", help="start a sweep of more than 100 runs (it says how long)")
 
     params = commands.add_parser("params", help="list a notebook's parameters, defaults and help")
     params.add_argument("notebook", type=Path, help="e.g. notebooks/four_reasons.ipynb")
@@ -301,7 +302,7 @@ def _main(argv: list[str] | None) -> int:
         elif args.command == "sweep":
             from sovereign_ai.build import sweep
 
-            sweep(_given_file(args.file), force=args.force, jobs=args.jobs)
+            sweep(_given_file(args.file), force=args.force, jobs=args.jobs, yes=args.yes)
         elif args.command == "params":
             _print_params(_given_file(args.notebook))
         elif args.command == "validate":
