@@ -716,7 +716,9 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
 
 
 def _summary(outcome: Outcome, output_dir: Path, list_files: bool, started: float, received: list, shown: str, out):
-    """What the build wrote, said in its last lines."""
+    """What the build wrote, said in its last lines (check says what it compared instead)."""
+    if os.path.abspath(output_dir) in _CHECK_FOLDERS and not received:
+        return outcome
     if list_files and output_dir.resolve() != paths.figures_dir().resolve():  # a variant: each file and its size
         for path in sorted(outcome.written):
             size = file_size_mm(path)
@@ -1120,6 +1122,12 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
                 problems.append(f"missing: {name} (a fresh build writes it)")
             elif committed.read_bytes() != built[name].read_bytes():
                 problems.append(f"stale: {name} differs from a fresh build")
+        runs_said = f"the {_counted(len(runs), 'run')} of {', '.join(only)}" if only else f"all {len(runs)} runs"
+        print(
+            f"Compared the {_counted(len(built), 'file')} that {runs_said} write now with "
+            f"{paths.relative(figures)}/, byte for byte.",
+            file=out,
+        )
     return list(dict.fromkeys(problems))
 
 

@@ -150,10 +150,13 @@ def _run(*command: str) -> int:
 
     process = subprocess.Popen([sys.executable, "-m", *command], cwd=paths.repo_root())
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # after the start: the tool keeps the default
+    # SIGTERM (`kill`, a CI job's timeout) is the tool's to handle too: passed on, then waited for.
+    previous_term = signal.signal(signal.SIGTERM, lambda _number, _frame: process.send_signal(signal.SIGTERM))
     try:
         code = process.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
     return 128 - code if code < 0 else code  # ended by a signal: the shell's 128 + its number
 
 
@@ -180,6 +183,12 @@ def _tools(command: str, *extra: str) -> int:
     if command == "bench":
         return _run("sovereign_ai.bench", *extra)
     assert command == "lab", command
+    from sovereign_ai import kernels
+
+    problem = kernels.environment_problem()  # said now, not by each kernel JupyterLab would start
+    if problem:
+        print(f"error: {problem}.\nJupyterLab was not started.", file=sys.stderr)
+        return 2
     # JupyterLab refuses to start as root (containers, CI machines) unless told it may.
     as_root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
     return _run("jupyterlab", *as_root, "notebooks/")
@@ -295,7 +304,7 @@ def _main(argv: list[str] | None) -> int:
                 )
                 return 1
             print(
-                "figures/ is current: it equals a fresh build."
+                "figures/ is current: every file equals a fresh build's."
                 if not args.quick
                 else "figures/ is current by its manifest (quick check: nothing rebuilt)."
             )
