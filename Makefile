@@ -75,5 +75,5 @@ handout: $(STAMP) ## write handout/, a copy for students without the worked solu
 notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs are current
 	@$(SAI) refresh-notebooks
 
-clean: ## remove build/ (executed notebooks, sweeps), site/ and handout/; keeps .venv and figures/
-	rm -rf build site handout .site.partial-* .site.old-* .handout.partial-*
+clean: ## remove build/ (executed notebooks, sweeps), site/ and handout/; keeps .venv and figures/ (not while a build runs)
+	@if [ -x $(SAI) ]; then $(SAI) clean; else rm -rf build site handout .site.partial-* .site.old-* .handout.partial-*; fi

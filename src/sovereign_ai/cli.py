@@ -1,5 +1,5 @@
 """Command line: `sovereign-ai` (or `python -m sovereign_ai`) build | check | sweep | site | params |
-validate | refresh-notebooks | handout | lint | format | test | test-fast | bench | lab.
+validate | refresh-notebooks | handout | clean | lint | format | test | test-fast | bench | lab.
 
 Every `make` target is a thin call of one of these, so the same jobs run without make
 (Windows, conda). A folder given relative is below the repository root, from any folder.
@@ -97,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     handout = commands.add_parser("handout", help="write a copy for students, without the worked solutions")
     handout.add_argument("folder", nargs="?", type=_folder, default=Path("handout"), help="(default: handout/)")
 
+    commands.add_parser("clean", help="remove build/, site/ and handout/ (not while a build is writing)")
     commands.add_parser("lint", help="ruff over the package, the tests and the notebooks (changes nothing)")
     commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
     commands.add_parser("test", help="lint, check that figures/ is current, then the whole test suite")
@@ -329,6 +330,15 @@ def _main(argv: list[str] | None) -> int:
                 print(f"Interrupted: {paths.relative(site_dir)}/ is unchanged.", file=sys.stderr)
                 return 128 + getattr(interrupt, "signum", signal.SIGINT)
             print(f"gallery: {paths.relative(index)}")
+        elif args.command == "clean":
+            from sovereign_ai.clean import Busy, clean
+
+            try:
+                removed = clean()
+            except Busy as busy:
+                print(f"error: {busy}", file=sys.stderr)
+                return 2
+            print(f"Removed {', '.join(removed)}; kept .venv/ and figures/." if removed else "Nothing to remove.")
         elif args.command == "refresh-notebooks":
             from sovereign_ai.refresh import refresh_all
 
