@@ -327,7 +327,7 @@ def test_unverified_facts_are_not_used():
     assert not {"T6-13b", "T9-14"} & set(load_table("sources")["source_id"])
 
 
-@pytest.mark.skipif(not FACTS.is_dir(), reason="the vetted facts are not beside this checkout")
+@pytest.mark.skipif(not FACTS.is_dir(), reason="needs ../shared/facts/, the register of facts the sources copy")
 def test_source_rows_copy_their_fact_rows():
     facts = {}
     for path in FACTS.glob("*.csv"):
