@@ -324,6 +324,10 @@ def _main(argv: list[str] | None) -> int:
             from sovereign_ai.site import build_site, site_folder
 
             site_dir = site_folder(paths.output_folder(args.output_dir) if args.output_dir else None)
+            refusal = paths.refuse_output(site_dir, own="site")  # the one output rule of every route
+            if refusal:
+                print(f"error: {refusal}", file=sys.stderr)
+                return 2
             try:
                 index = build_site(site_dir)
             except KeyboardInterrupt as interrupt:  # before the new gallery was put in place

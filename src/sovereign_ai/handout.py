@@ -61,10 +61,10 @@ def write_handout(folder: Path, out=sys.stdout) -> Path:
 
     All or nothing: the copy is made beside folder and renamed into place once its solutions are
     removed, so an interrupted or failed handout never leaves a copy that still holds them."""
+    refusal = paths.refuse_output(folder, own="handout")  # the one output rule of every route
+    if refusal:
+        raise HandoutError(refusal)
     folder = Path(folder).resolve()
-    root = paths.repo_root()
-    if folder == root or (root in folder.parents and folder.parts[len(root.parts)] != "handout"):
-        raise HandoutError(f"{folder}: write the handout outside the repository, or into handout/ (git-ignored)")
     if folder.exists() and any(folder.iterdir()):
         raise HandoutError(_not_empty(folder))
     figures = paths.figures_dir()
