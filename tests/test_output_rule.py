@@ -46,3 +46,15 @@ def test_the_gallery_and_the_handout_may_use_their_own_folders_and_no_other_rout
     assert "is in site/, the gallery" in paths.refuse_output(repo_copy / "site")
     assert "is in handout/, the students' copy" in paths.refuse_output(repo_copy / "handout", own="site")
     assert "is inside figures/" in paths.refuse_output(repo_copy / "figures" / "x", own="figures")
+
+
+def test_only_a_run_of_the_build_writes_into_its_staging_folder(repo_copy, monkeypatch):
+    staging = "build/outputs/figures-0123456789ab/staging-x1y2/four_reasons.en"
+    said = paths.refuse_output(paths.output_folder(staging))
+    assert "is the build's working folder or one of its own in it" in said
+    with pytest.raises(ParameterError):  # papermill or JupyterLab, by hand
+        check_value("output_dir", staging)
+    monkeypatch.setenv("SOVEREIGN_AI_READS_LOG", str(repo_copy / "reads.txt"))  # as the build runs a notebook
+    assert check_value("output_dir", staging) == staging
+    with pytest.raises(ParameterError):
+        check_value("output_dir", "build/outputs/x")

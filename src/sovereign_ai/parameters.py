@@ -20,8 +20,15 @@ from pathlib import Path
 
 from sovereign_ai import paths
 from sovereign_ai.palettes import PALETTES
+from sovereign_ai.reads import READS_LOG_VARIABLE
 
 PARAMETERS_TAG = "parameters"
+
+
+# A run of the build (which records what it reads) writes into its staging folder in build/outputs/:
+# the one output rule lets that run, and no other, write there.
+def _own() -> str | None:
+    return "staging" if os.environ.get(READS_LOG_VARIABLE) else None
 
 
 class ParameterError(ValueError):
@@ -55,7 +62,7 @@ class Rule:
         if isinstance(value, str) and self.kind in ("subset", "fractions"):
             value = self.parse(name, value)  # "pdf,png" from papermill -p reads as the build reads it
         if self.kind == "folder" and isinstance(value, str) and value:  # the one output rule, and its message
-            refusal = paths.refuse_output(paths.output_folder(value))
+            refusal = paths.refuse_output(paths.output_folder(value), own=_own())
             if refusal:
                 raise ParameterError(f"parameter {name!r}: {briefly(value)} is not allowed: {refusal}")
         ok = self._normalise(value)
@@ -97,7 +104,7 @@ class Rule:
         if self.kind == "folder":  # as papermill or JupyterLab would write there: the build never does
             if not isinstance(value, str) or "\0" in value:  # a NUL: the system takes no such path
                 return _INVALID
-            return value if not value or not paths.refuse_output(paths.output_folder(value)) else _INVALID
+            return value if not value or not paths.refuse_output(paths.output_folder(value), own=_own()) else _INVALID
         if self.kind == "date":
             if not _DATE.fullmatch(str(value)):  # fromisoformat() would also take "20250101", "2025-W01-1"
                 return _INVALID

@@ -79,7 +79,8 @@ def refuse_output(folder, *, own: str | None = None) -> str | None:
     JupyterLab's output_dir, the handout, the gallery): why folder may not take it, or None.
 
     own: the folder the route itself writes, which it alone may use: "figures" (the build of
-    figures.yaml; figures/ itself, nothing inside it), "site" or "handout" (that folder or inside it).
+    figures.yaml; figures/ itself, nothing inside it), "site" or "handout" (that folder or inside it),
+    "staging" (a run of the build, which writes into its staging folder in build/outputs/).
     """
     text = os.fspath(folder)
     if "\0" in text:
@@ -120,6 +121,9 @@ def refuse_output(folder, *, own: str | None = None) -> str | None:
         if inside[:1] == [managed] and own != managed:
             return f"the output folder {shown} is in {managed}/, {what}; choose another folder (e.g. variants/)"
     build = build_dir().name
+    staging = inside[:2] == [build, OUTPUTS] and len(inside) > 3 and inside[3].startswith("staging-")
+    if own == "staging" and staging:
+        return None
     if inside[:1] == [build] and (len(inside) == 1 or inside[1] in BUILD_WORK or inside[1].startswith(CHECK_PREFIX)):
         return (
             f"the output folder {shown} is the build's working folder or one of its own in it; "
