@@ -144,6 +144,7 @@ def _record_exercises(folder: Path, text: str) -> None:
                 modules["sovereign_ai/exercises.py"] = sha
     recorded.write_text(manifest.render(files), encoding="utf-8")
 
+
 def _leave_out_solutions(copy: Path) -> list[str]:
     """Take every worked solution out of the copy, wherever a teacher's files put one: in a
     notebook, the cells that show one are cleared (outputs of a run with show_solutions = True,
