@@ -416,7 +416,7 @@ def inputs_record(run: Run, data_files, modules=()) -> dict:
     """Everything a run's outputs depend on, as stored in the manifest."""
     return {
         "notebook": paths.relative(run.notebook),
-        "notebook_sha256": manifest.sha256_file(run.notebook),
+        "notebook_sha256": manifest.sha256_file_cached(run.notebook),
         "parameters": run.effective_parameters(),
         "data_sha256": {f: data.input_sha256(f) for f in sorted(set(data_files))},
         "package": manifest.package_record(modules),
@@ -464,7 +464,7 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
         path = output_dir / name
         if not path.exists():
             reasons.append(f"output {name} is missing")
-        elif manifest.sha256_file(path) != sha:
+        elif manifest.sha256_file_cached(path) != sha:
             reasons.append(f"output {name} was modified")
     return reasons
 

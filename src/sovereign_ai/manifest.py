@@ -10,8 +10,12 @@ It is also the build's memory: a run whose recorded dependencies still
 match, and whose files are still there unchanged, is skipped.
 """
 
+import atexit
+import contextlib
 import hashlib
 import json
+import os
+import time
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -30,6 +34,56 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# A no-op build hashes every input and output file it compares with the manifest (15 MB of figures,
+# the fonts): the hashes are kept in build/, by each file's size, modification time and inode, as
+# git keeps its index, and a file whose stat is unchanged is not read again.
+HASH_CACHE_NAME = "hash-cache.json"
+_RECENT_NS = 2_000_000_000  # a file modified this recently may change again within its timestamp: not kept
+_hashes: dict | None = None
+_changed = False
+
+
+def sha256_file_cached(path: Path) -> str:
+    """sha256_file, from the cache of hashes when the file's stat is what it was when it was hashed."""
+    global _changed
+    stamp = _stamp_of(path)
+    key, cache = os.path.abspath(path), _hash_cache()
+    known = cache.get(key)
+    if isinstance(known, list) and known[:3] == stamp:
+        return known[3]
+    digest = sha256_file(path)
+    if time.time_ns() - stamp[1] > _RECENT_NS:
+        cache[key], _changed = [*stamp, digest], True
+    return digest
+
+
+def _stamp_of(path: Path) -> list[int]:
+    """What says a file is unchanged: its size, modification time and inode."""
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _hash_cache() -> dict:
+    global _hashes
+    if _hashes is None:
+        try:
+            _hashes = json.loads((paths.build_dir() / HASH_CACHE_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            _hashes = {}
+        if not isinstance(_hashes, dict):
+            _hashes = {}
+        atexit.register(_save_hash_cache)
+    return _hashes
+
+
+def _save_hash_cache() -> None:
+    if not _changed or not paths.build_dir().is_dir():
+        return
+    kept = {key: value for key, value in _hashes.items() if os.path.exists(key)}  # files gone: forgotten
+    with contextlib.suppress(OSError):  # a read-only checkout: hashed again next time
+        safe_io.write_bytes(paths.build_dir() / HASH_CACHE_NAME, json.dumps(kept, sort_keys=True).encode("utf-8"))
 
 
 def sha256_text(text: str) -> str:
@@ -55,7 +109,7 @@ def package_source_sha256() -> str:
 def environment_record() -> dict:
     """The pinned environment and what shapes the output: library versions and the font files."""
     constraints = paths.repo_root() / "constraints.txt"
-    record = {"constraints_sha256": sha256_file(constraints) if constraints.exists() else "none"}
+    record = {"constraints_sha256": sha256_file_cached(constraints) if constraints.exists() else "none"}
     for name in SHAPING_LIBRARIES:
         try:
             record[name] = metadata.version(name)
@@ -69,7 +123,7 @@ def environment_record() -> dict:
             continue
         for f in files:
             if f.name in ("ipaexg.ttf", "DejaVuSans.ttf"):
-                fonts[f.name] = sha256_file(Path(f.locate()))
+                fonts[f.name] = sha256_file_cached(Path(f.locate()))
     record["fonts_sha256"] = dict(sorted(fonts.items()))
     return record
 
@@ -127,5 +181,5 @@ def package_record(modules=()) -> dict:
     hashes = {}
     for module in sorted(set(modules)):
         path = package_dir.parent / module
-        hashes[module] = sha256_file(path) if path.exists() else "missing"
+        hashes[module] = sha256_file_cached(path) if path.exists() else "missing"
     return {"version": sovereign_ai.__version__, "modules_sha256": hashes}
