@@ -21,6 +21,24 @@ def test_a_file_whose_stat_is_unchanged_is_not_read_again_and_a_changed_one_is(t
     assert manifest.sha256_file_cached(figure) == first
 
     monkeypatch.undo()
-    monkeypatch.setattr(manifest, "_hashes", {str(figure): [*manifest._stamp_of(figure), first]})
+    monkeypatch.setattr(manifest, "_hashes", {str(figure): [*manifest.stamp_of(figure), first]})
     figure.write_bytes(b"the figure, redrawn")
     assert manifest.sha256_file_cached(figure) == manifest.sha256_file(figure) != first
+
+
+def test_a_no_op_build_validates_the_data_again_only_when_a_data_file_changed(repo_copy, monkeypatch):
+    from sovereign_ai import build, data
+
+    from conftest import edit_csv_row
+
+    old = 1_000_000_000
+    for path in (repo_copy / "data").iterdir():
+        os.utime(path, ns=(old, old))
+    calls = []
+    monkeypatch.setattr(data, "validate_all", lambda: calls.append("validated"))
+    build._validate_data()
+    build._validate_data()
+    assert calls == ["validated"]
+    edit_csv_row(repo_copy, "gov_cloud_systems", 1, "systems_total", "1498")
+    build._validate_data()
+    assert calls == ["validated", "validated"]

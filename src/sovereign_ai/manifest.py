@@ -40,7 +40,7 @@ def sha256_file(path: Path) -> str:
 # the fonts): the hashes are kept in build/, by each file's size, modification time and inode, as
 # git keeps its index, and a file whose stat is unchanged is not read again.
 HASH_CACHE_NAME = "hash-cache.json"
-_RECENT_NS = 2_000_000_000  # a file modified this recently may change again within its timestamp: not kept
+RECENT_NS = 2_000_000_000  # a file modified this recently may change again within its timestamp: not kept
 _hashes: dict | None = None
 _changed = False
 
@@ -48,18 +48,18 @@ _changed = False
 def sha256_file_cached(path: Path) -> str:
     """sha256_file, from the cache of hashes when the file's stat is what it was when it was hashed."""
     global _changed
-    stamp = _stamp_of(path)
+    stamp = stamp_of(path)
     key, cache = os.path.abspath(path), _hash_cache()
     known = cache.get(key)
     if isinstance(known, list) and known[:3] == stamp:
         return known[3]
     digest = sha256_file(path)
-    if time.time_ns() - stamp[1] > _RECENT_NS:
+    if time.time_ns() - stamp[1] > RECENT_NS:
         cache[key], _changed = [*stamp, digest], True
     return digest
 
 
-def _stamp_of(path: Path) -> list[int]:
+def stamp_of(path: Path) -> list[int]:
     """What says a file is unchanged: its size, modification time and inode."""
     stat = os.stat(path)
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
