@@ -42,3 +42,19 @@ def test_a_no_op_build_validates_the_data_again_only_when_a_data_file_changed(re
     edit_csv_row(repo_copy, "gov_cloud_systems", 1, "systems_total", "1498")
     build._validate_data()
     assert calls == ["validated", "validated"]
+
+
+def test_a_second_no_op_build_reads_no_package_metadata(repo_copy):
+    """Reading the installed packages' metadata (importlib.metadata) cost a no-op build a tenth of a
+    second: the environment's record is kept while the package folders and constraints.txt are unchanged."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ) | {"SOVEREIGN_AI_ROOT": str(repo_copy)}
+    command = [sys.executable, "-X", "importtime", "-m", "sovereign_ai", "build"]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=repo_copy, timeout=300)
+    assert first.returncode == 0 and "All 14 runs are up to date" in first.stdout, first.stdout + first.stderr
+    second = subprocess.run(command, capture_output=True, text=True, env=env, cwd=repo_copy, timeout=300)
+    assert second.returncode == 0 and "All 14 runs are up to date" in second.stdout
+    imported = {line.split("|")[-1].strip() for line in second.stderr.splitlines() if line.startswith("import time")}
+    assert "importlib.metadata" not in imported and "sovereign_ai.build" in imported

@@ -17,7 +17,6 @@ import json
 import os
 import time
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import sovereign_ai
@@ -81,7 +80,7 @@ def _hash_cache() -> dict:
 def _save_hash_cache() -> None:
     if not _changed or not paths.build_dir().is_dir():
         return
-    kept = {key: value for key, value in _hashes.items() if os.path.exists(key)}  # files gone: forgotten
+    kept = {key: value for key, value in _hashes.items() if not os.path.isabs(key) or os.path.exists(key)}
     with contextlib.suppress(OSError):  # a read-only checkout: hashed again next time
         safe_io.write_bytes(paths.build_dir() / HASH_CACHE_NAME, json.dumps(kept, sort_keys=True).encode("utf-8"))
 
@@ -107,7 +106,37 @@ def package_source_sha256() -> str:
 
 @lru_cache(maxsize=1)
 def environment_record() -> dict:
-    """The pinned environment and what shapes the output: library versions and the font files."""
+    """The pinned environment and what shapes the output: library versions and the font files.
+    Kept in the cache of hashes while the installed packages and constraints.txt are as they were
+    (reading the packages' metadata costs a no-op build a tenth of a second)."""
+    global _changed
+    key = _environment_key()
+    cache = _hash_cache()
+    known = cache.get(ENVIRONMENT_KEY)
+    if isinstance(known, list) and len(known) == 2 and known[0] == key:
+        return known[1]
+    record = _environment_record()
+    cache[ENVIRONMENT_KEY], _changed = [key, record], True
+    return record
+
+
+ENVIRONMENT_KEY = "environment"  # in the cache of hashes: not a path, so never forgotten as a file gone
+
+
+def _environment_key() -> list:
+    """What changes when a package is installed, upgraded or removed (its folder's entries), or the
+    pins change: the stat of the package folders and of constraints.txt."""
+    import sysconfig
+
+    folders = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    constraints = paths.repo_root() / "constraints.txt"
+    watched = [*folders, str(constraints)]
+    return [[p, *(stamp_of(Path(p)) if os.path.exists(p) else [])] for p in watched]
+
+
+def _environment_record() -> dict:
+    from importlib import metadata
+
     constraints = paths.repo_root() / "constraints.txt"
     record = {"constraints_sha256": sha256_file_cached(constraints) if constraints.exists() else "none"}
     for name in SHAPING_LIBRARIES:
