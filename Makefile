@@ -1,5 +1,9 @@
 # Run `make` (or `make help`) to see what you can do.
 PYTHON ?= python3
+# What .venv holds besides the package: dev (tests, lint; the students' copy sets lab: JupyterLab only)
+EXTRAS ?= dev,book
+# What the tests need besides .venv: cffconvert's own environment (none in the students' copy)
+TEST_NEEDS ?= $(TOOLS_STAMP)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 # Every target below is a thin call of the `sovereign-ai` command, which runs without make too.
@@ -27,9 +31,9 @@ $(STAMP): pyproject.toml constraints.txt
 	  echo "remove it (rm -rf $(VENV)), then run, e.g., make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)..."; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing the pinned packages into $(VENV) (first run only: a minute or two, longer on a slow network)..."
-	@$(PY) -m pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e ".[dev,book]"
+	@$(PY) -m pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS)]"
 	@# the build backend's wheel, so that a plain venv can be tried offline (tests/test_routes.py)
-	@$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --dest $(VENV)/wheelhouse setuptools==80.9.0
+	@test "$(EXTRAS)" = lab || $(PY) -m pip download --quiet --disable-pip-version-check --no-deps --dest $(VENV)/wheelhouse setuptools==80.9.0
 	@touch $(STAMP)
 	@echo "$(VENV) is ready."
 
@@ -40,7 +44,7 @@ $(TOOLS_STAMP): tools-constraints.txt
 	@$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -c tools-constraints.txt cffconvert
 	@touch $(TOOLS_STAMP)
 
-setup: $(STAMP) $(TOOLS_STAMP) ## create .venv (and .venv-tools) with the pinned packages (done for you by the others)
+setup: $(STAMP) $(TEST_NEEDS) ## create .venv (and .venv-tools) with the pinned packages (done for you by the others)
 
 figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what changed), then the notebooks' stored outputs
 	@$(SAI) build --refresh-notebooks
@@ -48,10 +52,10 @@ figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
 	@$(SAI) check
 
-test: $(STAMP) $(TOOLS_STAMP) ## `lint`, `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
+test: $(STAMP) $(TEST_NEEDS) ## `lint`, `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
 	@$(SAI) test
 
-test-fast: $(STAMP) $(TOOLS_STAMP) ## `lint`, then the tests that start no kernel (about 75 s on 2 cores; `make test` runs them all)
+test-fast: $(STAMP) $(TEST_NEEDS) ## `lint`, then the tests that start no kernel (about 75 s on 2 cores; `make test` runs them all)
 	@$(SAI) test-fast
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks (no changes)
@@ -75,5 +79,5 @@ handout: $(STAMP) ## write handout/, a copy for students without the worked solu
 notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs are current
 	@$(SAI) refresh-notebooks
 
-clean: ## remove build/ (executed notebooks, sweeps), site/ and handout/; keeps .venv and figures/
-	rm -rf build site handout .site.partial-* .site.old-* .handout.partial-*
+clean: ## remove build/ (executed notebooks, sweeps), site/ and handout/; keeps .venv and figures/ (not while a build runs)
+	@if [ -x $(SAI) ]; then $(SAI) clean; else rm -rf build site handout .site.partial-* .site.old-* .handout.partial-*; fi

@@ -355,7 +355,7 @@ def test_unverified_facts_are_not_used():
     assert not {"T6-13b", "T9-14"} & set(load_table("sources")["source_id"])
 
 
-@pytest.mark.skipif(not FACTS.is_dir(), reason="the vetted facts are not beside this checkout")
+@pytest.mark.skipif(not FACTS.is_dir(), reason="needs ../shared/facts/, the register of facts the sources copy")
 def test_source_rows_point_where_their_fact_rows_do():
     """A source row cites the page its fact row names; where it cites the original instead (an arXiv paper
     read on a copy), the page that was read is in read_via. A date the fact gives as an ISO date is kept."""

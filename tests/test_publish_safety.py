@@ -300,8 +300,8 @@ def test_a_sweep_interrupted_once_its_files_are_published_still_writes_its_index
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 130, stderr
     folder = repo_copy / "sweeps" / "one"
-    said = f"Interrupted while publishing: it was finished first, so {paths.relative(folder)}/ holds this build's files"
-    assert stderr.splitlines() == [f"{said}, complete."]
+    said = f"Interrupted: the 1 run that finished is in {paths.relative(folder)}/, complete"
+    assert stderr.splitlines() == [f"{said}; running it again runs only the rest."]
     with open(folder / "index.csv", encoding="utf-8") as f:
         index = list(csv.DictReader(f))
     assert [(row["run"], json.loads(row["parameters"])["lang"]) for row in index] == [("run_001", "en")]

@@ -464,7 +464,7 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
         path = output_dir / name
         if not path.exists():
             reasons.append(f"output {name} is missing")
-        elif manifest.sha256_file(path) != sha:
+        elif manifest.sha256_file_cached(path) != sha:
             reasons.append(f"output {name} was modified")
     return reasons
 
@@ -537,11 +537,13 @@ def build(
     runs: list[Run] | None = None,
     list_files: bool = True,
     holds: Listing | None = None,
+    publish_each: bool = False,
     out=sys.stdout,
 ) -> Outcome:
     """Check everything, run the runs whose inputs changed, then move their outputs into output_dir
     (listing each file with its size when output_dir is not figures/, unless list_files is false).
-    holds: the runs output_dir holds exactly, if not figures.yaml's in figures/ (a sweep's)."""
+    holds: the runs output_dir holds exactly, if not figures.yaml's in figures/ (a sweep's).
+    publish_each: put each run's files in place as it finishes (a sweep's), so that a stop keeps them."""
     started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
@@ -564,11 +566,16 @@ def build(
     if dry_run:
         return _dry_run(runs, output_dir, area, force, only, holds, out)
     publish.prune_areas(work, keep=area)
+    kept = [] if publish_each else None  # with publish_each: the runs whose files are in place
     try:
         with publish.locked(area, shown, out):
             publish.recover(output_dir, area, out)
-            return _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, holds, out, started)
+            return _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, holds, out, started, kept)
     except KeyboardInterrupt as interrupt:
+        if kept:
+            raise Interrupted(
+                f"Interrupted: {_kept_said(kept, shown)}", getattr(interrupt, "signum", signal.SIGINT), published=True
+            ) from None
         raise Interrupted(
             f"Interrupted: {shown} is unchanged (no file in it was replaced).",
             getattr(interrupt, "signum", signal.SIGINT),
@@ -623,18 +630,19 @@ def _read_manifest(output_dir: Path, force: bool, only) -> dict:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
 
 
-def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, holds, out, started) -> Outcome:
-    """The build proper, holding the output folder's lock."""
+def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, holds, out, started, kept) -> Outcome:
+    """The build proper, holding the output folder's lock; kept (a list) asks for each run's files to
+    be put in place as it finishes, and is given the runs that were."""
     shown = paths.relative(output_dir) + "/"
     files, reasons = _reasons(runs, output_dir, force, only)
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
     listing = _listing(output_dir, holds)
     gone = [] if only else _files_of_runs_gone(files, listing)
-    # Every table, even when nothing is stale (under 0.1 s): a bad row that no run reads yet,
-    # such as a new source not cited so far, is named now rather than when a chart first cites it.
+    # Every table, even when nothing is stale: a bad row that no run reads yet, such as a new source
+    # not cited so far, is named now rather than when a chart first cites it.
     try:
-        data.validate_all()
+        _validate_data()
     except data.DataError as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
     if not todo and gone:
@@ -666,6 +674,28 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
     )
     executed = _executed_folder(work, area, output_dir)
     job_list = [_job(run, staging_root, executed) for run in todo]
+    if kept is not None:
+        try:
+            received = _publish_each(
+                todo,
+                job_list,
+                workers,
+                staging_root,
+                output_dir,
+                files,
+                outcome,
+                area,
+                gone,
+                runs_started_ns,
+                executed,
+                kept,
+                out,
+            )
+        except WorkerLost as lost:
+            raise BuildFailed(f"The build stopped: {lost}.\n{_kept_said(kept, shown)}") from None
+        finally:
+            shutil.rmtree(staging_root, ignore_errors=True)
+        return _summary(outcome, output_dir, list_files, started, received, shown, out)
     try:
         results = _run_jobs(job_list, workers, out)
         order = {run.run_id: i for i, run in enumerate(todo)}  # figures.yaml's, not the order they failed in
@@ -682,6 +712,13 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]
+    return _summary(outcome, output_dir, list_files, started, received, shown, out)
+
+
+def _summary(outcome: Outcome, output_dir: Path, list_files: bool, started: float, received: list, shown: str, out):
+    """What the build wrote, said in its last lines (check says what it compared instead)."""
+    if os.path.abspath(output_dir) in _CHECK_FOLDERS and not received:
+        return outcome
     if list_files and output_dir.resolve() != paths.figures_dir().resolve():  # a variant: each file and its size
         for path in sorted(outcome.written):
             size = file_size_mm(path)
@@ -705,6 +742,89 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
             published=True,
         )
     return outcome
+
+
+def _publish_each(
+    todo, jobs, workers, staging_root, output_dir, files, outcome, area, gone, started_ns, executed, kept, out
+) -> list[int]:
+    """Run the jobs, putting each run's files in place (with the manifest) as soon as it finishes, so
+    that a stop keeps every finished run and the next build runs only the rest. A failed run is
+    reported at the end; the others are kept. Returns the signals held back while publishing."""
+    shown = paths.relative(output_dir) + "/"
+    by_id = {run.run_id: run for run in todo}
+    failures, received, done = [], [], 0
+    for result in run_each(_execute, jobs, workers):
+        done += 1
+        if result["error"]:
+            print(f"  [{done}/{len(jobs)}] {result['run_id']:<28} FAILED", file=out, flush=True)
+            failures.append(result)
+            continue
+        part = Outcome()
+        # A commit holds Ctrl-C and SIGTERM from its renames on (recording them in the list it returns);
+        # they are given back once the run is counted as kept, so that the runs still to come can be stopped.
+        handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            held = _publish([by_id[result["run_id"]]], staging_root, output_dir, files, part, area, gone, started_ns)
+        except publish.PublishError as error:
+            raise BuildFailed(f"{error}\n{_kept_said(kept, shown)}") from None
+        except BuildFailed as failed:
+            raise BuildFailed(f"{failed}\n{_kept_said(kept, shown)}") from None
+        gone = []  # removed with the first run's files
+        kept.append(result["run_id"])
+        outcome.executed.append(result["run_id"])
+        outcome.written += part.written
+        outcome.changed += part.changed
+        outcome.removed += part.removed
+        shutil.rmtree(staging_root / result["run_id"], ignore_errors=True)
+        # said once its files are in place: a stop from here on keeps them
+        print(f"  [{done}/{len(jobs)}] {result['run_id']:<28} done in {result['seconds']:.1f} s", file=out, flush=True)
+        if len(kept) < len(jobs):
+            for number, handler in handlers.items():
+                if handler is not None:
+                    signal.signal(number, handler)
+        received += held
+        if received:  # a Ctrl-C or SIGTERM came while it was put in place: stop now
+            raise Interrupted(f"Interrupted: {_kept_said(kept, shown)}", received[0], published=True)
+    if failures:
+        order = {run.run_id: i for i, run in enumerate(todo)}
+        failures.sort(key=lambda r: order[r["run_id"]])
+        lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
+        raise BuildFailed("\n".join(lines) + f"\n{_kept_said(kept, shown)}")
+    return received
+
+
+def _kept_said(kept: list[str], shown: str) -> str:
+    """Where a stopped sweep stands: the runs kept, and what the next one does."""
+    if not kept:
+        return f"{shown} is unchanged."
+    runs, verb = _counted(len(kept), "run"), "is" if len(kept) == 1 else "are"
+    return f"the {runs} that finished {verb} in {shown}, complete; running it again runs only the rest."
+
+
+VALIDATED_NAME = "validated.json"  # in build/: the stat of every file the last valid data was checked with
+
+
+def _validate_data() -> None:
+    """data.validate_all(), unless no data file and no module of its checks changed (by size,
+    modification time and inode) since it last found the data valid: a no-op build's tenth of a second."""
+    import sovereign_ai
+
+    package = Path(sovereign_ai.__file__).parent
+    checked = [*sorted(paths.data_dir().glob("*")), package / "data.py", package / "descriptor_check.py"]
+    try:
+        stamp = [[str(p), *manifest.stamp_of(p)] for p in checked if p.is_file()]
+    except OSError:
+        stamp = None
+    record = paths.build_dir() / VALIDATED_NAME
+    try:
+        if stamp is not None and json.loads(record.read_text(encoding="utf-8")) == stamp:
+            return
+    except (OSError, ValueError):
+        pass
+    data.validate_all()
+    if stamp and all(time.time_ns() - entry[2] > manifest.RECENT_NS for entry in stamp) and record.parent.is_dir():
+        with contextlib.suppress(OSError):  # a read-only checkout: validated again next time
+            safe_io.write_bytes(record, json.dumps(stamp).encode("utf-8"))
 
 
 def _counted(number: int, noun: str) -> str:
@@ -1054,6 +1174,12 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
                 problems.append(f"missing: {name} (a fresh build writes it)")
             elif committed.read_bytes() != built[name].read_bytes():
                 problems.append(f"stale: {name} differs from a fresh build")
+        runs_said = f"the {_counted(len(runs), 'run')} of {', '.join(only)}" if only else f"all {len(runs)} runs"
+        print(
+            f"Compared the {_counted(len(built), 'file')} that {runs_said} write now with "
+            f"{paths.relative(figures)}/, byte for byte.",
+            file=out,
+        )
     return list(dict.fromkeys(problems))
 
 
@@ -1217,8 +1343,14 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.stdout) -> Path:
-    """Run a sweep, then write index.csv: which sweep file and parameters produced which files."""
+# A sweep with more runs to execute than this starts only with --yes: 10,000 runs take hours.
+SWEEP_RUNS_WITHOUT_ASKING = 100
+SECONDS_PER_RUN_GUESS = 15.0  # when no executed notebook of the sweep's notebook says how long a run takes
+
+
+def sweep(path: Path, *, force: bool = False, jobs: int | None = None, yes: bool = False, out=sys.stdout) -> Path:
+    """Run a sweep, publishing each run as it finishes, then write index.csv: which sweep file and
+    parameters produced which files. Says first how many runs it has and about how long they take."""
     runs, output_dir = load_sweep(path)
     shown = paths.relative(path)
     try:
@@ -1231,17 +1363,92 @@ def sweep(path: Path, *, force: bool = False, jobs: int | None = None, out=sys.s
     with publish.locked(area, paths.relative(output_dir) + "/", out, publish.SWEEP_LOCK_NAME, "sweep"):
         index = _sweep_index(output_dir)
         _refuse_another_sweeps_folder(shown, output_dir, index)
+        _announce(shown, planned, output_dir, force, jobs, yes, out)
         # The folder holds this sweep's runs only: those of its last grid that this one lacks (a grid
         # made smaller) are removed. Files of other builds put into the folder are left alone.
-        before = frozenset(row.get("run") for row in index if row.get("sweep") == shown)
-        holds = Listing(shown, frozenset(run.run_id for run in planned), before)
+        holds = Listing(shown, frozenset(run.run_id for run in planned), _runs_held(shown, output_dir, index, planned))
         try:
-            build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, holds=holds, out=out)
-        except Interrupted as interrupted:
-            if interrupted.published:  # the files are in place (signals are held to the end): so is their index
-                _write_index(path, planned, output_dir, out)
+            build(output_dir=output_dir, force=force, jobs=jobs, runs=planned, holds=holds, publish_each=True, out=out)
+        except BuildError as stopped:
+            if getattr(stopped, "published", False) or isinstance(stopped, BuildFailed):
+                _write_index(path, planned, output_dir, out)  # the runs kept are in place: so is their index
             raise
         return _write_index(path, planned, output_dir, out)
+
+
+def _runs_held(shown: str, output_dir: Path, index: list[dict], planned: list[Run]) -> frozenset[str]:
+    """The runs of this sweep the folder held before: from its index.csv, and from its manifest,
+    which a missing, emptied or older index.csv leaves the only record of them."""
+    listed = {row.get("run") for row in index if row.get("sweep") == shown}
+    if not any(row.get("sweep") for row in index):  # no index, an empty one, or one of an older format
+        try:
+            files = manifest.read(output_dir)["files"]
+        except manifest.ManifestError:
+            files = {}
+        notebook = planned[0].figure if planned else None
+        listed |= {
+            p["run"]
+            for entry in files.values()
+            for p in entry.get("produced_by", [])
+            if LABEL.fullmatch(str(p.get("run"))) and _notebook_of(p) in (None, notebook)
+        }
+    return frozenset(listed)
+
+
+LABEL = re.compile(r"run_\d{3,}")  # a sweep's run ids, as load_sweep names them
+
+
+def _notebook_of(produced_by: dict) -> str | None:
+    """The stem of the notebook a manifest entry's run ran, if its inputs record it."""
+    notebook = (produced_by.get("inputs") or {}).get("notebook")
+    name = notebook.get("path") if isinstance(notebook, dict) else notebook
+    return Path(name).stem if isinstance(name, str) else None
+
+
+def _announce(shown: str, planned: list[Run], output_dir: Path, force: bool, jobs, yes: bool, out) -> None:
+    """Say how many runs the sweep has and about how long they take; refuse a large one without --yes."""
+    try:
+        files = {} if force else manifest.read(output_dir)["files"]
+    except manifest.ManifestError:
+        files = {}
+    todo = planned if force else [run for run in planned if stale_reasons(run, files, output_dir)]
+    workers = max(1, min(jobs or default_jobs(), len(todo) or 1))
+    seconds = len(todo) * _seconds_per_run(planned) / workers
+    said = (
+        f"{shown}: {_counted(len(planned), 'run')}, {len(todo)} to run"
+        + (f" ({len(planned) - len(todo)} up to date)" if len(todo) < len(planned) else "")
+        + (f", about {_duration(seconds)} on {workers} worker{'s' if workers > 1 else ''}" if todo else "")
+    )
+    if len(todo) > SWEEP_RUNS_WITHOUT_ASKING and not yes:
+        raise BuildError(
+            f"{said}. A sweep of more than {SWEEP_RUNS_WITHOUT_ASKING} runs starts only with --yes; "
+            "or make its grid smaller. Nothing was run."
+        )
+    print(said + ".", file=out, flush=True)
+
+
+def _seconds_per_run(planned: list[Run]) -> float:
+    """How long one run of the sweep's notebook took last (papermill records it in the executed
+    notebooks the build keeps), or a guess."""
+    if not planned:
+        return SECONDS_PER_RUN_GUESS
+    for executed in sorted((paths.build_dir() / publish.EXECUTED).glob(f"{planned[0].figure}*.ipynb")):
+        try:
+            with open(executed, encoding="utf-8") as f:
+                seconds = json.load(f)["metadata"]["papermill"]["duration"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if isinstance(seconds, int | float) and seconds > 0:
+            return float(seconds)
+    return SECONDS_PER_RUN_GUESS
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _write_index(path: Path, planned: list[Run], output_dir: Path, out) -> Path:

@@ -1,5 +1,5 @@
 """Command line: `sovereign-ai` (or `python -m sovereign_ai`) build | check | sweep | site | params |
-validate | refresh-notebooks | handout | lint | format | test | test-fast | bench | lab.
+validate | refresh-notebooks | handout | clean | lint | format | test | test-fast | bench | lab.
 
 Every `make` target is a thin call of one of these, so the same jobs run without make
 (Windows, conda). A folder given relative is below the repository root, from any folder.
@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("file", type=Path, help="e.g. sweeps/as_of.yaml")
     sweep.add_argument("--force", action="store_true", help="run everything, even what is up to date")
     sweep.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
+    sweep.add_argument("--yes", action="store_true", help="start a sweep of more than 100 runs (it says how long)")
 
     params = commands.add_parser("params", help="list a notebook's parameters, defaults and help")
     params.add_argument("notebook", type=Path, help="e.g. notebooks/four_reasons.ipynb")
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     handout = commands.add_parser("handout", help="write a copy for students, without the worked solutions")
     handout.add_argument("folder", nargs="?", type=_folder, default=Path("handout"), help="(default: handout/)")
 
+    commands.add_parser("clean", help="remove build/, site/ and handout/ (not while a build is writing)")
     commands.add_parser("lint", help="ruff over the package, the tests and the notebooks (changes nothing)")
     commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
     commands.add_parser("test", help="lint, check that figures/ is current, then the whole test suite")
@@ -156,10 +158,13 @@ def _run(*command: str) -> int:
 
     process = subprocess.Popen([sys.executable, "-m", *command], cwd=paths.repo_root())
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # after the start: the tool keeps the default
+    # SIGTERM (`kill`, a CI job's timeout) is the tool's to handle too: passed on, then waited for.
+    previous_term = signal.signal(signal.SIGTERM, lambda _number, _frame: process.send_signal(signal.SIGTERM))
     try:
         code = process.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
     return 128 - code if code < 0 else code  # ended by a signal: the shell's 128 + its number
 
 
@@ -171,6 +176,8 @@ def _tools(command: str, *extra: str) -> int:
     if command == "format":
         return _run("ruff", "check", "--fix", *linted) or _run("ruff", "format", *linted)
     if command == "test":
+        if not (paths.repo_root() / "tests").is_dir():  # the students' copy: its figures verified, not rebuilt
+            return _run("sovereign_ai", "validate") or _run("sovereign_ai", "check", "--quick")
         return _ensure_cffconvert() or _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *ON_EVERY_CORE)
     if command == "test-fast":
         if not (paths.repo_root() / "tests").is_dir():
@@ -186,6 +193,12 @@ def _tools(command: str, *extra: str) -> int:
     if command == "bench":
         return _run("sovereign_ai.bench", *extra)
     assert command == "lab", command
+    from sovereign_ai import kernels
+
+    problem = kernels.environment_problem()  # said now, not by each kernel JupyterLab would start
+    if problem:
+        print(f"error: {problem}.\nJupyterLab was not started.", file=sys.stderr)
+        return 2
     # JupyterLab refuses to start as root (containers, CI machines) unless told it may.
     as_root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
     return _run("jupyterlab", *as_root, "notebooks/")
@@ -307,14 +320,14 @@ def _main(argv: list[str] | None) -> int:
                 )
                 return 1
             print(
-                "figures/ is current: it equals a fresh build."
+                "figures/ is current: every file equals a fresh build's."
                 if not args.quick
                 else "figures/ is current by its manifest (quick check: nothing rebuilt)."
             )
         elif args.command == "sweep":
             from sovereign_ai.build import sweep
 
-            sweep(_given_file(args.file), force=args.force, jobs=args.jobs)
+            sweep(_given_file(args.file), force=args.force, jobs=args.jobs, yes=args.yes)
         elif args.command == "params":
             _print_params(_given_file(args.notebook))
         elif args.command == "validate":
@@ -326,12 +339,25 @@ def _main(argv: list[str] | None) -> int:
             from sovereign_ai.site import build_site, site_folder
 
             site_dir = site_folder(paths.output_folder(args.output_dir) if args.output_dir else None)
+            refusal = paths.refuse_output(site_dir, own="site")  # the one output rule of every route
+            if refusal:
+                print(f"error: {refusal}", file=sys.stderr)
+                return 2
             try:
                 index = build_site(site_dir)
             except KeyboardInterrupt as interrupt:  # before the new book was put in place
                 print(f"Interrupted: {paths.relative(site_dir)}/ is unchanged.", file=sys.stderr)
                 return 128 + getattr(interrupt, "signum", signal.SIGINT)
             print(f"book: {paths.relative(index)} (open it in a browser; see the README to publish it)")
+        elif args.command == "clean":
+            from sovereign_ai.clean import Busy, clean
+
+            try:
+                removed = clean()
+            except Busy as busy:
+                print(f"error: {busy}", file=sys.stderr)
+                return 2
+            print(f"Removed {', '.join(removed)}; kept .venv/ and figures/." if removed else "Nothing to remove.")
         elif args.command == "refresh-notebooks":
             from sovereign_ai.refresh import refresh_all
 

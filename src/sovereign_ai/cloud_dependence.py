@@ -9,6 +9,7 @@ different definitions and are kept apart.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -121,7 +122,7 @@ def share_pct(part: float, total: float) -> float:
 
 def hhi(shares_pct) -> float:
     """Herfindahl-Hirschman index: the sum of squared shares in percent (0 to 10,000)."""
-    return float(sum(s * s for s in shares_pct))
+    return math.fsum(s * s for s in shares_pct)
 
 
 def hhi_bounds(

@@ -488,7 +488,7 @@ def _key_problems(res: dict, rows: list[dict], shown: str, refused: set[tuple[in
     keys = [primary] if primary else []
     keys += [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
     for key in keys:
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple, dict] = {}
         for r in rows:
             value = tuple(r[k] for k in key)
             written = ", ".join(v.isoformat() if isinstance(v, dt.date) else repr(v) for v in value)
@@ -498,15 +498,29 @@ def _key_problems(res: dict, rows: list[dict], shown: str, refused: set[tuple[in
                     problems.append(
                         Problem.in_row(shown, r, empty, "is empty; expected a value (it is part of the key)")
                     )
-            elif value in seen:
-                problems.append(
-                    Problem.in_row(
-                        shown, r, ", ".join(key), f"{written} repeats row {seen[value]}; expected a unique key"
-                    )
-                )
+                continue
+            folded = tuple(_folded(v) for v in value)
+            if folded in seen:
+                first = seen[folded]
+                problems.append(Problem.in_row(shown, r, ", ".join(key), _repeats(written, value, first, key)))
             else:
-                seen[value] = r["__row__"]
+                seen[folded] = r
     return problems
+
+
+def _folded(value):
+    """A key cell as a reader tells keys apart: full-width ２０２５ is 2025 and Sakura is sakura."""
+    return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
+
+
+def _repeats(written: str, value: tuple, first: dict, key: list[str]) -> str:
+    """What a repeated key says: the row it repeats, and how it was written there if otherwise."""
+    said = f"{written} repeats row {first['__row__']}"
+    earlier = tuple(first[k] for k in key)
+    if earlier != value:  # the same key written in another width or case: a copied row, most likely
+        shown = ", ".join(v.isoformat() if isinstance(v, dt.date) else repr(v) for v in earlier)
+        said += f" ({shown}) in another width or case"
+    return said + "; expected a unique key"
 
 
 def _foreign_key_problems(name: str, rows: list[dict]) -> list[Problem]:
@@ -634,6 +648,114 @@ def _date_precision(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
     return problems
 
 
+def _one_row_each(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """One row for each natural key (a survey's as_of and definition): a row copied under a new id
+    would be drawn twice."""
+    columns, seen, problems = rule["columns"], {}, []
+    for r in rows:
+        value = tuple(_folded(r[c]) for c in columns)
+        if value in seen:
+            problems.append(
+                Problem.in_row(
+                    shown,
+                    r,
+                    ", ".join(columns),
+                    f"{_written({c: r[c] for c in columns})} repeats row {seen[value]}; expected one row for "
+                    "each (is the row copied?)",
+                )
+            )
+        else:
+            seen[value] = r["__row__"]
+    return problems
+
+
+_DATE_WRITTEN = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", re.ASCII)
+
+
+def _as_written_date(value) -> str | None:
+    """A date as ISO text to its precision (2025-10-31, 2025-10, 2025): a date, a year as a whole
+    number, or text written so; None for anything else ("unknown", a fiscal year)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:04d}"
+    if isinstance(value, str) and _DATE_WRITTEN.fullmatch(value):
+        return value
+    return None
+
+
+def _compared(earlier: str, later: str) -> int:
+    """-1, 0 or 1 as earlier is before, at or after later, to the precision both are written to
+    (2025-10 and 2025-10-31 are at the same month)."""
+    n = min(len(earlier), len(later))
+    return (earlier[:n] > later[:n]) - (earlier[:n] < later[:n])
+
+
+def _dates_in_order(rule: dict, rows: list[dict], shown: str, *, strictly: bool) -> list[Problem]:
+    column, than = rule["column"], rule["than"]
+    problems = []
+    for r in rows:
+        value, other = _as_written_date(r.get(column)), _as_written_date(r.get(than))
+        if value is None or other is None:
+            continue
+        order = _compared(value, other)
+        if strictly and order >= 0:
+            problems.append(
+                Problem.in_row(
+                    shown, r, column, f"{value!r} is not before {than} ({other!r}); expected an earlier date"
+                )
+            )
+        elif not strictly and order < 0:
+            problems.append(
+                Problem.in_row(shown, r, column, f"{value!r} is before {than} ({other!r}); expected that date or later")
+            )
+    return problems
+
+
+def _not_before(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """In each row, the date in `column` is on or after the one in `than` (published on or after as_of)."""
+    return _dates_in_order(rule, rows, shown, strictly=False)
+
+
+def _before(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """In each row, the date in `column` is before the one in `than` (a change since a date before as_of)."""
+    return _dates_in_order(rule, rows, shown, strictly=True)
+
+
+def _latest_meant(pub_date: str) -> str | None:
+    """The latest date a source's pub_date can mean, as ISO text: 2025-11-05 for 2025-11-04/05,
+    2024-06 for ~2024-05/2024-06; None when it gives none (n/a)."""
+    text = re.sub(r"(\d{4}-\d{2}-)(\d{2})/(\d{2})\b", r"\g<1>\3", pub_date, flags=re.ASCII)
+    found = re.findall(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", text, re.ASCII)
+    return max(found) if found else None
+
+
+def _not_after_source(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
+    """An observed value is dated no later than its source's publication: a source cannot report
+    what had not happened. Rows whose `unless` column is true (projections) keep their future dates."""
+    column, unless = rule["column"], rule.get("unless")
+    with reads.not_recorded():  # checked before any kernel starts, as foreign keys are
+        published = {s["source_id"]: s["pub_date"] for s in read_rows("sources")[0]}
+    problems = []
+    for r in rows:
+        value = _as_written_date(r.get(column))
+        if value is None or (unless and r.get(unless)) or not isinstance(published.get(r["source_id"]), str):
+            continue
+        latest = _latest_meant(published[r["source_id"]])
+        if latest is not None and _compared(value, latest) > 0:
+            what = f"; if it is a projection, mark it so in {unless}" if unless else ""
+            problems.append(
+                Problem.in_row(
+                    shown,
+                    r,
+                    column,
+                    f"{value!r} is after its source {r['source_id']} was published ({latest}, sources.csv); "
+                    f"expected a date no later than that{what}",
+                )
+            )
+    return problems
+
+
 # Each rule's check; descriptor_check.RULES says which keys each reads, checked as the descriptor is read.
 def _share_of(rule: dict, rows: list[dict], shown: str) -> list[Problem]:
     """A stated share in percent agrees with the counts beside it, within the rounding it is written to
@@ -666,6 +788,10 @@ _RULE_CHECKS = {
     "date_precision": _date_precision,
     "in_use_hosts_systems": _in_use_hosts_systems,
     "share_of": _share_of,
+    "one_row_each": _one_row_each,
+    "not_before": _not_before,
+    "before": _before,
+    "not_after_source": _not_after_source,
 }
 assert _RULE_CHECKS.keys() == descriptor_check.RULES.keys()
 assert tuple(_WRITTEN_TO) == descriptor_check.PRECISIONS

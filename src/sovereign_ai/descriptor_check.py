@@ -43,7 +43,12 @@ RULES = {
     "date_precision": {"column": "field", "precision": "precision field"},
     "in_use_hosts_systems": {"status_table": "table", "totals_table": "table"},
     "share_of": {"column": "number field", "part": "number field", "whole": "number field"},
+    "one_row_each": {"columns": "fields"},
+    "not_before": {"column": "date field", "than": "date field"},
+    "before": {"column": "date field", "than": "date field"},
+    "not_after_source": {"column": "date field", "unless": "optional boolean field"},
 }
+DATED = ("date", "string", "integer")  # a date, text written as one (2025-10), a year
 KINDS = {
     "field": "a field of the table",
     "number field": "a field of numbers of the table",
@@ -51,6 +56,8 @@ KINDS = {
     "table": "a table",
     "number field elsewhere": "a field of numbers of another table, as {'table': ..., 'column': ...}",
     "precision field": "a field of precisions (day, month, year)",
+    "date field": "a field of dates (a date, text such as 2025-10, or a year)",
+    "optional boolean field": "a field of true or false (optional)",
 }
 # The columns in_use_hosts_systems reads, with their types, in its own table and in the tables it names.
 IN_USE_COLUMNS = {
@@ -318,6 +325,8 @@ def _rule_problems(rule: dict, own: dict[str, dict], tables: dict) -> Iterator[t
             yield f", {key!r}", f"is not a key of this rule; expected {', '.join(needs)}"
             return
     for key, kind in needs.items():
+        if key not in rule and kind.startswith("optional "):
+            continue
         if key not in rule:
             problem = f"expected {key!r}, which names {KINDS[kind]}"
         else:
@@ -347,6 +356,14 @@ def _rule_value_problem(value, kind: str, own: dict[str, dict], tables: dict) ->
         return problem
     if kind == "number field":
         return _number(value, own)
+    if kind == "date field":
+        return None if own[value]["type"] in DATED else f"{value!r} holds {own[value]['type']} values; expected dates"
+    if kind == "optional boolean field":
+        return (
+            None
+            if own[value]["type"] == "boolean"
+            else f"{value!r} holds {own[value]['type']} values; expected true or false"
+        )
     assert kind == "precision field", kind
     listed = set(own[value].get("constraints", {}).get("enum") or [])
     if own[value]["type"] != "string" or not listed & set(PRECISIONS) or not listed <= {*PRECISIONS, "unknown"}:
@@ -382,6 +399,10 @@ def _rule_sense(rule: dict, own: dict[str, dict], tables: dict) -> Iterator[tupl
             if name not in other or other[name]["type"] != own[name]["type"]:
                 yield ", 'by'", f"{name!r} is not a {own[name]['type']} field of {rule['than']['table']} too"
                 return
+    elif check == "not_after_source" and "source_id" not in own:
+        yield ", 'column'", "the table has no source_id column, whose source's pub_date the check reads"
+    elif check in ("not_before", "before") and rule["column"] == rule["than"]:
+        yield "", f"compares {rule['column']!r} with itself; expected two fields"
     elif check == "date_precision":
         if own[rule["column"]]["type"] not in ("date", "string"):
             yield ", 'column'", f"{rule['column']!r} holds {own[rule['column']]['type']} values; expected dates"

@@ -5,6 +5,7 @@ type in points. The figure's width is given; its height follows from the
 text, wrapped to the width, so text always fits its box and nothing overlaps.
 """
 
+import math
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -76,7 +77,7 @@ class Boxed:
 
     def height(self, width_mm: float, lang: str) -> float:
         inner = width_mm - 2 * BOX_PADDING_MM
-        body = sum(p.height(inner, lang) for p in self.paragraphs)
+        body = math.fsum(p.height(inner, lang) for p in self.paragraphs)
         return body + 2 * BOX_PADDING_MM + BLOCK_GAP_MM * (len(self.paragraphs) - 1)
 
     def draw(self, canvas: "Canvas", x: float, y: float, width_mm: float, lang: str) -> float:
@@ -119,7 +120,7 @@ class Card:
         return len(lines) * line_height_mm(style.FONT_SIZES.heading) + 2 * HEADING_PADDING_MM
 
     def _stack_height(self, blocks, width_mm: float, lang: str) -> float:
-        return sum(b.height(width_mm, lang) for b in blocks) + sum(_gap_before(b) for b in blocks[1:])
+        return math.fsum(b.height(width_mm, lang) for b in blocks) + math.fsum(_gap_before(b) for b in blocks[1:])
 
     def height(self, width_mm: float, lang: str) -> float:
         inner = width_mm - 2 * CARD_PADDING_MM
@@ -215,7 +216,7 @@ def draw_card_figure(
 
     y = MARGIN_MM
     title_height = title_block.height(inner, lang) + GAP_MM if title_block else 0.0
-    grid_height = sum(row_heights) + GAP_MM * (len(rows) - 1)
+    grid_height = math.fsum(row_heights) + GAP_MM * (len(rows) - 1)
     source_height = source_block.height(inner, lang) + GAP_MM if source_block else 0.0
     height = MARGIN_MM + title_height + grid_height + source_height + MARGIN_MM
 

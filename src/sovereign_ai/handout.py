@@ -42,10 +42,14 @@ NO_SOLUTIONS = "SOLUTIONS: dict[str, list[Solution]] = {}  # the students' copy 
 # At the top of the copy's README, which also describes what the copy leaves out.
 STUDENTS_NOTE = (
     "> **The students' copy.** It holds the notebooks, the data, the package and the figures:\n"
-    "> `make figures` and `make lab` work as below. The tests, CI, the worked solutions and the\n"
-    "> maintainers' guides are left out, so `make test`, `make test-fast` and the links to\n"
-    "> `tests/`, `docs/extending.md` and `docs/authors.md` are for the full repository.\n\n"
+    "> `make figures` and `make lab` work as below, and `make` installs JupyterLab and what the\n"
+    "> notebooks need, no developer tools. Here `make test` checks the data and that the figures\n"
+    "> shipped are those their recorded inputs make, without rebuilding them. The tests, CI, the\n"
+    "> worked solutions and the maintainers' guides are left out, so `make test-fast`, `make lint`\n"
+    "> and the links to `tests/`, `docs/extending.md` and `docs/authors.md` are for the full repository.\n\n"
 )
+# At the top of the copy's Makefile: the environment without the developer tools.
+STUDENTS_MAKE = "# The students' copy: JupyterLab and the notebooks' packages only.\nEXTRAS := lab\nTEST_NEEDS :=\n"
 
 
 class HandoutError(RuntimeError):
@@ -61,10 +65,10 @@ def write_handout(folder: Path, out=sys.stdout) -> Path:
 
     All or nothing: the copy is made beside folder and renamed into place once its solutions are
     removed, so an interrupted or failed handout never leaves a copy that still holds them."""
+    refusal = paths.refuse_output(folder, own="handout")  # the one output rule of every route
+    if refusal:
+        raise HandoutError(refusal)
     folder = Path(folder).resolve()
-    root = paths.repo_root()
-    if folder == root or (root in folder.parents and folder.parts[len(root.parts)] != "handout"):
-        raise HandoutError(f"{folder}: write the handout outside the repository, or into handout/ (git-ignored)")
     if folder.exists() and any(folder.iterdir()):
         raise HandoutError(_not_empty(folder))
     figures = paths.figures_dir()
@@ -116,6 +120,29 @@ def _write(folder: Path) -> None:
             shutil.copy2(source, target)
     readme = folder / "README.md"
     readme.write_text(STUDENTS_NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
+    makefile = folder / "Makefile"
+    if makefile.exists():
+        makefile.write_text(STUDENTS_MAKE + makefile.read_text(encoding="utf-8"), encoding="utf-8")
+    _record_exercises(folder, text)
+
+
+def _record_exercises(folder: Path, text: str) -> None:
+    """The copy's figures/MANIFEST.json records the copy's exercises.py (its solutions left out) as
+    the module the runs loaded: the figures show no solution, so they stay current and a fresh copy's
+    `make figures` rebuilds nothing."""
+    from sovereign_ai import manifest
+
+    recorded = folder / "figures" / manifest.MANIFEST_NAME
+    if not recorded.is_file():
+        return
+    files = json.loads(recorded.read_text(encoding="utf-8"))["files"]
+    sha = manifest.sha256_text(text)
+    for entry in files.values():
+        for run in entry.get("produced_by", []):
+            modules = run.get("inputs", {}).get("package", {}).get("modules_sha256", {})
+            if "sovereign_ai/exercises.py" in modules:
+                modules["sovereign_ai/exercises.py"] = sha
+    recorded.write_text(manifest.render(files), encoding="utf-8")
 
 
 def _leave_out_solutions(copy: Path) -> list[str]:

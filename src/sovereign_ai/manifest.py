@@ -10,10 +10,13 @@ It is also the build's memory: a run whose recorded dependencies still
 match, and whose files are still there unchanged, is skipped.
 """
 
+import atexit
+import contextlib
 import hashlib
 import json
+import os
+import time
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import sovereign_ai
@@ -36,6 +39,12 @@ def notebook_code_sha256(path: Path) -> str:
     """The SHA-256 of a notebook's code cells (source and tags) alone: what its run's outputs depend
     on. Stored outputs, execution counts and Markdown leave it unchanged, so refreshing a notebook's
     outputs, or editing its prose, does not make its runs stale."""
+    global _changed
+    stamp = stamp_of(path)
+    key, cache = "code:" + os.path.abspath(path), _hash_cache()  # kept like a file's hash (sha256_file_cached)
+    known = cache.get(key)
+    if isinstance(known, list) and known[:3] == stamp:
+        return known[3]
     try:
         cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
     except (ValueError, KeyError, TypeError):  # not a notebook we can read: its bytes decide
@@ -45,7 +54,60 @@ def notebook_code_sha256(path: Path) -> str:
         for c in cells
         if isinstance(c, dict) and c.get("cell_type") == "code"
     ]
-    return sha256_text(canonical_json(code))
+    digest = sha256_text(canonical_json(code))
+    if time.time_ns() - stamp[1] > RECENT_NS:
+        cache[key], _changed = [*stamp, digest], True
+    return digest
+
+
+# A no-op build hashes every input and output file it compares with the manifest (15 MB of figures,
+# the fonts): the hashes are kept in build/, by each file's size, modification time and inode, as
+# git keeps its index, and a file whose stat is unchanged is not read again.
+HASH_CACHE_NAME = "hash-cache.json"
+RECENT_NS = 2_000_000_000  # a file modified this recently may change again within its timestamp: not kept
+_hashes: dict | None = None
+_changed = False
+
+
+def sha256_file_cached(path: Path) -> str:
+    """sha256_file, from the cache of hashes when the file's stat is what it was when it was hashed."""
+    global _changed
+    stamp = stamp_of(path)
+    key, cache = os.path.abspath(path), _hash_cache()
+    known = cache.get(key)
+    if isinstance(known, list) and known[:3] == stamp:
+        return known[3]
+    digest = sha256_file(path)
+    if time.time_ns() - stamp[1] > RECENT_NS:
+        cache[key], _changed = [*stamp, digest], True
+    return digest
+
+
+def stamp_of(path: Path) -> list[int]:
+    """What says a file is unchanged: its size, modification time and inode."""
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _hash_cache() -> dict:
+    global _hashes
+    if _hashes is None:
+        try:
+            _hashes = json.loads((paths.build_dir() / HASH_CACHE_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            _hashes = {}
+        if not isinstance(_hashes, dict):
+            _hashes = {}
+        atexit.register(_save_hash_cache)
+    return _hashes
+
+
+def _save_hash_cache() -> None:
+    if not _changed or not paths.build_dir().is_dir():
+        return
+    kept = {key: value for key, value in _hashes.items() if not os.path.isabs(key) or os.path.exists(key)}
+    with contextlib.suppress(OSError):  # a read-only checkout: hashed again next time
+        safe_io.write_bytes(paths.build_dir() / HASH_CACHE_NAME, json.dumps(kept, sort_keys=True).encode("utf-8"))
 
 
 def sha256_text(text: str) -> str:
@@ -69,9 +131,39 @@ def package_source_sha256() -> str:
 
 @lru_cache(maxsize=1)
 def environment_record() -> dict:
-    """The pinned environment and what shapes the output: library versions and the font files."""
+    """The pinned environment and what shapes the output: library versions and the font files.
+    Kept in the cache of hashes while the installed packages and constraints.txt are as they were
+    (reading the packages' metadata costs a no-op build a tenth of a second)."""
+    global _changed
+    key = _environment_key()
+    cache = _hash_cache()
+    known = cache.get(ENVIRONMENT_KEY)
+    if isinstance(known, list) and len(known) == 2 and known[0] == key:
+        return known[1]
+    record = _environment_record()
+    cache[ENVIRONMENT_KEY], _changed = [key, record], True
+    return record
+
+
+ENVIRONMENT_KEY = "environment"  # in the cache of hashes: not a path, so never forgotten as a file gone
+
+
+def _environment_key() -> list:
+    """What changes when a package is installed, upgraded or removed (its folder's entries), or the
+    pins change: the stat of the package folders and of constraints.txt."""
+    import sysconfig
+
+    folders = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
     constraints = paths.repo_root() / "constraints.txt"
-    record = {"constraints_sha256": sha256_file(constraints) if constraints.exists() else "none"}
+    watched = [*folders, str(constraints)]
+    return [[p, *(stamp_of(Path(p)) if os.path.exists(p) else [])] for p in watched]
+
+
+def _environment_record() -> dict:
+    from importlib import metadata
+
+    constraints = paths.repo_root() / "constraints.txt"
+    record = {"constraints_sha256": sha256_file_cached(constraints) if constraints.exists() else "none"}
     for name in SHAPING_LIBRARIES:
         try:
             record[name] = metadata.version(name)
@@ -85,7 +177,7 @@ def environment_record() -> dict:
             continue
         for f in files:
             if f.name in ("ipaexg.ttf", "DejaVuSans.ttf"):
-                fonts[f.name] = sha256_file(Path(f.locate()))
+                fonts[f.name] = sha256_file_cached(Path(f.locate()))
     record["fonts_sha256"] = dict(sorted(fonts.items()))
     return record
 
@@ -143,5 +235,5 @@ def package_record(modules=()) -> dict:
     hashes = {}
     for module in sorted(set(modules)):
         path = package_dir.parent / module
-        hashes[module] = sha256_file(path) if path.exists() else "missing"
+        hashes[module] = sha256_file_cached(path) if path.exists() else "missing"
     return {"version": sovereign_ai.__version__, "modules_sha256": hashes}

@@ -20,8 +20,15 @@ from pathlib import Path
 
 from sovereign_ai import paths
 from sovereign_ai.palettes import PALETTES
+from sovereign_ai.reads import READS_LOG_VARIABLE
 
 PARAMETERS_TAG = "parameters"
+
+
+# A run of the build (which records what it reads) writes into its staging folder in build/outputs/:
+# the one output rule lets that run, and no other, write there.
+def _own() -> str | None:
+    return "staging" if os.environ.get(READS_LOG_VARIABLE) else None
 
 
 class ParameterError(ValueError):
@@ -54,6 +61,10 @@ class Rule:
         """The value, normalised; ParameterError naming the parameter and what is allowed otherwise."""
         if isinstance(value, str) and self.kind in ("subset", "fractions"):
             value = self.parse(name, value)  # "pdf,png" from papermill -p reads as the build reads it
+        if self.kind == "folder" and isinstance(value, str) and value:  # the one output rule, and its message
+            refusal = paths.refuse_output(paths.output_folder(value), own=_own())
+            if refusal:
+                raise ParameterError(f"parameter {name!r}: {briefly(value)} is not allowed: {refusal}")
         ok = self._normalise(value)
         if ok is _INVALID:
             why = "is not a date in the calendar" if self._not_in_calendar(value) else "is not allowed"
@@ -93,7 +104,7 @@ class Rule:
         if self.kind == "folder":  # as papermill or JupyterLab would write there: the build never does
             if not isinstance(value, str) or "\0" in value:  # a NUL: the system takes no such path
                 return _INVALID
-            return value if not value or not paths.holds_the_repositorys_own(paths.output_folder(value)) else _INVALID
+            return value if not value or not paths.refuse_output(paths.output_folder(value), own=_own()) else _INVALID
         if self.kind == "date":
             if value in self.choices:  # a word a date parameter also takes: as_of's "latest"
                 return value
@@ -165,7 +176,8 @@ RULES: dict[str, Rule] = {
     "show_source": Rule("boolean", "True or False"),
     "output_dir": Rule(
         "folder",
-        "a folder outside figures/ (the build's) and the repository's tracked folders, e.g. variants/; "
+        "a folder outside figures/, the repository's tracked folders and those its commands manage (.venv/, "
+        "site/, handout/, build/'s own), e.g. variants/; "
         "or an empty string to only display",
     ),
     "name": Rule("name", "a file-name stem of lower-case letters, digits, '_' and '-'"),

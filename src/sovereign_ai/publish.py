@@ -45,17 +45,10 @@ HOLD_SIGNALS_TO_EXIT = False
 TRACKED_TREES = paths.TRACKED_TREES  # never an output folder, nor inside one
 TRACKED_FOLDERS = paths.TRACKED_FOLDERS  # hold tracked files themselves; their subfolders may take outputs
 # Folders the project's commands make and replace or remove whole: outputs there would be lost.
-MANAGED_TREES = {
-    ".venv": "the environment `make` creates",
-    ".venv-tools": "the tools' environment `make` creates",
-    "site": "the gallery, which `make site` replaces whole",
-    "handout": "the students' copy, which `make clean` removes",
-}
-# build/ itself and the folders the build keeps its work in (check's temporary folders and sweeps
-# go beside them): files put there would be mixed with the build's, or removed with them.
-OUTPUTS, EXECUTED, REFRESH, CHECK_FAILED = "outputs", "executed", "refresh", "check-failed"
-BUILD_WORK = (OUTPUTS, EXECUTED, REFRESH, CHECK_FAILED)
-CHECK_PREFIX = "check-"  # check's temporary folders in build/, removed a day after a killed check
+MANAGED_TREES = paths.MANAGED_TREES
+OUTPUTS, EXECUTED, REFRESH, CHECK_FAILED = paths.OUTPUTS, paths.EXECUTED, paths.REFRESH, paths.CHECK_FAILED
+BUILD_WORK = paths.BUILD_WORK
+CHECK_PREFIX = paths.CHECK_PREFIX
 # The temporary folders made beside a folder while it is replaced whole, which later commands
 # remove: .<name>.partial-* (the new copy, being written), .<name>.old-* (the copy it replaces).
 PARTIAL, OLD = "partial", "old"
@@ -77,8 +70,9 @@ class PublishError(RuntimeError):
 
 
 def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> str | None:
-    """Why output_dir may not take this build's files, or None. variants: -p overrides were given;
-    labelled: the runs are a sweep's (labels, subfolders)."""
+    """Why output_dir may not take this build's files, or None: the one output rule of every route
+    (paths.refuse_output), and a build's own: variants (-p overrides were given) and a sweep's runs
+    (labelled) never go into figures/, nor into a folder inside another build's."""
     try:
         target = Path(output_dir).resolve()
     except (RuntimeError, OSError):  # Python's "Symlink loop"
@@ -88,9 +82,8 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
     root, figures = paths.repo_root(), paths.figures_dir().resolve()
     shown = paths.relative(target) + "/"
     # compared without case: on macOS and Windows, Figures/, .VENV/ and Build/Outputs/ are the same folders
-    inside = paths.parts_below(root, target)
     in_figures = paths.parts_below(root, figures)
-    if target == figures or (in_figures and inside == in_figures):
+    if target == figures or (in_figures and paths.parts_below(root, target) == in_figures):
         if variants:
             return (
                 f"-p overrides make variants, and {shown} holds only what figures.yaml lists; "
@@ -98,31 +91,9 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
             )
         if labelled:
             return f"a sweep's files may not go into {shown}, which holds only what figures.yaml lists"
-        return None
-    if figures in target.parents or (in_figures and inside[: len(in_figures)] == in_figures):
-        return (
-            f"the output folder {shown} is inside figures/, which holds only what figures.yaml lists; "
-            "choose a folder outside it (e.g. variants/)"
-        )
-    if target == root or target in root.parents:
-        return (
-            f"the output folder {shown} holds the repository itself; "
-            "choose a folder for the outputs only (e.g. variants/)"
-        )
-    for name, what in MANAGED_TREES.items():
-        if inside[:1] == [name]:
-            return f"the output folder {shown} is in {name}/, {what}; choose another folder (e.g. variants/)"
-    build = paths.build_dir().name
-    if inside[:1] == [build] and (len(inside) == 1 or inside[1] in BUILD_WORK or inside[1].startswith(CHECK_PREFIX)):
-        return (
-            f"the output folder {shown} is the build's working folder or one of its own in it; "
-            "choose another folder (e.g. variants/)"
-        )
-    if any(LEFT_BEHIND.fullmatch(part) for part in target.parts):
-        return (
-            f"the output folder {shown} has the name of a temporary folder the project's commands remove; "
-            "choose another folder (e.g. variants/)"
-        )
+    problem = paths.refuse_output(output_dir, own="figures")
+    if problem:
+        return problem
     holder = next((p for p in target.parents if (p / manifest.MANIFEST_NAME).is_file()), None)
     if holder is not None:  # a sweep's run_002/: the sweep would replace or remove this build's files
         return (
@@ -130,13 +101,6 @@ def refuse_destination(output_dir: Path, *, variants: bool, labelled: bool) -> s
             f"(its {manifest.MANIFEST_NAME}): their builds would replace each other's files; choose a folder "
             "outside it (e.g. variants/)"
         )
-    for name in TRACKED_TREES + TRACKED_FOLDERS:
-        if inside[:1] == [name] and (len(inside) == 1 or name in TRACKED_TREES):
-            where = "" if len(inside) == 1 else f"inside {name}/, "
-            return (
-                f"the output folder {shown} is {where}a folder of the repository's tracked files; "
-                "choose another folder (e.g. variants/)"
-            )
     return None
 
 

@@ -41,8 +41,9 @@ def run_each(function: Callable, items: list, workers: int) -> Iterator:
                 raise WorkerLost("a worker process ended abruptly (killed from outside, or out of memory)") from None
             yield result
     except BaseException:  # GeneratorExit included: the caller stopped early
-        for future in futures:
-            future.cancel()
+        # The processes are ended without cancelling the futures first: the pool's own thread then
+        # marks each waiting one as failed, which a cancelled one refuses with a traceback of its own
+        # (InvalidStateError: CANCELLED) printed after the command's last line.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
         raise
