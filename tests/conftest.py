@@ -24,6 +24,11 @@ PYTHON = sys.executable
 # Set by `sovereign-ai test-fast` (make test-fast): the layer that starts no kernel.
 FAST_VARIABLE = "SOVEREIGN_AI_TEST_FAST"
 
+# The engine tests' small project: its own figures.yaml, data and two notebooks that run in a
+# fraction of a second each. Its notebooks are the tests' material, not tests themselves (nbval).
+FIXTURE_PROJECT = REPO / "tests" / "fixture_project"
+collect_ignore = ["fixture_project"]
+
 
 def pytest_configure(config):
     if os.environ.get(FAST_VARIABLE):
@@ -60,6 +65,10 @@ def pytest_collection_modifyitems(config, items):
 # The quickest real build: Figure 1's two runs, PNG only, on one worker (one kernel).
 FAST = ("--only", "four_reasons", "-p", "formats", "png", "-j", "1")
 ONE_RUN = ("-p", "lang", "en")  # with --only: the figure's English run alone
+
+
+# The small project's quickest build: one figure's two runs, PNG only, on one worker (one kernel).
+SMALL = ("--only", "squares", "-p", "formats", "png", "-j", "1")
 
 
 # What a working copy needs for a build (and pyproject.toml, whose pytest options a checkout has):
@@ -99,6 +108,62 @@ def repo_copy(tmp_path, monkeypatch) -> Path:
     if cache.exists():
         (root / "build").mkdir()
         shutil.copy2(cache, root / "build" / cache.name)
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+    return root
+
+
+def _copy_project(source: Path, root: Path, names) -> Path:
+    root.mkdir(parents=True)
+    for name in names:
+        if (source / name).is_dir():
+            shutil.copytree(
+                source / name, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints")
+            )
+        elif (source / name).exists():
+            shutil.copy2(source / name, root / name)
+    return root
+
+
+@contextmanager
+def _once_for_the_session(tmp_path_factory, name: str):
+    """A folder made once per test session, shared by every xdist worker: yields (folder, made),
+    made False when the caller must fill it; the first worker fills it, holding a lock, while the
+    others wait for it."""
+    from sovereign_ai import publish
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / name
+    with open(shared / f"{name}.lock", "a+b") as lock:
+        publish._lock(lock, wait=True)
+        try:
+            done = folder / ".complete"
+            yield folder, done.exists()
+            done.touch()
+        finally:
+            publish._unlock(lock)
+
+
+@pytest.fixture(scope="session")
+def fixture_built(tmp_path_factory) -> Path:
+    """The small project, built once for the whole session (figures/ and its manifest; the
+    parameters cache in build/): copy it with fixture_project rather than write into it."""
+    with _once_for_the_session(tmp_path_factory, "fixture-built") as (root, made):
+        if not made:
+            shutil.rmtree(root, ignore_errors=True)
+            _copy_project(FIXTURE_PROJECT, root, ("data", "notebooks", "figures.yaml"))
+            built = run_cli("build", "-j", "2", root=root)
+            assert built.returncode == 0, built.stderr
+            shutil.rmtree(root / "build" / "executed", ignore_errors=True)
+            shutil.rmtree(root / "build" / "outputs", ignore_errors=True)
+    return root
+
+
+@pytest.fixture
+def fixture_project(tmp_path, monkeypatch, fixture_built) -> Path:
+    """A temporary copy of the small project, built (figures/ current), made the package's root."""
+    root = _copy_project(fixture_built, tmp_path / "project", ("data", "notebooks", "figures", "figures.yaml", "build"))
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
 
