@@ -165,37 +165,37 @@ def test_dry_run_refuses_bad_data_as_the_build_would(repo_copy):
 
 
 @pytest.mark.notebooks
-def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
+def test_editing_one_table_reruns_only_the_runs_that_read_it(fixture_project):
     from sovereign_ai.build import build
 
-    _edit(repo_copy, "basic_plan_examples", "Building a trustworthy AI ecosystem", "Building a trusted AI ecosystem")
-    before = snapshot(repo_copy / "figures")
+    _edit(fixture_project, "squares", "c,三,three,3", "c,三,thirty,3")
+    before = snapshot(fixture_project / "figures")
     outcome = build(jobs=1)  # one kernel for both runs
-    assert sorted(outcome.executed) == ["basic_plan_policies.en", "basic_plan_policies.ja"]
-    after = snapshot(repo_copy / "figures")
+    assert sorted(outcome.executed) == ["squares.en", "squares.ja"]
+    after = snapshot(fixture_project / "figures")
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == [
         "MANIFEST.json",
-        "basic_plan_policies.en.pdf",
-        "basic_plan_policies.en.png",
-        "basic_plan_policies.en.svg",
+        "squares.en.png",
+        "squares.en.svg",
     ], "the Japanese figure does not use the English text"
     assert build().executed == []
 
 
 @pytest.mark.notebooks
-def test_parallel_and_serial_builds_are_byte_identical(tmp_path, repo_copy):
-    """figures/ is the build on every core (make figures; make check builds it afresh that way and
-    compares every byte), so one serial build compared with figures/ is the comparison of the two.
-    (In a copy of the repository: the build's work folder, build/, is the copy's.)"""
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path, fixture_project):
+    """The small project's figures/ is its build on two workers (as make figures and make check
+    build on every core); one serial build, where one kernel runs both notebooks one after the
+    other, compared with it is the comparison of the two. (make check compares the real figures.)"""
     from sovereign_ai.build import stale_reasons
 
-    figures = repo_copy / "figures"
+    figures = fixture_project / "figures"
     recorded = manifest.read(figures)["files"]
-    runs = [run for run in load_registry() if run.figure == "four_reasons"]
-    assert not any(stale_reasons(run, recorded, figures) for run in runs), "figures/ is not current: make figures"
+    runs = load_registry()
+    assert len({run.notebook for run in runs}) == 2
+    assert not any(stale_reasons(run, recorded, figures) for run in runs), "the session's build is current"
     serial = tmp_path / "j1"
-    result = run_cli("build", "--only", "four_reasons", "--force", "-j", "1", "--output-dir", str(serial))
+    result = run_cli("build", "--force", "-j", "1", "--output-dir", str(serial))
     assert result.returncode == 0, result.stderr
     files = snapshot(serial)
     built = manifest.read(serial)["files"]
@@ -206,18 +206,19 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, repo_copy):
 
 
 @pytest.mark.notebooks
-def test_check_fails_after_a_data_edit_and_names_the_affected_figures(repo_copy):
-    _edit(repo_copy, "basic_plan_policies", "AI利活用の加速的推進", "AI利活用の推進")
-    before = snapshot(repo_copy / "figures")
-    quick = run_cli("check", "--quick", root=repo_copy)
+def test_check_fails_after_a_data_edit_and_names_the_affected_figures(fixture_project):
+    _edit(fixture_project, "squares", "b,二,two", "b,弐,two")
+    before = snapshot(fixture_project / "figures")
+    quick = run_cli("check", "--quick", root=fixture_project)
     assert quick.returncode == 1
-    assert "stale: basic_plan_policies.ja: data changed: data/basic_plan_policies.csv" in quick.stderr
-    assert "four_reasons" not in quick.stderr and "cloud_dependence" not in quick.stderr
-    full = run_cli("check", "--only", "basic_plan_policies", "-j", "1", root=repo_copy)  # one kernel
+    assert "stale: squares.ja: data changed: data/squares.csv" in quick.stderr
+    assert "counts" not in quick.stderr
+    full = run_cli("check", "--only", "squares", "-j", "1", root=fixture_project)  # one kernel
     assert full.returncode == 1
-    assert "stale: basic_plan_policies.ja.pdf differs from a fresh build" in full.stderr
-    assert snapshot(repo_copy / "figures") == before, "check never writes into figures/"
-    areas = sorted(p.name.split("-")[0] for p in (repo_copy / "build" / "outputs").iterdir())
+    assert "stale: squares.ja.svg differs from a fresh build" in full.stderr
+    assert "squares.en.svg" not in full.stderr, "the English figure does not show the Japanese labels"
+    assert snapshot(fixture_project / "figures") == before, "check never writes into figures/"
+    areas = sorted(p.name.split("-")[0] for p in (fixture_project / "build" / "outputs").iterdir())
     assert areas == ["figures"], "the rebuild's temporary folder leaves no area (executed notebooks) behind"
 
 
@@ -272,59 +273,59 @@ def test_a_figure_taken_out_of_figures_yaml_is_removed_by_the_next_full_build(re
 
 
 @pytest.mark.notebooks
-def test_a_run_renamed_in_figures_yaml_keeps_the_files_it_writes_again(repo_copy):
+def test_a_run_renamed_in_figures_yaml_keeps_the_files_it_writes_again(fixture_project):
     """`- lang: ja` written `- {}` (ja is the default) is a new run writing the old run's files:
     the build removed them as the old run's, after writing them, and the manifest listed them."""
-    registry = repo_copy / "figures.yaml"
-    entry = "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: ja\n"
+    registry = fixture_project / "figures.yaml"
+    entry = "squares:\n  notebook: notebooks/squares.ipynb\n  runs:\n    - lang: ja\n"
     text = registry.read_text(encoding="utf-8")
     assert entry in text
     registry.write_text(text.replace(entry, entry.replace("- lang: ja", "- {}")), encoding="utf-8")
-    before = snapshot(repo_copy / "figures")
-    dry = run_cli("build", "--dry-run", root=repo_copy)
-    assert "run  four_reasons " in dry.stdout and "remove" not in dry.stdout, dry.stdout
-    result = run_cli("build", root=repo_copy)
+    before = snapshot(fixture_project / "figures")
+    dry = run_cli("build", "--dry-run", root=fixture_project)
+    assert "run  squares " in dry.stdout and "remove" not in dry.stdout, dry.stdout
+    result = run_cli("build", root=fixture_project)
     assert result.returncode == 0, result.stderr
     assert "Running 1 of" in result.stdout and "Removed" not in result.stdout
-    after = snapshot(repo_copy / "figures")
+    after = snapshot(fixture_project / "figures")
     assert {name: after.get(name) for name in before if name != "MANIFEST.json"} == {
         name: data for name, data in before.items() if name != "MANIFEST.json"
     }
-    recorded = manifest.read(repo_copy / "figures")["files"]
-    assert [p["run"] for p in recorded["four_reasons.ja.png"]["produced_by"]] == ["four_reasons"]
-    assert run_cli("check", "--quick", root=repo_copy).returncode == 0
+    recorded = manifest.read(fixture_project / "figures")["files"]
+    assert [p["run"] for p in recorded["squares.ja.png"]["produced_by"]] == ["squares"]
+    assert run_cli("check", "--quick", root=fixture_project).returncode == 0
 
 
 @pytest.mark.notebooks
-def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
-    sweep_file = repo_copy / "as_of.yaml"
+def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(fixture_project):
+    sweep_file = fixture_project / "widths.yaml"
     sweep_file.write_text(
-        "notebook: notebooks/cloud_dependence.ipynb\noutput_dir: sweeps/as_of\n"
+        "notebook: notebooks/counts.ipynb\noutput_dir: sweeps/widths\n"
         "fixed: {lang: en, formats: [png], dpi: 150}\n"
-        "grid:\n  as_of: [2022-01-01, 2024-01-01]\n",
+        "grid:\n  width_mm: [89, 120]\n",
         encoding="utf-8",
     )
-    result = run_cli("sweep", str(sweep_file), "-j", "1", root=repo_copy)  # one kernel for both runs
+    result = run_cli("sweep", str(sweep_file), "-j", "1", root=fixture_project)  # one kernel for both runs
     assert result.returncode == 0, result.stderr
-    folder = repo_copy / "sweeps" / "as_of"
+    folder = fixture_project / "sweeps" / "widths"
     with open(folder / "index.csv", encoding="utf-8") as f:
         index = list(csv.DictReader(f))
-    assert [json.loads(r["parameters"])["as_of"] for r in index] == ["2022-01-01", "2024-01-01"]
-    assert {(r["sweep"], r["notebook"]) for r in index} == {("as_of.yaml", "notebooks/cloud_dependence.ipynb")}
-    for row, providers in zip(index, ("2", "5")):
-        assert f"{row['run']}/cloud_dependence_metrics.csv" in row["files"].split()
-        with open(folder / row["run"] / "cloud_dependence_metrics.csv", encoding="utf-8") as f:
+    assert [json.loads(r["parameters"])["width_mm"] for r in index] == [89, 120]
+    assert {(r["sweep"], r["notebook"]) for r in index} == {("widths.yaml", "notebooks/counts.ipynb")}
+    for row, width in zip(index, ("89", "120")):
+        assert f"{row['run']}/counts_total.csv" in row["files"].split()
+        with open(folder / row["run"] / "counts_total.csv", encoding="utf-8") as f:
             metrics = {r["metric"]: r["value"] for r in csv.DictReader(f)}
-        assert metrics["providers_selected"] == providers
-    assert not (repo_copy / "figures" / "sweeps").exists()
+        assert metrics == {"total": "11", "width_mm": width}
+    assert not (fixture_project / "figures" / "sweeps").exists()
 
     # A smaller grid: the folder holds this sweep's runs only, so run_002's files go, with their
     # folder (no kernel: run_001 is current).
     made = index[1]["files"].split()
-    sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace(", 2024-01-01]", "]"), encoding="utf-8")
-    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace(", 120]", "]"), encoding="utf-8")
+    result = run_cli("sweep", str(sweep_file), root=fixture_project)
     assert result.returncode == 0, result.stderr
-    assert f"Removed {len(made)} files of runs as_of.yaml no longer lists from sweeps/as_of/" in result.stdout
+    assert f"Removed {len(made)} files of runs widths.yaml no longer lists from sweeps/widths/" in result.stdout
     assert sorted(p.name for p in folder.iterdir()) == ["MANIFEST.json", "index.csv", "run_001"]
     assert sorted(manifest.read(folder)["files"]) == sorted(index[0]["files"].split())
     with open(folder / "index.csv", encoding="utf-8") as f:
@@ -334,9 +335,9 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     # summary says so, as the smaller grid's message does.
     pngs = sorted(p.name for p in (folder / "run_001").glob("*.png"))
     sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace("[png]", "[svg]"), encoding="utf-8")
-    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    result = run_cli("sweep", str(sweep_file), root=fixture_project)
     assert result.returncode == 0, result.stderr
-    assert f"{len(pngs)} files removed (no run writes them any more)" in result.stdout, result.stdout
+    assert len(pngs) == 1 and "1 file removed (no run writes it any more)" in result.stdout, result.stdout
     assert not list((folder / "run_001").glob("*.png")) and len(list((folder / "run_001").glob("*.svg"))) == len(pngs)
 
 
