@@ -553,7 +553,6 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
     import signal
     import subprocess
     import sys
-    import time
 
     tool = "import sys; from sovereign_ai import cli; sys.exit(cli._run('http.server', '0', '--bind', '127.0.0.1'))"
     process = subprocess.Popen(
@@ -562,14 +561,18 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),  # the tool's line that it is serving, at once
         # Ctrl-C as a terminal delivers it: a suite started as a shell's background job (make bench &)
         # inherits SIGINT ignored, which the tool would inherit in turn
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(1.5)
+    # Once the tool says it serves, the command is waiting for it. (A fixed pause of 1.5 s was too
+    # short on a busy machine: the Ctrl-C came while the command itself was starting.)
+    serving = process.stdout.readline()
+    assert serving.startswith("Serving HTTP on"), serving + process.stderr.read()
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
-    _, stderr = process.communicate(timeout=30)
-    assert "Keyboard interrupt received" in stderr + _, "the tool had it"
+    stdout, stderr = process.communicate(timeout=60)
+    assert "Keyboard interrupt received" in stderr + stdout, "the tool had it"
     assert "Interrupted" not in stderr and "Traceback" not in stderr, stderr
 
 
