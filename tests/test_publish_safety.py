@@ -248,6 +248,7 @@ def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(
     deadline = time.monotonic() + 120
     while len([m for m in markers.iterdir() if m.read_text()]) < int(jobs) and time.monotonic() < deadline:
         time.sleep(0.05)  # every worker has started its kernel and is running cells
+    assert len(list(markers.iterdir())) == int(jobs), "the runs did not reach their last cell in 120 s"
     if stop == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)
     else:
@@ -326,6 +327,7 @@ def test_ctrl_c_while_notebooks_are_refreshed_leaves_them_unchanged(tmp_path, fi
     deadline = time.monotonic() + 120
     while not pid.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert pid.exists(), "the notebook did not reach its last cell in 120 s"
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr.splitlines()) == (
@@ -409,14 +411,16 @@ def _alive(pid: int) -> bool:
 def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, fixture_project):
     process = run_build("build", *SMALL, *ONE_RUN, "--output-dir", str(tmp_path / "out"), popen=True)
     below: set[int] = set()
-    for _ in range(600):  # until its worker has started a kernel
+    deadline = time.monotonic() + 120  # a margin for a busy machine: a kernel starts in seconds
+    while time.monotonic() < deadline:  # until its worker has started a kernel
         below |= _descendants(process.pid)
         if any(b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in below if _alive(pid)):
             break
         time.sleep(0.1)
     process.kill()  # SIGKILL: the command cannot stop its workers itself
     process.wait(timeout=60)
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # the worker notices within a second, its kernel soon after
+    while time.monotonic() < deadline:
         left = [pid for pid in below if _alive(pid)]
         if not left:
             break
