@@ -746,3 +746,18 @@ def test_a_matplotlib_backend_it_does_not_know_is_named_before_any_kernel(repo_c
     assert result.returncode == 2, result.stderr
     assert "error: the environment variable MPLBACKEND is 'foo', which matplotlib does not know" in result.stderr
     assert "Traceback" not in result.stderr and (not out.exists() or not any(out.iterdir()))
+
+
+def test_the_tests_take_their_workers_from_jobs(monkeypatch):
+    from sovereign_ai import cli
+
+    monkeypatch.setenv("JOBS", "1")
+    assert cli.pytest_workers()[:2] == ("-n", "1")
+    monkeypatch.delenv("JOBS")
+    assert cli.pytest_workers()[:2] == ("-n", str(os.cpu_count() or 1)), "else one per core"
+    for command in ("test", "test-fast"):
+        refused = run_build(command, env={"JOBS": "two"})
+        assert (refused.returncode, refused.stderr) == (
+            2,
+            "error: JOBS='two' is not allowed; expected a whole number of workers, 1 or more\n",
+        )

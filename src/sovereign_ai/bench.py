@@ -116,10 +116,10 @@ def main(argv=None) -> int:
             p.name for p in out.iterdir() if p.name != "MANIFEST.json"
         ) and all((baseline_out / p.name).read_bytes() == p.read_bytes() for p in baseline_out.iterdir())
         if args.suite:
-            from sovereign_ai.cli import ON_EVERY_CORE
+            from sovereign_ai.cli import pytest_workers
 
             _say("(e) the test suite's pytest, as `make test` runs it, once...")
-            pytest = [python, "-m", "pytest", "-q", *ON_EVERY_CORE]
+            pytest = [python, "-m", "pytest", "-q", *pytest_workers()]
             elapsed, stdout = _timed(pytest, dict(os.environ), paths.repo_root())
             rows.append(("(e) pytest, as make test runs it", [elapsed], stdout.strip().splitlines()[-1].strip("= ")))
         _print(rows, args, same)
