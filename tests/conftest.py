@@ -146,17 +146,38 @@ def _once_for_the_session(tmp_path_factory, name: str):
 
 
 @pytest.fixture(scope="session")
-def fixture_built(tmp_path_factory) -> Path:
-    """The small project, built once for the whole session (figures/ and its manifest; the
-    parameters cache in build/): copy it with fixture_project rather than write into it."""
-    with _once_for_the_session(tmp_path_factory, "fixture-built") as (root, made):
+def fixture_source(tmp_path_factory) -> Path:
+    """The small project as checked out, with its notebooks' parameters read once (build/'s
+    cache), no kernel started: copy it with small_project rather than write into it."""
+    with _once_for_the_session(tmp_path_factory, "fixture-source") as (root, made):
         if not made:
             shutil.rmtree(root, ignore_errors=True)
             _copy_project(FIXTURE_PROJECT, root, ("data", "notebooks", "figures.yaml"))
+            planned = run_cli("build", "--dry-run", root=root)
+            assert planned.returncode == 0, planned.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def fixture_built(tmp_path_factory, fixture_source) -> Path:
+    """The small project, built once for the whole session (figures/ and its manifest):
+    copy it with fixture_project rather than write into it."""
+    with _once_for_the_session(tmp_path_factory, "fixture-built") as (root, made):
+        if not made:
+            shutil.rmtree(root, ignore_errors=True)
+            _copy_project(fixture_source, root, ("data", "notebooks", "figures.yaml", "build"))
             built = run_cli("build", "-j", "2", root=root)
             assert built.returncode == 0, built.stderr
             shutil.rmtree(root / "build" / "executed", ignore_errors=True)
             shutil.rmtree(root / "build" / "outputs", ignore_errors=True)
+    return root
+
+
+@pytest.fixture
+def small_project(tmp_path, monkeypatch, fixture_source) -> Path:
+    """A temporary copy of the small project, not built (no figures/), made the package's root."""
+    root = _copy_project(fixture_source, tmp_path / "project", ("data", "notebooks", "figures.yaml", "build"))
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
 
 

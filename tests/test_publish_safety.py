@@ -354,7 +354,9 @@ def test_a_ctrl_c_that_reaches_a_worker_while_it_starts_is_ignored_like_a_later_
     assert sorted(snapshot(out)) == ["MANIFEST.json", "squares.en.caption.txt", "squares.en.png"]
 
 
-def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_changes_nothing(tmp_path, fixture_project):
+def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_changes_nothing(tmp_path, small_project):
+    (small_project / "figures").mkdir()  # for check: a figures/ to compare with (the runs never start)
+    (small_project / "figures" / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
@@ -377,8 +379,8 @@ def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_chang
         "error: The build stopped: a worker process ended abruptly (killed from outside, or out of memory).",
         "Nothing was compared; figures/ is unchanged; run the check again.",
     ]
-    assert not [p for p in (fixture_project / "build" / "outputs").iterdir() if p.name.startswith("build_check")]
-    assert not (fixture_project / "build" / "check-failed").exists(), "no run failed: nothing to keep"
+    assert not [p for p in (small_project / "build" / "outputs").iterdir() if p.name.startswith("build_check")]
+    assert not (small_project / "build" / "check-failed").exists(), "no run failed: nothing to keep"
 
 
 def _descendants(pid: int) -> set[int]:
@@ -467,18 +469,18 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
     assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
 
 
-def test_a_sweep_waiting_for_another_sweeps_folder_is_refused_once_it_is_that_ones(fixture_project):
+def test_a_sweep_waiting_for_another_sweeps_folder_is_refused_once_it_is_that_ones(small_project):
     """Two sweep files into one folder at once: both were checked before either wrote its index,
     and the second replaced the first's results. A sweep holds the folder's sweep lock from
     reading index.csv to writing it; here the test holds it, as a first sweep would, and writes
     that sweep's index before letting go."""
-    folder = fixture_project / "variants" / "shared"
-    (fixture_project / "b.yaml").write_text(
+    folder = small_project / "variants" / "shared"
+    (small_project / "b.yaml").write_text(
         "notebook: notebooks/squares.ipynb\noutput_dir: variants/shared\ngrid: {lang: [en]}\n", encoding="utf-8"
     )
     area = publish.area(publish.work_folder(io.StringIO()), folder)
     with publish.locked(area, "variants/shared/", io.StringIO(), publish.SWEEP_LOCK_NAME):
-        second = run_build("sweep", str(fixture_project / "b.yaml"), popen=True)
+        second = run_build("sweep", str(small_project / "b.yaml"), popen=True)
         _wait_for(second, "Another sweep is writing into variants/shared/; waiting for it to finish")
         folder.mkdir(parents=True)
         (folder / "index.csv").write_text("run,sweep,notebook,parameters,files\nrun_001,a.yaml,,{},\n")
