@@ -91,8 +91,27 @@ def run_cli(*args: str, root: Path | None = None, timeout: int = 600) -> subproc
     )
 
 
+@pytest.fixture(scope="session")
+def parameters_cache(tmp_path_factory) -> Path:
+    """The build's cache of the notebooks' declared parameters (build/parameters-cache.json), current
+    for the notebooks as they are now, made once per session: without it each command in a copy
+    would first pay papermill's import (about 2 s) to read them, as it does after a notebook is edited."""
+    with _once_for_the_session(tmp_path_factory, "parameters") as (root, made):
+        cache = root / "build" / "parameters-cache.json"
+        if not made:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            if (REPO / "build" / cache.name).exists():  # most entries, from this checkout's last build
+                shutil.copy2(REPO / "build" / cache.name, cache)
+            read = "import sys; from pathlib import Path; from sovereign_ai import parameters\n"
+            read += "for notebook in sys.argv[1:]: parameters.declared_parameters(Path(notebook))"
+            notebooks = sorted(str(p) for p in (REPO / "notebooks").glob("*.ipynb"))
+            env = dict(os.environ, SOVEREIGN_AI_ROOT=str(root))
+            subprocess.run([PYTHON, "-c", read, *notebooks], env=env, check=True, capture_output=True)
+    return cache
+
+
 @pytest.fixture
-def repo_copy(tmp_path, monkeypatch) -> Path:
+def repo_copy(tmp_path, monkeypatch, parameters_cache) -> Path:
     """A temporary copy of the repository's data, notebooks and figures, made the package's root."""
     root = tmp_path / "repo"
     root.mkdir()
@@ -102,12 +121,8 @@ def repo_copy(tmp_path, monkeypatch) -> Path:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints"))
         else:
             shutil.copy2(source, root / name)
-    # The notebooks' declared parameters, cached by each notebook's SHA-256: without it every
-    # command in the copy would first pay papermill's import (about 2 s) to read them again.
-    cache = REPO / "build" / "parameters-cache.json"
-    if cache.exists():
-        (root / "build").mkdir()
-        shutil.copy2(cache, root / "build" / cache.name)
+    (root / "build").mkdir()
+    shutil.copy2(parameters_cache, root / "build" / parameters_cache.name)
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
 
