@@ -21,6 +21,22 @@ from sovereign_ai import paths
 REPO = paths.repo_root()
 PYTHON = sys.executable
 
+
+class _CurrentStdout(io.TextIOBase):
+    """Writes to whatever sys.stdout is when it is written to. The package's commands take
+    `out=sys.stdout` as a default, fixed when their module is imported: imported with this in
+    place (below), they write where call_cli captures them."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+with contextlib.redirect_stdout(_CurrentStdout()):
+    from sovereign_ai import build, cli, handout, publish  # noqa: F401  (imported here first: see above)
+
 # Set by `sovereign-ai test-fast` (make test-fast): the layer that starts no kernel.
 FAST_VARIABLE = "SOVEREIGN_AI_TEST_FAST"
 
@@ -89,6 +105,33 @@ def run_cli(*args: str, root: Path | None = None, timeout: int = 600) -> subproc
         timeout=timeout,
         cwd=root or REPO,
     )
+
+
+def call_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
+    """What run_cli gives (exit code, output, error output), from the command run in this process
+    (its main function, in the folder run_cli runs it in): for commands that start no kernel and no
+    worker, without starting Python and importing the package again (half a second each). What the
+    command changes in this process (signal handlers, environment, folder) is put back."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    environment, folder, holds = dict(os.environ), os.getcwd(), publish.HOLD_SIGNALS_TO_EXIT
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        if root is not None:
+            os.environ["SOVEREIGN_AI_ROOT"] = str(root)
+        os.chdir(root or REPO)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exit:  # argparse's usage errors
+                code = exit.code if isinstance(exit.code, int) else 1
+    finally:
+        os.chdir(folder)
+        os.environ.clear()
+        os.environ.update(environment)
+        publish.HOLD_SIGNALS_TO_EXIT = holds
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    return subprocess.CompletedProcess(["sovereign_ai", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")

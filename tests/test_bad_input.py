@@ -13,15 +13,16 @@ import pytest
 from sovereign_ai import paths
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import FAST, ONE_RUN, REPO, mounted, run_build, run_cli, snapshot
+from conftest import FAST, ONE_RUN, REPO, call_cli, mounted, run_build, run_cli, snapshot
 
 CAPTIONS = ("four_reasons.en.caption.txt", "four_reasons.ja.caption.txt")  # written beside every figure
 
 
 def refused(root, *args, expected: str, code: int = 2):
-    """Run the command in the repository copy at root and check it refused cleanly before any kernel."""
+    """Run the command in the repository copy at root (in this process: a refusal starts no kernel)
+    and check it refused cleanly before any kernel."""
     before = snapshot(root / "figures")
-    result = run_cli(*args, root=root)
+    result = call_cli(*args, root=root)
     assert result.returncode == code, (result.stdout, result.stderr)
     assert expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
@@ -143,11 +144,11 @@ def test_a_missing_figures_folder_is_named_by_check_and_site(repo_copy):
     """They stopped with "[Errno 2] No such file or directory: '.../figures'"."""
     shutil.rmtree(repo_copy / "figures")
     for args in (("check", "--quick"), ("check", "-j", "1")):  # nothing to rebuild and compare with: no kernel
-        result = run_cli(*args, root=repo_copy)
+        result = call_cli(*args, root=repo_copy)
         assert result.returncode == 1, result.stderr
         assert "stale: four_reasons.ja: not built yet in figures/" in result.stderr
         assert "Run `make figures`" in result.stderr and "Errno" not in result.stderr
-    result = run_cli("site", root=repo_copy)
+    result = call_cli("site", root=repo_copy)
     assert result.returncode == 2
     assert "error: figures/ does not exist: run `make figures` first, which builds it." in result.stderr
     assert not (repo_copy / "figures").exists() and not (repo_copy / "site").exists()
@@ -155,7 +156,7 @@ def test_a_missing_figures_folder_is_named_by_check_and_site(repo_copy):
     for item in ("src", "README.md", "Makefile"):
         source = REPO / item
         shutil.copytree(source, repo_copy / item) if source.is_dir() else shutil.copy2(source, repo_copy / item)
-    result = run_cli("handout", str(repo_copy.parent / "class"), root=repo_copy)
+    result = call_cli("handout", str(repo_copy.parent / "class"), root=repo_copy)
     assert result.returncode == 2 and "error: figures/ is not a folder of figures: run `make figures` first" in (
         result.stderr
     )
@@ -264,7 +265,7 @@ def test_output_piped_into_a_reader_that_leaves_ends_quietly():
 
 
 def test_a_dry_run_into_a_new_folder_leaves_nothing_behind(repo_copy):
-    result = run_cli("build", "--dry-run", "-p", "lang", "en", "--output-dir", "variants/new", root=repo_copy)
+    result = call_cli("build", "--dry-run", "-p", "lang", "en", "--output-dir", "variants/new", root=repo_copy)
     assert result.returncode == 0, result.stderr
     assert not (repo_copy / "variants").exists()
     outputs = repo_copy / "build" / "outputs"
@@ -530,7 +531,7 @@ def test_a_figure_run_may_not_set_what_the_build_sets(repo_copy):
 
 
 def test_only_given_twice_builds_both(repo_copy):
-    result = run_cli("build", "--dry-run", "--force", "--only", "four_reasons", "--only", "ai_compute", root=repo_copy)
+    result = call_cli("build", "--dry-run", "--force", "--only", "four_reasons", "--only", "ai_compute", root=repo_copy)
     assert result.returncode == 0, result.stderr
     assert "four_reasons.en" in result.stdout and "ai_compute.en" in result.stdout, result.stdout
 
@@ -543,7 +544,7 @@ def test_a_date_the_calendar_lacks_in_a_sweep_is_named_by_its_line(repo_copy):
 
 
 def test_every_parameter_a_notebook_declares_can_be_given_with_p(repo_copy):
-    result = run_cli("build", "--dry-run", "-p", "show_source", "false", "--output-dir", "variants/x", root=repo_copy)
+    result = call_cli("build", "--dry-run", "-p", "show_source", "false", "--output-dir", "variants/x", root=repo_copy)
     assert result.returncode == 0, result.stderr  # show_source had no rule, so -p refused it
 
 

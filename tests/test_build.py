@@ -6,7 +6,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import FIXTURE_PROJECT, edit_csv_row, run_build, run_cli, snapshot
+from conftest import FIXTURE_PROJECT, call_cli, edit_csv_row, run_build, run_cli, snapshot
 
 
 def _no_kernel_started(root):
@@ -46,7 +46,7 @@ def test_a_run_that_sets_no_language_clashes_with_the_run_of_the_default_one(rep
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace(entry, entry + "    - {width_mm: 89}\n"), encoding="utf-8")
     before = snapshot(repo_copy / "figures")
-    result = run_cli("build", "--only", "four_reasons", root=repo_copy)
+    result = call_cli("build", "--only", "four_reasons", root=repo_copy)
     assert result.returncode == 2, result.stderr
     assert (
         "two runs of four_reasons would both write four_reasons.ja.*: {'lang': 'ja'} and {'width_mm': 89.0} "
@@ -93,7 +93,7 @@ def test_unknown_figure_is_named():
 )
 def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expected):
     before = snapshot(repo_copy / "figures")
-    result = run_cli("build", *args, root=repo_copy)
+    result = call_cli("build", *args, root=repo_copy)
     assert result.returncode != 0
     assert expected in result.stderr
     assert snapshot(repo_copy / "figures") == before
@@ -120,7 +120,7 @@ def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expect
 def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expected):
     edit_csv_row(repo_copy, *breakage)
     before = snapshot(repo_copy / "figures")
-    result = run_cli("build", root=repo_copy)
+    result = call_cli("build", root=repo_copy)
     assert result.returncode != 0
     assert expected in result.stderr
     assert "figures/ is unchanged" in result.stderr
@@ -301,7 +301,7 @@ def test_refreshing_keeps_a_notebook_saved_while_it_runs(fixture_project):
 
 
 def test_params_lists_defaults_help_and_allowed_values():
-    result = run_cli("params", "notebooks/four_reasons.ipynb")
+    result = call_cli("params", "notebooks/four_reasons.ipynb")
     assert result.returncode == 0
     assert "lang" in result.stdout and "default 'ja'" in result.stdout
     assert 'allowed: "ja" or "en"' in result.stdout
@@ -309,7 +309,7 @@ def test_params_lists_defaults_help_and_allowed_values():
 
 
 def test_validate_reports_the_tables():
-    result = run_cli("validate")
+    result = call_cli("validate")
     assert result.returncode == 0
     assert "tables valid" in result.stdout
 

@@ -10,7 +10,7 @@ import pytest
 from sovereign_ai import data, manifest, paths, reads
 from sovereign_ai.build import load_registry
 
-from conftest import REPO, edit_csv_row, run_cli, snapshot
+from conftest import REPO, call_cli, edit_csv_row, run_cli, snapshot
 
 FIGURES = paths.figures_dir()
 
@@ -94,7 +94,7 @@ def test_citing_a_source_records_its_row_and_loading_the_table_the_whole_file(tm
 
 def test_editing_a_source_row_makes_stale_only_the_runs_that_cite_it(repo_copy):
     edit_csv_row(repo_copy, "sources", _source_row(repo_copy, "T8-02"), "title", "A retitled article")
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert sorted(line.split()[1] for line in lines if line.startswith("run ")) == ["ai_compute.en", "ai_compute.ja"]
@@ -106,7 +106,7 @@ def test_adding_a_source_row_makes_no_run_stale(repo_copy):
         f.write("T0-01,,,A publisher,,A new source,,https://example.org/,2026-01-01,,A new fact,verbatim,,\n")
     data.validate_all()  # the new row is a valid source
     assert any(r["source_id"] == "T0-01" for r in data.validate_table("sources"))
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == f"0 of {len(load_registry())} runs would execute into figures/"
 
@@ -134,7 +134,7 @@ def test_a_second_build_starts_no_kernel(repo_copy):
 
 def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
     _edit(repo_copy, "gov_cloud_systems", "1497,T2-01", "1496,T2-01")
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "run  cloud_dependence.ja          data changed: data/gov_cloud_systems.csv" in lines
@@ -143,7 +143,7 @@ def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
 
 
 def test_a_parameter_only_some_notebooks_take_is_said_to_apply_to_those(repo_copy, tmp_path):
-    result = run_cli("build", "-p", "as_of", "2024-01-01", "--output-dir", str(tmp_path / "v"), "--dry-run")
+    result = call_cli("build", "-p", "as_of", "2024-01-01", "--output-dir", str(tmp_path / "v"), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
         "Note: -p as_of applies to 2 of 7 notebooks (cloud_dependence, local_government); "
@@ -151,13 +151,13 @@ def test_a_parameter_only_some_notebooks_take_is_said_to_apply_to_those(repo_cop
     )
     for everyone in ("lang", "show_title", "show_source", "width_mm", "palette"):  # what an author sets for all
         value = {"lang": "en", "width_mm": "89", "palette": "greyscale"}.get(everyone, "False")
-        every = run_cli("build", "-p", everyone, value, "--output-dir", str(tmp_path / "v"), "--dry-run")
+        every = call_cli("build", "-p", everyone, value, "--output-dir", str(tmp_path / "v"), "--dry-run")
         assert every.returncode == 0 and "Note:" not in every.stdout, f"every notebook takes {everyone}"
 
 
 def test_dry_run_refuses_bad_data_as_the_build_would(repo_copy):
     edit_csv_row(repo_copy, "cloud_market_shares", 1, "share_low_pct", "55")  # above its share_high_pct, 50
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 2, result.stdout
     assert "data/cloud_market_shares.csv, row 1 (line 2), column 'share_low_pct'" in result.stderr
     assert result.stderr.rstrip().endswith("No notebook was run and nothing was written.")
@@ -225,7 +225,7 @@ def test_check_fails_after_a_data_edit_and_names_the_affected_figures(fixture_pr
 def test_check_reports_extra_and_missing_files(repo_copy):
     (repo_copy / "figures" / "old_figure.ja.png").write_bytes(b"not built by anything")
     (repo_copy / "figures" / "four_reasons.en.svg").unlink()
-    result = run_cli("check", "--quick", root=repo_copy)
+    result = call_cli("check", "--quick", root=repo_copy)
     assert result.returncode == 1
     assert (
         "extra: old_figure.ja.png (no run in figures.yaml writes it, and builds leave it: move it out of "
@@ -238,7 +238,7 @@ def test_check_reports_extra_and_missing_files(repo_copy):
     # A stray file alone: `make figures` would leave it, so check does not send the user there
     # (it did, and make test failed until the file was found and removed by hand).
     (repo_copy / "figures" / "four_reasons.en.svg").write_bytes((REPO / "figures" / "four_reasons.en.svg").read_bytes())
-    result = run_cli("check", "--quick", root=repo_copy)
+    result = call_cli("check", "--quick", root=repo_copy)
     assert result.returncode == 1 and "extra: old_figure.ja.png" in result.stderr
     assert "make figures" not in result.stderr
 
@@ -252,23 +252,23 @@ def test_a_figure_taken_out_of_figures_yaml_is_removed_by_the_next_full_build(re
     files = sorted(p.name for p in (repo_copy / "figures").glob("four_reasons.*"))
     assert len(files) == 8
 
-    quick = run_cli("check", "--quick", root=repo_copy)
+    quick = call_cli("check", "--quick", root=repo_copy)
     assert quick.returncode == 1
     assert "extra: four_reasons.en.png (its runs are no longer in figures.yaml)" in quick.stderr
-    dry = run_cli("build", "--dry-run", root=repo_copy)
+    dry = call_cli("build", "--dry-run", root=repo_copy)
     assert "remove four_reasons.ja.pdf: no run in figures.yaml writes it any more" in dry.stdout
     assert "--only" not in dry.stdout and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
 
-    only = run_cli("build", "--only", "basic_plan_policies", root=repo_copy)  # --only touches only those
+    only = call_cli("build", "--only", "basic_plan_policies", root=repo_copy)  # --only touches only those
     assert only.returncode == 0 and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
 
-    result = run_cli("build", root=repo_copy)  # every other run is current: no kernel
+    result = call_cli("build", root=repo_copy)  # every other run is current: no kernel
     assert result.returncode == 0, result.stderr
     assert f"Removed 8 files of runs figures.yaml no longer lists from figures/: {', '.join(files)}" in result.stdout
     assert not list((repo_copy / "figures").glob("four_reasons.*"))
     recorded = manifest.read(repo_copy / "figures")["files"]
     assert not [name for name in recorded if name.startswith("four_reasons.")]
-    assert run_cli("check", "--quick", root=repo_copy).returncode == 0
+    assert call_cli("check", "--quick", root=repo_copy).returncode == 0
     assert not (repo_copy / "build" / "executed").exists() or not list((repo_copy / "build" / "executed").iterdir())
 
 
@@ -377,6 +377,6 @@ def test_only_runs_that_loaded_a_changed_module_are_stale():
 def test_a_bad_row_that_no_run_reads_yet_stops_even_an_up_to_date_build(repo_copy):
     with open(repo_copy / "data" / "sources.csv", "a", encoding="utf-8") as f:
         f.write("NEW-1\n")  # one cell where the header has many
-    result = run_cli("build", root=repo_copy)
+    result = call_cli("build", root=repo_copy)
     assert result.returncode == 2, result.stdout
     assert "data/sources.csv, row" in result.stderr and "cells; the header has" in result.stderr
