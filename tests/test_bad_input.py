@@ -13,9 +13,7 @@ import pytest
 from sovereign_ai import paths
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import FAST, ONE_RUN, REPO, call_cli, mounted, run_build, run_cli, snapshot
-
-CAPTIONS = ("four_reasons.en.caption.txt", "four_reasons.ja.caption.txt")  # written beside every figure
+from conftest import FAST, ONE_RUN, REPO, SMALL, call_cli, mounted, run_build, run_cli, snapshot
 
 
 def refused(root, *args, expected: str, code: int = 2):
@@ -282,24 +280,25 @@ def test_an_output_folder_whose_name_is_not_utf8_is_planned_without_a_traceback(
 
 
 @pytest.mark.notebooks
-def test_a_variant_build_works_from_a_read_only_repository(repo_copy, tmp_path):
+def test_a_variant_build_works_from_a_read_only_repository(fixture_project, tmp_path):
     out = tmp_path / "variants"
     if os.geteuid() == 0:
-        context = mounted(repo_copy, "ro", bind=True)
+        context = mounted(fixture_project, "ro", bind=True)
     else:
-        subprocess.run(["chmod", "-R", "a-w", str(repo_copy)], check=True)
-        context = _RestoringWrite(repo_copy)
+        subprocess.run(["chmod", "-R", "a-w", str(fixture_project)], check=True)
+        context = _RestoringWrite(fixture_project)
     with context:
-        before = snapshot(repo_copy)
-        result = run_build("build", *FAST, "--output-dir", str(out), root=repo_copy)
+        before = snapshot(fixture_project)
+        result = run_build("build", *SMALL, "--output-dir", str(out), root=fixture_project)
         assert result.returncode == 0, result.stderr
-        assert snapshot(repo_copy) == before
+        assert snapshot(fixture_project) == before
     said = re.search(
         r"build/ cannot be written \(a read-only repository\?\): working in (\S+) instead\.", result.stdout
     )
     assert said, result.stdout
     shutil.rmtree(said.group(1), ignore_errors=True)
-    assert sorted(snapshot(out)) == sorted(["MANIFEST.json", *CAPTIONS, "four_reasons.en.png", "four_reasons.ja.png"])
+    captions = [f"squares.{lang}.caption.txt" for lang in ("en", "ja")]
+    assert sorted(snapshot(out)) == sorted(["MANIFEST.json", *captions, "squares.en.png", "squares.ja.png"])
 
 
 class _RestoringWrite:
@@ -350,17 +349,17 @@ def test_a_manifest_with_merge_conflict_markers_says_how_to_recover(repo_copy):
 
 
 @pytest.mark.notebooks
-def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
-    (repo_copy / "figures.yaml").write_text(
-        "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: en\n",  # one run, one kernel
+def test_a_full_forced_build_rewrites_an_unreadable_manifest(fixture_project):
+    (fixture_project / "figures.yaml").write_text(
+        "squares:\n  notebook: notebooks/squares.ipynb\n  runs:\n    - lang: en\n",  # one run, one kernel
         encoding="utf-8",
     )
-    path = repo_copy / "figures" / "MANIFEST.json"
+    path = fixture_project / "figures" / "MANIFEST.json"
     path.write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n", encoding="utf-8")
-    result = run_cli("build", "--force", root=repo_copy)
+    result = run_cli("build", "--force", root=fixture_project)
     assert result.returncode == 0, result.stderr
     files = json.loads(path.read_text(encoding="utf-8"))["files"]
-    assert sorted(files) == [f"four_reasons.en.{fmt}" for fmt in ("caption.txt", "pdf", "png", "svg")]
+    assert sorted(files) == [f"squares.en.{fmt}" for fmt in ("caption.txt", "png", "svg")]
 
 
 @pytest.mark.parametrize(
@@ -622,16 +621,16 @@ def test_sweep_labels_are_plain_names():
 
 
 @pytest.mark.notebooks
-def test_an_output_folder_written_with_dot_dot_gets_the_files(repo_copy):
+def test_an_output_folder_written_with_dot_dot_gets_the_files(fixture_project):
     """../variants beside the repository: the files written there came back from the system without
     the "..", and the build stopped with a traceback after its kernel had run, leaving a temporary file."""
-    result = run_build("build", *FAST, *ONE_RUN, "--output-dir", "notebooks/../../beside", root=repo_copy)
+    result = run_build("build", *SMALL, *ONE_RUN, "--output-dir", "notebooks/../../beside", root=fixture_project)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    beside = repo_copy.parent / "beside"
+    beside = fixture_project.parent / "beside"
     assert sorted(p.name for p in beside.iterdir()) == [
         "MANIFEST.json",
-        "four_reasons.en.caption.txt",
-        "four_reasons.en.png",
+        "squares.en.caption.txt",
+        "squares.en.png",
     ]
 
 
