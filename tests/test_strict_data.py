@@ -281,13 +281,6 @@ def test_an_empty_csv_is_named(repo_copy):
         data.validate_all()
 
 
-def test_the_shipped_data_passes_both_checks():
-    from frictionless import validate
-
-    data.validate_all()
-    assert validate(str(data.paths.data_dir() / "datapackage.json")).valid
-
-
 def test_drawing_without_the_japanese_font_stops_with_a_message_naming_it(monkeypatch):
     from matplotlib import font_manager
 
