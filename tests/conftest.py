@@ -187,8 +187,6 @@ def _once_for_the_session(tmp_path_factory, name: str):
     """A folder made once per test session, shared by every xdist worker: yields (folder, made),
     made False when the caller must fill it; the first worker fills it, holding a lock, while the
     others wait for it."""
-    from sovereign_ai import publish
-
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, above each worker's own
