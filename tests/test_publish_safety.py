@@ -411,6 +411,10 @@ def _alive(pid: int) -> bool:
 @pytest.mark.notebooks
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, fixture_project):
+    notebook = fixture_project / "notebooks" / "squares.ipynb"  # its run lasts until the build is killed
+    slowed = nbformat.read(notebook, as_version=4)
+    slowed.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(slowed, notebook)
     process = run_build("build", *SMALL, *ONE_RUN, "--output-dir", str(tmp_path / "out"), popen=True)
     below: set[int] = set()
     deadline = time.monotonic() + 120  # a margin for a busy machine: a kernel starts in seconds
@@ -419,6 +423,8 @@ def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, fi
         if any(b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in below if _alive(pid)):
             break
         time.sleep(0.1)
+    else:
+        raise AssertionError("no kernel started in 120 s")
     process.kill()  # SIGKILL: the command cannot stop its workers itself
     process.wait(timeout=60)
     deadline = time.monotonic() + 60  # the worker notices within a second, its kernel soon after
@@ -439,7 +445,14 @@ def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, fi
 
 @pytest.mark.notebooks
 def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp_path, fixture_project):
-    out = tmp_path / "out"
+    out, go = tmp_path / "out", tmp_path / "go"
+    # The first build's runs end once the second build is waiting for the folder (the test says so by
+    # creating `go`): the small project's runs are quicker than a second command's start.
+    notebook = fixture_project / "notebooks" / "squares.ipynb"
+    waits = nbformat.read(notebook, as_version=4)
+    wait = f"import pathlib, time\nfor _ in range(2400):\n    if pathlib.Path({str(go)!r}).exists():\n        break\n"
+    waits.cells.append(nbformat.v4.new_code_cell(wait + "    time.sleep(0.05)"))
+    nbformat.write(waits, notebook)
     first = run_build("build", *SMALL, "--output-dir", str(out), popen=True)
     _wait_for(first, "Running 2 of 2 runs")  # the first holds the folder's lock
     second = run_build(
@@ -454,7 +467,10 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
         str(out),
         popen=True,
     )
+    said = _wait_for(second, "Another build is writing into")
+    go.touch()
     second_out, second_err = second.communicate(timeout=300)
+    second_out = said + second_out
     first_out, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second_err
