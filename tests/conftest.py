@@ -35,7 +35,7 @@ class _CurrentStdout(io.TextIOBase):
 
 
 with contextlib.redirect_stdout(_CurrentStdout()):
-    from sovereign_ai import build, cli, handout, publish  # noqa: F401  (imported here first: see above)
+    from sovereign_ai import build, cli, handout, manifest, publish  # noqa: F401  (imported here first: see above)
 
 # Set by `sovereign-ai test-fast` (make test-fast): the layer that starts no kernel.
 FAST_VARIABLE = "SOVEREIGN_AI_TEST_FAST"
@@ -129,6 +129,7 @@ def call_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProces
         os.environ.clear()
         os.environ.update(environment)
         publish.HOLD_SIGNALS_TO_EXIT = holds
+        manifest.environment_record.cache_clear()  # it read the root's constraints.txt
         for number, handler in handlers.items():
             signal.signal(number, handler)
     return subprocess.CompletedProcess(["sovereign_ai", *args], code, out.getvalue(), err.getvalue())
@@ -209,6 +210,7 @@ def fixture_source(tmp_path_factory) -> Path:
         if not made:
             shutil.rmtree(root, ignore_errors=True)
             _copy_project(FIXTURE_PROJECT, root, ("data", "notebooks", "figures.yaml"))
+            shutil.copy2(REPO / "constraints.txt", root)  # the pinned environment, recorded as every checkout's
             planned = run_cli("build", "--dry-run", root=root)
             assert planned.returncode == 0, planned.stderr
     return root
@@ -221,7 +223,7 @@ def fixture_built(tmp_path_factory, fixture_source) -> Path:
     with _once_for_the_session(tmp_path_factory, "fixture-built") as (root, made):
         if not made:
             shutil.rmtree(root, ignore_errors=True)
-            _copy_project(fixture_source, root, ("data", "notebooks", "figures.yaml", "build"))
+            _copy_project(fixture_source, root, ("data", "notebooks", "figures.yaml", "constraints.txt", "build"))
             built = run_cli("build", "-j", "2", root=root)
             assert built.returncode == 0, built.stderr
             shutil.rmtree(root / "build" / "executed", ignore_errors=True)
@@ -240,7 +242,8 @@ def small_project(tmp_path, monkeypatch, fixture_source) -> Path:
 @pytest.fixture
 def fixture_project(tmp_path, monkeypatch, fixture_built) -> Path:
     """A temporary copy of the small project, built (figures/ current), made the package's root."""
-    root = _copy_project(fixture_built, tmp_path / "project", ("data", "notebooks", "figures", "figures.yaml", "build"))
+    names = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt", "build")
+    root = _copy_project(fixture_built, tmp_path / "project", names)
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
 

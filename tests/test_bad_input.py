@@ -553,6 +553,7 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
     import signal
     import subprocess
     import sys
+    import urllib.request
 
     tool = "import sys; from sovereign_ai import cli; sys.exit(cli._run('http.server', '0', '--bind', '127.0.0.1'))"
     process = subprocess.Popen(
@@ -566,10 +567,13 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
         # inherits SIGINT ignored, which the tool would inherit in turn
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    # Once the tool says it serves, the command is waiting for it. (A fixed pause of 1.5 s was too
-    # short on a busy machine: the Ctrl-C came while the command itself was starting.)
+    # Once the tool answers a request, it is serving and the command is waiting for it. (A fixed pause
+    # of 1.5 s was too short on a busy machine: the Ctrl-C came while the command itself was starting.)
     serving = process.stdout.readline()
     assert serving.startswith("Serving HTTP on"), serving + process.stderr.read()
+    port = re.search(r" port (\d+) ", serving).group(1)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
+        assert answer.status == 200
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
     stdout, stderr = process.communicate(timeout=60)
     assert "Keyboard interrupt received" in stderr + stdout, "the tool had it"
