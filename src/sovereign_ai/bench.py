@@ -67,7 +67,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sovereign_ai.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per case (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="build workers (default: CPUs)")
-    parser.add_argument("--suite", action="store_true", help="also time the test suite's pytest, once (minutes)")
+    parser.add_argument("--suite", action="store_true", help="also time make test and make test-fast (minutes)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="sovereign-ai-bench-"))

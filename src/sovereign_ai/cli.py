@@ -98,12 +98,14 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("lint", help="ruff over the package, the tests and the notebooks (changes nothing)")
     commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
-    commands.add_parser("test", help="lint, check that figures/ is current, then the whole test suite")
     commands.add_parser(
-        "test-fast", help="lint, then the tests that start no kernel and draw no chart set (about 75 s on 2 cores)"
+        "test", help="lint, check that figures/ is current, then the whole test suite ($JOBS workers, else one per CPU)"
+    )
+    commands.add_parser(
+        "test-fast", help="lint, then the tests that start no kernel and draw no chart set (about 1.6x a full build)"
     )
     bench = commands.add_parser("bench", help="time full, no-op and one-table rebuilds against the plain baseline")
-    bench.add_argument("--suite", action="store_true", help="also time the test suite's pytest (minutes more)")
+    bench.add_argument("--suite", action="store_true", help="also time make test and make test-fast (minutes more)")
     commands.add_parser("lab", help="open JupyterLab on notebooks/")
     return parser
 
