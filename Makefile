@@ -52,10 +52,10 @@ figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
 	@$(SAI) check
 
-test: $(STAMP) $(TEST_NEEDS) ## `lint`, `check` (figures/ is current), then the whole suite (unit, data, nbval, papermill runs)
+test: $(STAMP) $(TEST_NEEDS) ## `lint`, `check`, then every test (9x a full build: 15 min, 2 busy cores; JOBS=1: one worker)
 	@$(SAI) test
 
-test-fast: $(STAMP) $(TEST_NEEDS) ## `lint`, then the tests that start no kernel (about 75 s on 2 cores; `make test` runs them all)
+test-fast: $(STAMP) $(TEST_NEEDS) ## `lint`, then the tests that start no kernel (1.6x a full build: 3 min, 2 busy cores)
 	@$(SAI) test-fast
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks (no changes)

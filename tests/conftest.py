@@ -21,8 +21,29 @@ from sovereign_ai import paths
 REPO = paths.repo_root()
 PYTHON = sys.executable
 
+
+class _CurrentStdout(io.TextIOBase):
+    """Writes to whatever sys.stdout is when it is written to. The package's commands take
+    `out=sys.stdout` as a default, fixed when their module is imported: imported with this in
+    place (below), they write where call_cli captures them."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+with contextlib.redirect_stdout(_CurrentStdout()):
+    from sovereign_ai import build, cli, handout, manifest, publish  # noqa: F401  (imported here first: see above)
+
 # Set by `sovereign-ai test-fast` (make test-fast): the layer that starts no kernel.
 FAST_VARIABLE = "SOVEREIGN_AI_TEST_FAST"
+
+# The engine tests' small project: its own figures.yaml, data and two notebooks that run in a
+# fraction of a second each. Its notebooks are the tests' material, not tests themselves (nbval).
+FIXTURE_PROJECT = REPO / "tests" / "fixture_project"
+collect_ignore = ["fixture_project"]
 
 
 def pytest_configure(config):
@@ -62,6 +83,10 @@ FAST = ("--only", "four_reasons", "-p", "formats", "png", "-j", "1")
 ONE_RUN = ("-p", "lang", "en")  # with --only: the figure's English run alone
 
 
+# The small project's quickest build: one figure's two runs, PNG only, on one worker (one kernel).
+SMALL = ("--only", "squares", "-p", "formats", "png", "-j", "1")
+
+
 # What a working copy needs for a build (and pyproject.toml, whose pytest options a checkout has):
 # everything else is code or docs.
 COPIED = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt", "pyproject.toml")
@@ -82,8 +107,55 @@ def run_cli(*args: str, root: Path | None = None, timeout: int = 600) -> subproc
     )
 
 
+def call_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
+    """What run_cli gives (exit code, output, error output), from the command run in this process
+    (its main function, in the folder run_cli runs it in): for commands that start no kernel and no
+    worker, without starting Python and importing the package again (half a second each). What the
+    command changes in this process (signal handlers, environment, folder) is put back."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    environment, folder, holds = dict(os.environ), os.getcwd(), publish.HOLD_SIGNALS_TO_EXIT
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        if root is not None:
+            os.environ["SOVEREIGN_AI_ROOT"] = str(root)
+        os.chdir(root or REPO)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exit:  # argparse's usage errors
+                code = exit.code if isinstance(exit.code, int) else 1
+    finally:
+        os.chdir(folder)
+        os.environ.clear()
+        os.environ.update(environment)
+        publish.HOLD_SIGNALS_TO_EXIT = holds
+        manifest.environment_record.cache_clear()  # it read the root's constraints.txt
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    return subprocess.CompletedProcess(["sovereign_ai", *args], code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="session")
+def parameters_cache(tmp_path_factory) -> Path:
+    """The build's cache of the notebooks' declared parameters (build/parameters-cache.json), current
+    for the notebooks as they are now, made once per session: without it each command in a copy
+    would first pay papermill's import (about 2 s) to read them, as it does after a notebook is edited."""
+    with _once_for_the_session(tmp_path_factory, "parameters") as (root, made):
+        cache = root / "build" / "parameters-cache.json"
+        if not made:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            if (REPO / "build" / cache.name).exists():  # most entries, from this checkout's last build
+                shutil.copy2(REPO / "build" / cache.name, cache)
+            read = "import sys; from pathlib import Path; from sovereign_ai import parameters\n"
+            read += "for notebook in sys.argv[1:]: parameters.declared_parameters(Path(notebook))"
+            notebooks = sorted(str(p) for p in (REPO / "notebooks").glob("*.ipynb"))
+            env = dict(os.environ, SOVEREIGN_AI_ROOT=str(root))
+            subprocess.run([PYTHON, "-c", read, *notebooks], env=env, check=True, capture_output=True)
+    return cache
+
+
 @pytest.fixture
-def repo_copy(tmp_path, monkeypatch) -> Path:
+def repo_copy(tmp_path, monkeypatch, parameters_cache) -> Path:
     """A temporary copy of the repository's data, notebooks and figures, made the package's root."""
     root = tmp_path / "repo"
     root.mkdir()
@@ -93,12 +165,85 @@ def repo_copy(tmp_path, monkeypatch) -> Path:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints"))
         else:
             shutil.copy2(source, root / name)
-    # The notebooks' declared parameters, cached by each notebook's SHA-256: without it every
-    # command in the copy would first pay papermill's import (about 2 s) to read them again.
-    cache = REPO / "build" / "parameters-cache.json"
-    if cache.exists():
-        (root / "build").mkdir()
-        shutil.copy2(cache, root / "build" / cache.name)
+    (root / "build").mkdir()
+    shutil.copy2(parameters_cache, root / "build" / parameters_cache.name)
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+    return root
+
+
+def _copy_project(source: Path, root: Path, names) -> Path:
+    root.mkdir(parents=True)
+    for name in names:
+        if (source / name).is_dir():
+            shutil.copytree(
+                source / name, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints")
+            )
+        elif (source / name).exists():
+            shutil.copy2(source / name, root / name)
+    return root
+
+
+@contextmanager
+def _once_for_the_session(tmp_path_factory, name: str):
+    """A folder made once per test session, shared by every xdist worker: yields (folder, made),
+    made False when the caller must fill it; the first worker fills it, holding a lock, while the
+    others wait for it."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / name
+    with open(shared / f"{name}.lock", "a+b") as lock:
+        publish._lock(lock, wait=True)
+        try:
+            done = folder / ".complete"
+            yield folder, done.exists()
+            done.touch()
+        finally:
+            publish._unlock(lock)
+
+
+@pytest.fixture(scope="session")
+def fixture_source(tmp_path_factory) -> Path:
+    """The small project as checked out, with its notebooks' parameters read once (build/'s
+    cache), no kernel started: copy it with small_project rather than write into it."""
+    with _once_for_the_session(tmp_path_factory, "fixture-source") as (root, made):
+        if not made:
+            shutil.rmtree(root, ignore_errors=True)
+            _copy_project(FIXTURE_PROJECT, root, ("data", "notebooks", "figures.yaml"))
+            shutil.copy2(REPO / "constraints.txt", root)  # the pinned environment, recorded as every checkout's
+            planned = run_cli("build", "--dry-run", root=root)
+            assert planned.returncode == 0, planned.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def fixture_built(tmp_path_factory, fixture_source) -> Path:
+    """The small project, built once for the whole session (figures/ and its manifest):
+    copy it with fixture_project rather than write into it."""
+    with _once_for_the_session(tmp_path_factory, "fixture-built") as (root, made):
+        if not made:
+            shutil.rmtree(root, ignore_errors=True)
+            _copy_project(fixture_source, root, ("data", "notebooks", "figures.yaml", "constraints.txt", "build"))
+            built = run_cli("build", "-j", "2", root=root)
+            assert built.returncode == 0, built.stderr
+            shutil.rmtree(root / "build" / "executed", ignore_errors=True)
+            shutil.rmtree(root / "build" / "outputs", ignore_errors=True)
+    return root
+
+
+@pytest.fixture
+def small_project(tmp_path, monkeypatch, fixture_source) -> Path:
+    """A temporary copy of the small project, not built (no figures/), made the package's root."""
+    root = _copy_project(fixture_source, tmp_path / "project", ("data", "notebooks", "figures.yaml", "build"))
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+    return root
+
+
+@pytest.fixture
+def fixture_project(tmp_path, monkeypatch, fixture_built) -> Path:
+    """A temporary copy of the small project, built (figures/ current), made the package's root."""
+    names = ("data", "notebooks", "figures", "figures.yaml", "constraints.txt", "build")
+    root = _copy_project(fixture_built, tmp_path / "project", names)
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
 

@@ -13,15 +13,14 @@ import pytest
 from sovereign_ai import paths
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import FAST, ONE_RUN, REPO, mounted, run_build, run_cli, snapshot
-
-CAPTIONS = ("four_reasons.en.caption.txt", "four_reasons.ja.caption.txt")  # written beside every figure
+from conftest import FAST, ONE_RUN, REPO, SMALL, call_cli, mounted, run_build, run_cli, snapshot
 
 
 def refused(root, *args, expected: str, code: int = 2):
-    """Run the command in the repository copy at root and check it refused cleanly before any kernel."""
+    """Run the command in the repository copy at root (in this process: a refusal starts no kernel)
+    and check it refused cleanly before any kernel."""
     before = snapshot(root / "figures")
-    result = run_cli(*args, root=root)
+    result = call_cli(*args, root=root)
     assert result.returncode == code, (result.stdout, result.stderr)
     assert expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
@@ -143,11 +142,11 @@ def test_a_missing_figures_folder_is_named_by_check_and_site(repo_copy):
     """They stopped with "[Errno 2] No such file or directory: '.../figures'"."""
     shutil.rmtree(repo_copy / "figures")
     for args in (("check", "--quick"), ("check", "-j", "1")):  # nothing to rebuild and compare with: no kernel
-        result = run_cli(*args, root=repo_copy)
+        result = call_cli(*args, root=repo_copy)
         assert result.returncode == 1, result.stderr
         assert "stale: four_reasons.ja: not built yet in figures/" in result.stderr
         assert "Run `make figures`" in result.stderr and "Errno" not in result.stderr
-    result = run_cli("site", root=repo_copy)
+    result = call_cli("site", root=repo_copy)
     assert result.returncode == 2
     assert "error: figures/ does not exist: run `make figures` first, which builds it." in result.stderr
     assert not (repo_copy / "figures").exists() and not (repo_copy / "site").exists()
@@ -155,7 +154,7 @@ def test_a_missing_figures_folder_is_named_by_check_and_site(repo_copy):
     for item in ("src", "README.md", "Makefile"):
         source = REPO / item
         shutil.copytree(source, repo_copy / item) if source.is_dir() else shutil.copy2(source, repo_copy / item)
-    result = run_cli("handout", str(repo_copy.parent / "class"), root=repo_copy)
+    result = call_cli("handout", str(repo_copy.parent / "class"), root=repo_copy)
     assert result.returncode == 2 and "error: figures/ is not a folder of figures: run `make figures` first" in (
         result.stderr
     )
@@ -264,7 +263,7 @@ def test_output_piped_into_a_reader_that_leaves_ends_quietly():
 
 
 def test_a_dry_run_into_a_new_folder_leaves_nothing_behind(repo_copy):
-    result = run_cli("build", "--dry-run", "-p", "lang", "en", "--output-dir", "variants/new", root=repo_copy)
+    result = call_cli("build", "--dry-run", "-p", "lang", "en", "--output-dir", "variants/new", root=repo_copy)
     assert result.returncode == 0, result.stderr
     assert not (repo_copy / "variants").exists()
     outputs = repo_copy / "build" / "outputs"
@@ -281,24 +280,25 @@ def test_an_output_folder_whose_name_is_not_utf8_is_planned_without_a_traceback(
 
 
 @pytest.mark.notebooks
-def test_a_variant_build_works_from_a_read_only_repository(repo_copy, tmp_path):
+def test_a_variant_build_works_from_a_read_only_repository(fixture_project, tmp_path):
     out = tmp_path / "variants"
     if os.geteuid() == 0:
-        context = mounted(repo_copy, "ro", bind=True)
+        context = mounted(fixture_project, "ro", bind=True)
     else:
-        subprocess.run(["chmod", "-R", "a-w", str(repo_copy)], check=True)
-        context = _RestoringWrite(repo_copy)
+        subprocess.run(["chmod", "-R", "a-w", str(fixture_project)], check=True)
+        context = _RestoringWrite(fixture_project)
     with context:
-        before = snapshot(repo_copy)
-        result = run_build("build", *FAST, "--output-dir", str(out), root=repo_copy)
+        before = snapshot(fixture_project)
+        result = run_build("build", *SMALL, "--output-dir", str(out), root=fixture_project)
         assert result.returncode == 0, result.stderr
-        assert snapshot(repo_copy) == before
+        assert snapshot(fixture_project) == before
     said = re.search(
         r"build/ cannot be written \(a read-only repository\?\): working in (\S+) instead\.", result.stdout
     )
     assert said, result.stdout
     shutil.rmtree(said.group(1), ignore_errors=True)
-    assert sorted(snapshot(out)) == sorted(["MANIFEST.json", *CAPTIONS, "four_reasons.en.png", "four_reasons.ja.png"])
+    captions = [f"squares.{lang}.caption.txt" for lang in ("en", "ja")]
+    assert sorted(snapshot(out)) == sorted(["MANIFEST.json", *captions, "squares.en.png", "squares.ja.png"])
 
 
 class _RestoringWrite:
@@ -349,17 +349,17 @@ def test_a_manifest_with_merge_conflict_markers_says_how_to_recover(repo_copy):
 
 
 @pytest.mark.notebooks
-def test_a_full_forced_build_rewrites_an_unreadable_manifest(repo_copy):
-    (repo_copy / "figures.yaml").write_text(
-        "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: en\n",  # one run, one kernel
+def test_a_full_forced_build_rewrites_an_unreadable_manifest(fixture_project):
+    (fixture_project / "figures.yaml").write_text(
+        "squares:\n  notebook: notebooks/squares.ipynb\n  runs:\n    - lang: en\n",  # one run, one kernel
         encoding="utf-8",
     )
-    path = repo_copy / "figures" / "MANIFEST.json"
+    path = fixture_project / "figures" / "MANIFEST.json"
     path.write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n", encoding="utf-8")
-    result = run_cli("build", "--force", root=repo_copy)
+    result = run_cli("build", "--force", root=fixture_project)
     assert result.returncode == 0, result.stderr
     files = json.loads(path.read_text(encoding="utf-8"))["files"]
-    assert sorted(files) == [f"four_reasons.en.{fmt}" for fmt in ("caption.txt", "pdf", "png", "svg")]
+    assert sorted(files) == [f"squares.en.{fmt}" for fmt in ("caption.txt", "png", "svg")]
 
 
 @pytest.mark.parametrize(
@@ -530,7 +530,7 @@ def test_a_figure_run_may_not_set_what_the_build_sets(repo_copy):
 
 
 def test_only_given_twice_builds_both(repo_copy):
-    result = run_cli("build", "--dry-run", "--force", "--only", "four_reasons", "--only", "ai_compute", root=repo_copy)
+    result = call_cli("build", "--dry-run", "--force", "--only", "four_reasons", "--only", "ai_compute", root=repo_copy)
     assert result.returncode == 0, result.stderr
     assert "four_reasons.en" in result.stdout and "ai_compute.en" in result.stdout, result.stdout
 
@@ -543,7 +543,7 @@ def test_a_date_the_calendar_lacks_in_a_sweep_is_named_by_its_line(repo_copy):
 
 
 def test_every_parameter_a_notebook_declares_can_be_given_with_p(repo_copy):
-    result = run_cli("build", "--dry-run", "-p", "show_source", "false", "--output-dir", "variants/x", root=repo_copy)
+    result = call_cli("build", "--dry-run", "-p", "show_source", "false", "--output-dir", "variants/x", root=repo_copy)
     assert result.returncode == 0, result.stderr  # show_source had no rule, so -p refused it
 
 
@@ -553,7 +553,7 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
     import signal
     import subprocess
     import sys
-    import time
+    import urllib.request
 
     tool = "import sys; from sovereign_ai import cli; sys.exit(cli._run('http.server', '0', '--bind', '127.0.0.1'))"
     process = subprocess.Popen(
@@ -562,14 +562,21 @@ def test_ctrl_c_in_a_tool_the_command_runs_is_the_tools_to_report():
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),  # the tool's line that it is serving, at once
         # Ctrl-C as a terminal delivers it: a suite started as a shell's background job (make bench &)
         # inherits SIGINT ignored, which the tool would inherit in turn
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(1.5)
+    # Once the tool answers a request, it is serving and the command is waiting for it. (A fixed pause
+    # of 1.5 s was too short on a busy machine: the Ctrl-C came while the command itself was starting.)
+    serving = process.stdout.readline()
+    assert serving.startswith("Serving HTTP on"), serving + process.stderr.read()
+    port = re.search(r" port (\d+) ", serving).group(1)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
+        assert answer.status == 200
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
-    _, stderr = process.communicate(timeout=30)
-    assert "Keyboard interrupt received" in stderr + _, "the tool had it"
+    stdout, stderr = process.communicate(timeout=60)
+    assert "Keyboard interrupt received" in stderr + stdout, "the tool had it"
     assert "Interrupted" not in stderr and "Traceback" not in stderr, stderr
 
 
@@ -618,16 +625,16 @@ def test_sweep_labels_are_plain_names():
 
 
 @pytest.mark.notebooks
-def test_an_output_folder_written_with_dot_dot_gets_the_files(repo_copy):
+def test_an_output_folder_written_with_dot_dot_gets_the_files(fixture_project):
     """../variants beside the repository: the files written there came back from the system without
     the "..", and the build stopped with a traceback after its kernel had run, leaving a temporary file."""
-    result = run_build("build", *FAST, *ONE_RUN, "--output-dir", "notebooks/../../beside", root=repo_copy)
+    result = run_build("build", *SMALL, *ONE_RUN, "--output-dir", "notebooks/../../beside", root=fixture_project)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    beside = repo_copy.parent / "beside"
+    beside = fixture_project.parent / "beside"
     assert sorted(p.name for p in beside.iterdir()) == [
         "MANIFEST.json",
-        "four_reasons.en.caption.txt",
-        "four_reasons.en.png",
+        "squares.en.caption.txt",
+        "squares.en.png",
     ]
 
 
@@ -743,3 +750,18 @@ def test_a_matplotlib_backend_it_does_not_know_is_named_before_any_kernel(repo_c
     assert result.returncode == 2, result.stderr
     assert "error: the environment variable MPLBACKEND is 'foo', which matplotlib does not know" in result.stderr
     assert "Traceback" not in result.stderr and (not out.exists() or not any(out.iterdir()))
+
+
+def test_the_tests_take_their_workers_from_jobs(monkeypatch):
+    from sovereign_ai import cli
+
+    monkeypatch.setenv("JOBS", "1")
+    assert cli.pytest_workers()[:2] == ("-n", "1")
+    monkeypatch.delenv("JOBS")
+    assert cli.pytest_workers()[:2] == ("-n", str(os.cpu_count() or 1)), "else one per core"
+    for command in ("test", "test-fast"):
+        refused = run_build(command, env={"JOBS": "two"})
+        assert (refused.returncode, refused.stderr) == (
+            2,
+            "error: JOBS='two' is not allowed; expected a whole number of workers, 1 or more\n",
+        )

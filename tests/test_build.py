@@ -6,7 +6,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from sovereign_ai.build import BuildError, Run, load_registry, plan
 
-from conftest import REPO, edit_csv_row, run_build, run_cli, snapshot
+from conftest import FIXTURE_PROJECT, call_cli, edit_csv_row, run_build, run_cli, snapshot
 
 
 def _no_kernel_started(root):
@@ -46,7 +46,7 @@ def test_a_run_that_sets_no_language_clashes_with_the_run_of_the_default_one(rep
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace(entry, entry + "    - {width_mm: 89}\n"), encoding="utf-8")
     before = snapshot(repo_copy / "figures")
-    result = run_cli("build", "--only", "four_reasons", root=repo_copy)
+    result = call_cli("build", "--only", "four_reasons", root=repo_copy)
     assert result.returncode == 2, result.stderr
     assert (
         "two runs of four_reasons would both write four_reasons.ja.*: {'lang': 'ja'} and {'width_mm': 89.0} "
@@ -93,7 +93,7 @@ def test_unknown_figure_is_named():
 )
 def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expected):
     before = snapshot(repo_copy / "figures")
-    result = run_cli("build", *args, root=repo_copy)
+    result = call_cli("build", *args, root=repo_copy)
     assert result.returncode != 0
     assert expected in result.stderr
     assert snapshot(repo_copy / "figures") == before
@@ -120,7 +120,7 @@ def test_bad_parameters_stop_the_build_before_any_kernel(repo_copy, args, expect
 def test_bad_data_stops_the_build_before_any_kernel(repo_copy, breakage, expected):
     edit_csv_row(repo_copy, *breakage)
     before = snapshot(repo_copy / "figures")
-    result = run_cli("build", root=repo_copy)
+    result = call_cli("build", root=repo_copy)
     assert result.returncode != 0
     assert expected in result.stderr
     assert "figures/ is unchanged" in result.stderr
@@ -147,36 +147,36 @@ def _notebook(root, name: str, code: str) -> None:
 
 
 @pytest.mark.notebooks
-def test_data_edited_while_the_build_runs_is_not_recorded_as_what_the_figures_show(repo_copy):
+def test_data_edited_while_the_build_runs_is_not_recorded_as_what_the_figures_show(fixture_project):
     # The run reads a table, then the table is edited (here by the notebook itself, as a user
     # saving it from Excel meanwhile would): its manifest could not say which version it drew.
     _notebook(
-        repo_copy,
+        fixture_project,
         "edited",
         "from pathlib import Path\n"
         "from sovereign_ai import data, paths\n"
-        "data.load_table('gov_cloud_systems')\n"
-        "table = paths.data_dir() / 'gov_cloud_systems.csv'\n"
-        "table.write_text(table.read_text(encoding='utf-8').replace('1497', '1450'), encoding='utf-8')\n"
+        "data.load_table('counts')\n"
+        "table = paths.data_dir() / 'counts.csv'\n"
+        "table.write_text(table.read_text(encoding='utf-8').replace('east,4', 'east,5'), encoding='utf-8')\n"
         "Path(output_dir, f'{name}.{lang}.png').write_bytes(b'a chart')",
     )
-    before = snapshot(repo_copy / "figures")
-    result = run_cli("build", "--only", "edited", root=repo_copy)
+    before = snapshot(fixture_project / "figures")
+    result = run_cli("build", "--only", "edited", root=fixture_project)
     assert result.returncode == 1, result.stderr
-    assert "edited.ja read data/gov_cloud_systems.csv, changed while the build ran" in result.stderr
+    assert "edited.ja read data/counts.csv, changed while the build ran" in result.stderr
     assert "figures/ is unchanged; run the build again." in result.stderr
-    assert snapshot(repo_copy / "figures") == before
+    assert snapshot(fixture_project / "figures") == before
 
 
 @pytest.mark.notebooks
-def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_copy):
-    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
-    _notebook(repo_copy, "dies", "import os\nos._exit(1)  # the kernel dies: no cell error, no executed notebook")
-    executed = repo_copy / "build" / "executed"
+def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(fixture_project):
+    _notebook(fixture_project, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+    _notebook(fixture_project, "dies", "import os\nos._exit(1)  # the kernel dies: no cell error, no executed notebook")
+    executed = fixture_project / "build" / "executed"
     executed.mkdir(parents=True)
     (executed / "dies.ja.ipynb").write_text("{}", encoding="utf-8")  # an earlier build's, now out of date
-    before = snapshot(repo_copy / "figures")
-    result = run_cli("build", "--only", "broken", "dies", root=repo_copy)
+    before = snapshot(fixture_project / "figures")
+    result = run_cli("build", "--only", "broken", "dies", root=fixture_project)
     assert result.returncode != 0
     assert "broken.ja failed: RuntimeError: this notebook is broken on purpose" in result.stderr
     assert "The executed notebook is build/executed/broken.ja.ipynb (kernel log:" in result.stderr
@@ -189,50 +189,54 @@ def test_a_failing_notebook_leaves_figures_untouched_and_says_where_it_is(repo_c
     assert (executed / "broken.ja.ipynb").exists()
     assert not (executed / "dies.ja.ipynb").exists(), "no earlier run's notebook stands in for this one"
     assert "Kernel died while waiting" in (executed / "dies.ja.kernel.log").read_text(encoding="utf-8")
-    assert snapshot(repo_copy / "figures") == before
+    assert snapshot(fixture_project / "figures") == before
 
 
 @pytest.mark.notebooks
-def test_a_run_failing_on_a_warm_kernel_names_its_part_of_the_kernels_log(repo_copy):
+def test_a_run_failing_on_a_warm_kernel_names_its_part_of_the_kernels_log(fixture_project):
     _notebook(
-        repo_copy, "fine", "from pathlib import Path\nPath(output_dir, f'{name}.{lang}.png').write_bytes(b'a chart')"
+        fixture_project,
+        "fine",
+        "from pathlib import Path\nPath(output_dir, f'{name}.{lang}.png').write_bytes(b'a chart')",
     )
-    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
-    result = run_cli("build", "--only", "fine", "broken", "-j", "1", root=repo_copy)
+    _notebook(fixture_project, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+    result = run_cli("build", "--only", "fine", "broken", "-j", "1", root=fixture_project)
     assert result.returncode == 1, result.stderr
     # one kernel ran both runs: its log is named after the first, and holds the second from its line
     said = "(kernel log: fine.ja.kernel.log beside it, from '--- broken.ja ---')."
     assert said in result.stderr, result.stderr
-    log = (repo_copy / "build" / "executed" / "fine.ja.kernel.log").read_text(encoding="utf-8")
+    log = (fixture_project / "build" / "executed" / "fine.ja.kernel.log").read_text(encoding="utf-8")
     assert "--- broken.ja ---" in log
 
 
 @pytest.mark.notebooks
-def test_a_check_whose_rebuild_fails_names_the_executed_notebook_and_keeps_it(repo_copy):
-    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
-    result = run_cli("check", "--only", "broken", root=repo_copy)
+def test_a_check_whose_rebuild_fails_names_the_executed_notebook_and_keeps_it(fixture_project):
+    _notebook(fixture_project, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+    result = run_cli("check", "--only", "broken", root=fixture_project)
     assert result.returncode == 1
     assert "broken.ja failed: RuntimeError: this notebook is broken on purpose" in result.stderr
     named = "The executed notebook is build/check-failed/broken.ja.ipynb (kernel log: broken.ja.kernel.log beside it)."
     assert named in result.stderr
     assert result.stderr.rstrip().endswith("Nothing was compared; figures/ is unchanged.")
     assert "build/check-" not in result.stderr.replace("build/check-failed/", ""), "not the removed temporary folder"
-    assert [p.name.split("-")[0] for p in (repo_copy / "build" / "outputs").iterdir()] == ["figures"], "no area left"
-    assert run_cli("build", "--only", "four_reasons", root=repo_copy).returncode == 0  # nothing to run
-    assert (repo_copy / "build" / "check-failed" / "broken.ja.ipynb").exists()
-    assert (repo_copy / "build" / "check-failed" / "broken.ja.kernel.log").exists()
+    assert [p.name.split("-")[0] for p in (fixture_project / "build" / "outputs").iterdir()] == ["figures"], (
+        "no area left"
+    )
+    assert run_cli("build", "--only", "squares", root=fixture_project).returncode == 0  # nothing to run
+    assert (fixture_project / "build" / "check-failed" / "broken.ja.ipynb").exists()
+    assert (fixture_project / "build" / "check-failed" / "broken.ja.kernel.log").exists()
 
 
 @pytest.mark.notebooks
-def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(repo_copy):
-    _notebook(repo_copy, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
+def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(fixture_project):
+    _notebook(fixture_project, "broken", 'raise RuntimeError("this notebook is broken on purpose")')
     last_words = "the kernel says why it stops, in a line longer than nbclient says"
     # The kernel writes to its own stderr (the log), not to the notebook, and dies. (Its fd 2, which
     # ipykernel redirects to the notebook except under pytest, where it keeps the original.)
     stderr = 'getattr(sys.stderr, "_original_stdstream_copy", 2)'
-    _notebook(repo_copy, "dies", f"import os, sys\nos.write({stderr}, b{last_words!r})\nos._exit(1)")
-    before = snapshot(repo_copy / "notebooks")
-    result = run_cli("refresh-notebooks", "broken", "dies", root=repo_copy)
+    _notebook(fixture_project, "dies", f"import os, sys\nos.write({stderr}, b{last_words!r})\nos._exit(1)")
+    before = snapshot(fixture_project / "notebooks")
+    result = run_cli("refresh-notebooks", "broken", "dies", root=fixture_project)
     stderr = result.stderr
     assert result.returncode == 1
     log = "kernel log: build/refresh/{}.kernel.log"
@@ -240,43 +244,43 @@ def test_refreshing_a_failing_notebook_leaves_it_unchanged_and_shows_its_error(r
     assert 'raise RuntimeError("this notebook is broken on purpose")' in stderr, "the cell is shown"
     assert "RuntimeError: this notebook is broken on purpose" in stderr
     assert f"notebooks/dies.ipynb is unchanged: its kernel died while running it ({log.format('dies')})." in stderr
-    kernel_log = (repo_copy / "build" / "refresh" / "dies.kernel.log").read_text(encoding="utf-8")
+    kernel_log = (fixture_project / "build" / "refresh" / "dies.kernel.log").read_text(encoding="utf-8")
     assert last_words in kernel_log and "Kernel died while waiting" in kernel_log, "each whole, neither over the other"
     assert f"{last_words}\nKernel died while waiting" in kernel_log, "nbclient's line starts a line of its own"
     assert "\x1b[" not in stderr, "no terminal colour codes"
     assert "site-packages" not in stderr and "src/sovereign_ai" not in stderr, "no traceback of ours"
-    assert snapshot(repo_copy / "notebooks") == before
+    assert snapshot(fixture_project / "notebooks") == before
 
 
 @pytest.mark.notebooks
-def test_refreshing_with_a_kernel_that_dies_as_it_starts_says_so_in_one_message(repo_copy, tmp_path):
+def test_refreshing_with_a_kernel_that_dies_as_it_starts_says_so_in_one_message(fixture_project, tmp_path):
     (tmp_path / "sitecustomize.py").write_text(  # runs first in every Python; this one ends a kernel
         'import os, sys\nif os.environ.get("JPY_PARENT_PID"):\n'
         '    sys.stderr.write("this kernel cannot start\\n"); sys.stderr.flush(); os._exit(3)\n',
         encoding="utf-8",
     )
     environment = {"PYTHONPATH": str(tmp_path), "JPY_PARENT_PID": ""}  # only kernels get it set
-    result = run_build("refresh-notebooks", "four_reasons", env=environment)
+    result = run_build("refresh-notebooks", "squares", env=environment)
     assert result.returncode == 1
-    log = "build/refresh/four_reasons.kernel.log"
+    log = "build/refresh/squares.kernel.log"
     assert (
         result.stderr
-        == f"error: notebooks/four_reasons.ipynb is unchanged: its kernel died as it started (kernel log: {log}).\n"
+        == f"error: notebooks/squares.ipynb is unchanged: its kernel died as it started (kernel log: {log}).\n"
     )
-    assert "this kernel cannot start" in (repo_copy / log).read_text(encoding="utf-8")
-    assert (repo_copy / "notebooks" / "four_reasons.ipynb").read_bytes() == (
-        REPO / "notebooks" / "four_reasons.ipynb"
+    assert "this kernel cannot start" in (fixture_project / log).read_text(encoding="utf-8")
+    assert (fixture_project / "notebooks" / "squares.ipynb").read_bytes() == (
+        FIXTURE_PROJECT / "notebooks" / "squares.ipynb"
     ).read_bytes()
 
 
 @pytest.mark.notebooks
-def test_refreshing_keeps_a_notebook_saved_while_it_runs(repo_copy):
+def test_refreshing_keeps_a_notebook_saved_while_it_runs(fixture_project):
     """A notebook saved from JupyterLab while it is refreshed keeps that version: replacing it with
     the run of the earlier version would lose the edit. A killed refresh's temporary file goes."""
     import os
     import time
 
-    notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
+    notebook = fixture_project / "notebooks" / "squares.ipynb"
     saving = nbformat.read(notebook, as_version=4)
     saves = (  # as the user saving an edit while the kernel runs
         "import nbformat\n"
@@ -286,18 +290,18 @@ def test_refreshing_keeps_a_notebook_saved_while_it_runs(repo_copy):
     )
     saving.cells.append(nbformat.v4.new_code_cell(saves))
     nbformat.write(saving, notebook)
-    leftover = repo_copy / "notebooks" / ".four_reasons.ipynb.x1y2z3.partial"
+    leftover = fixture_project / "notebooks" / ".squares.ipynb.x1y2z3.partial"
     leftover.write_text("a killed refresh's temporary file", encoding="utf-8")
     os.utime(leftover, (time.time() - 3600, time.time() - 3600))
-    result = run_cli("refresh-notebooks", "four_reasons", root=repo_copy)
+    result = run_cli("refresh-notebooks", "squares", root=fixture_project)
     assert result.returncode == 1, result.stderr
-    assert "notebooks/four_reasons.ipynb was saved while it was refreshed: that version is kept" in result.stderr
+    assert "notebooks/squares.ipynb was saved while it was refreshed: that version is kept" in result.stderr
     assert "an edit saved meanwhile" in notebook.read_text(encoding="utf-8")
     assert not leftover.exists()
 
 
 def test_params_lists_defaults_help_and_allowed_values():
-    result = run_cli("params", "notebooks/four_reasons.ipynb")
+    result = call_cli("params", "notebooks/four_reasons.ipynb")
     assert result.returncode == 0
     assert "lang" in result.stdout and "default 'ja'" in result.stdout
     assert 'allowed: "ja" or "en"' in result.stdout
@@ -305,7 +309,7 @@ def test_params_lists_defaults_help_and_allowed_values():
 
 
 def test_validate_reports_the_tables():
-    result = run_cli("validate")
+    result = call_cli("validate")
     assert result.returncode == 0
     assert "tables valid" in result.stdout
 

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from sovereign_ai import paths
 
-from conftest import run_cli
+from conftest import call_cli
 
 FIGURES = paths.figures_dir()
 CLOUD_CHARTS = ("roster", "concentration", "market", "deficit", "scenarios")
@@ -58,7 +58,7 @@ def test_figures_folder_holds_every_registered_figure():
 
 def test_figures_are_current_by_their_manifest():
     """`make test` also runs the full check (a rebuild compared byte for byte); this is its quick half."""
-    result = run_cli("check", "--quick")
+    result = call_cli("check", "--quick")
     assert result.returncode == 0, result.stderr
 
 

@@ -10,7 +10,7 @@ import pytest
 from sovereign_ai import data, manifest, paths, reads
 from sovereign_ai.build import load_registry
 
-from conftest import REPO, edit_csv_row, run_cli, snapshot
+from conftest import REPO, call_cli, edit_csv_row, run_cli, snapshot
 
 FIGURES = paths.figures_dir()
 
@@ -94,7 +94,7 @@ def test_citing_a_source_records_its_row_and_loading_the_table_the_whole_file(tm
 
 def test_editing_a_source_row_makes_stale_only_the_runs_that_cite_it(repo_copy):
     edit_csv_row(repo_copy, "sources", _source_row(repo_copy, "T8-02"), "title", "A retitled article")
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert sorted(line.split()[1] for line in lines if line.startswith("run ")) == ["ai_compute.en", "ai_compute.ja"]
@@ -107,7 +107,7 @@ def test_adding_a_source_row_makes_no_run_stale(repo_copy):
         f.write("verbatim,,,,\n")
     data.validate_all()  # the new row is a valid source
     assert any(r["source_id"] == "T0-01" for r in data.validate_table("sources"))
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == f"0 of {len(load_registry())} runs would execute into figures/"
 
@@ -135,7 +135,7 @@ def test_a_second_build_starts_no_kernel(repo_copy):
 
 def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
     _edit(repo_copy, "gov_cloud_systems", "1497,T2-01", "1496,T2-01")
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "run  cloud_dependence.ja          data changed: data/gov_cloud_systems.csv" in lines
@@ -144,7 +144,7 @@ def test_dry_run_names_the_runs_a_data_edit_affects_and_why(repo_copy):
 
 
 def test_a_parameter_only_some_notebooks_take_is_said_to_apply_to_those(repo_copy, tmp_path):
-    result = run_cli("build", "-p", "as_of", "2024-01-01", "--output-dir", str(tmp_path / "v"), "--dry-run")
+    result = call_cli("build", "-p", "as_of", "2024-01-01", "--output-dir", str(tmp_path / "v"), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
         "Note: -p as_of applies to 2 of 7 notebooks (cloud_dependence, local_government); "
@@ -152,13 +152,13 @@ def test_a_parameter_only_some_notebooks_take_is_said_to_apply_to_those(repo_cop
     )
     for everyone in ("lang", "show_title", "show_source", "width_mm", "palette"):  # what an author sets for all
         value = {"lang": "en", "width_mm": "89", "palette": "greyscale"}.get(everyone, "False")
-        every = run_cli("build", "-p", everyone, value, "--output-dir", str(tmp_path / "v"), "--dry-run")
+        every = call_cli("build", "-p", everyone, value, "--output-dir", str(tmp_path / "v"), "--dry-run")
         assert every.returncode == 0 and "Note:" not in every.stdout, f"every notebook takes {everyone}"
 
 
 def test_dry_run_refuses_bad_data_as_the_build_would(repo_copy):
     edit_csv_row(repo_copy, "cloud_market_shares", 1, "share_low_pct", "55")  # above its share_high_pct, 50
-    result = run_cli("build", "--dry-run", root=repo_copy)
+    result = call_cli("build", "--dry-run", root=repo_copy)
     assert result.returncode == 2, result.stdout
     assert "data/cloud_market_shares.csv, row 1 (line 2), column 'share_low_pct'" in result.stderr
     assert result.stderr.rstrip().endswith("No notebook was run and nothing was written.")
@@ -166,37 +166,37 @@ def test_dry_run_refuses_bad_data_as_the_build_would(repo_copy):
 
 
 @pytest.mark.notebooks
-def test_editing_one_table_reruns_only_the_runs_that_read_it(repo_copy):
+def test_editing_one_table_reruns_only_the_runs_that_read_it(fixture_project):
     from sovereign_ai.build import build
 
-    _edit(repo_copy, "basic_plan_examples", "Building a trustworthy AI ecosystem", "Building a trusted AI ecosystem")
-    before = snapshot(repo_copy / "figures")
+    _edit(fixture_project, "squares", "c,三,three,3", "c,三,thirty,3")
+    before = snapshot(fixture_project / "figures")
     outcome = build(jobs=1)  # one kernel for both runs
-    assert sorted(outcome.executed) == ["basic_plan_policies.en", "basic_plan_policies.ja"]
-    after = snapshot(repo_copy / "figures")
+    assert sorted(outcome.executed) == ["squares.en", "squares.ja"]
+    after = snapshot(fixture_project / "figures")
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == [
         "MANIFEST.json",
-        "basic_plan_policies.en.pdf",
-        "basic_plan_policies.en.png",
-        "basic_plan_policies.en.svg",
+        "squares.en.png",
+        "squares.en.svg",
     ], "the Japanese figure does not use the English text"
     assert build().executed == []
 
 
 @pytest.mark.notebooks
-def test_parallel_and_serial_builds_are_byte_identical(tmp_path, repo_copy):
-    """figures/ is the build on every core (make figures; make check builds it afresh that way and
-    compares every byte), so one serial build compared with figures/ is the comparison of the two.
-    (In a copy of the repository: the build's work folder, build/, is the copy's.)"""
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path, fixture_project):
+    """The small project's figures/ is its build on two workers (as make figures and make check
+    build on every core); one serial build, where one kernel runs both notebooks one after the
+    other, compared with it is the comparison of the two. (make check compares the real figures.)"""
     from sovereign_ai.build import stale_reasons
 
-    figures = repo_copy / "figures"
+    figures = fixture_project / "figures"
     recorded = manifest.read(figures)["files"]
-    runs = [run for run in load_registry() if run.figure == "four_reasons"]
-    assert not any(stale_reasons(run, recorded, figures) for run in runs), "figures/ is not current: make figures"
+    runs = load_registry()
+    assert len({run.notebook for run in runs}) == 2
+    assert not any(stale_reasons(run, recorded, figures) for run in runs), "the session's build is current"
     serial = tmp_path / "j1"
-    result = run_cli("build", "--only", "four_reasons", "--force", "-j", "1", "--output-dir", str(serial))
+    result = run_cli("build", "--force", "-j", "1", "--output-dir", str(serial))
     assert result.returncode == 0, result.stderr
     files = snapshot(serial)
     built = manifest.read(serial)["files"]
@@ -207,25 +207,26 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, repo_copy):
 
 
 @pytest.mark.notebooks
-def test_check_fails_after_a_data_edit_and_names_the_affected_figures(repo_copy):
-    _edit(repo_copy, "basic_plan_policies", "AI利活用の加速的推進", "AI利活用の推進")
-    before = snapshot(repo_copy / "figures")
-    quick = run_cli("check", "--quick", root=repo_copy)
+def test_check_fails_after_a_data_edit_and_names_the_affected_figures(fixture_project):
+    _edit(fixture_project, "squares", "b,二,two", "b,弐,two")
+    before = snapshot(fixture_project / "figures")
+    quick = run_cli("check", "--quick", root=fixture_project)
     assert quick.returncode == 1
-    assert "stale: basic_plan_policies.ja: data changed: data/basic_plan_policies.csv" in quick.stderr
-    assert "four_reasons" not in quick.stderr and "cloud_dependence" not in quick.stderr
-    full = run_cli("check", "--only", "basic_plan_policies", "-j", "1", root=repo_copy)  # one kernel
+    assert "stale: squares.ja: data changed: data/squares.csv" in quick.stderr
+    assert "counts" not in quick.stderr
+    full = run_cli("check", "--only", "squares", "-j", "1", root=fixture_project)  # one kernel
     assert full.returncode == 1
-    assert "stale: basic_plan_policies.ja.pdf differs from a fresh build" in full.stderr
-    assert snapshot(repo_copy / "figures") == before, "check never writes into figures/"
-    areas = sorted(p.name.split("-")[0] for p in (repo_copy / "build" / "outputs").iterdir())
+    assert "stale: squares.ja.svg differs from a fresh build" in full.stderr
+    assert "squares.en.svg" not in full.stderr, "the English figure does not show the Japanese labels"
+    assert snapshot(fixture_project / "figures") == before, "check never writes into figures/"
+    areas = sorted(p.name.split("-")[0] for p in (fixture_project / "build" / "outputs").iterdir())
     assert areas == ["figures"], "the rebuild's temporary folder leaves no area (executed notebooks) behind"
 
 
 def test_check_reports_extra_and_missing_files(repo_copy):
     (repo_copy / "figures" / "old_figure.ja.png").write_bytes(b"not built by anything")
     (repo_copy / "figures" / "four_reasons.en.svg").unlink()
-    result = run_cli("check", "--quick", root=repo_copy)
+    result = call_cli("check", "--quick", root=repo_copy)
     assert result.returncode == 1
     assert (
         "extra: old_figure.ja.png (no run in figures.yaml writes it, and builds leave it: move it out of "
@@ -238,7 +239,7 @@ def test_check_reports_extra_and_missing_files(repo_copy):
     # A stray file alone: `make figures` would leave it, so check does not send the user there
     # (it did, and make test failed until the file was found and removed by hand).
     (repo_copy / "figures" / "four_reasons.en.svg").write_bytes((REPO / "figures" / "four_reasons.en.svg").read_bytes())
-    result = run_cli("check", "--quick", root=repo_copy)
+    result = call_cli("check", "--quick", root=repo_copy)
     assert result.returncode == 1 and "extra: old_figure.ja.png" in result.stderr
     assert "make figures" not in result.stderr
 
@@ -252,80 +253,80 @@ def test_a_figure_taken_out_of_figures_yaml_is_removed_by_the_next_full_build(re
     files = sorted(p.name for p in (repo_copy / "figures").glob("four_reasons.*"))
     assert len(files) == 8
 
-    quick = run_cli("check", "--quick", root=repo_copy)
+    quick = call_cli("check", "--quick", root=repo_copy)
     assert quick.returncode == 1
     assert "extra: four_reasons.en.png (its runs are no longer in figures.yaml)" in quick.stderr
-    dry = run_cli("build", "--dry-run", root=repo_copy)
+    dry = call_cli("build", "--dry-run", root=repo_copy)
     assert "remove four_reasons.ja.pdf: no run in figures.yaml writes it any more" in dry.stdout
     assert "--only" not in dry.stdout and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
 
-    only = run_cli("build", "--only", "basic_plan_policies", root=repo_copy)  # --only touches only those
+    only = call_cli("build", "--only", "basic_plan_policies", root=repo_copy)  # --only touches only those
     assert only.returncode == 0 and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
 
-    result = run_cli("build", root=repo_copy)  # every other run is current: no kernel
+    result = call_cli("build", root=repo_copy)  # every other run is current: no kernel
     assert result.returncode == 0, result.stderr
     assert f"Removed 8 files of runs figures.yaml no longer lists from figures/: {', '.join(files)}" in result.stdout
     assert not list((repo_copy / "figures").glob("four_reasons.*"))
     recorded = manifest.read(repo_copy / "figures")["files"]
     assert not [name for name in recorded if name.startswith("four_reasons.")]
-    assert run_cli("check", "--quick", root=repo_copy).returncode == 0
+    assert call_cli("check", "--quick", root=repo_copy).returncode == 0
     assert not (repo_copy / "build" / "executed").exists() or not list((repo_copy / "build" / "executed").iterdir())
 
 
 @pytest.mark.notebooks
-def test_a_run_renamed_in_figures_yaml_keeps_the_files_it_writes_again(repo_copy):
+def test_a_run_renamed_in_figures_yaml_keeps_the_files_it_writes_again(fixture_project):
     """`- lang: ja` written `- {}` (ja is the default) is a new run writing the old run's files:
     the build removed them as the old run's, after writing them, and the manifest listed them."""
-    registry = repo_copy / "figures.yaml"
-    entry = "four_reasons:\n  notebook: notebooks/four_reasons.ipynb\n  runs:\n    - lang: ja\n"
+    registry = fixture_project / "figures.yaml"
+    entry = "squares:\n  notebook: notebooks/squares.ipynb\n  runs:\n    - lang: ja\n"
     text = registry.read_text(encoding="utf-8")
     assert entry in text
     registry.write_text(text.replace(entry, entry.replace("- lang: ja", "- {}")), encoding="utf-8")
-    before = snapshot(repo_copy / "figures")
-    dry = run_cli("build", "--dry-run", root=repo_copy)
-    assert "run  four_reasons " in dry.stdout and "remove" not in dry.stdout, dry.stdout
-    result = run_cli("build", root=repo_copy)
+    before = snapshot(fixture_project / "figures")
+    dry = run_cli("build", "--dry-run", root=fixture_project)
+    assert "run  squares " in dry.stdout and "remove" not in dry.stdout, dry.stdout
+    result = run_cli("build", root=fixture_project)
     assert result.returncode == 0, result.stderr
     assert "Running 1 of" in result.stdout and "Removed" not in result.stdout
-    after = snapshot(repo_copy / "figures")
+    after = snapshot(fixture_project / "figures")
     assert {name: after.get(name) for name in before if name != "MANIFEST.json"} == {
         name: data for name, data in before.items() if name != "MANIFEST.json"
     }
-    recorded = manifest.read(repo_copy / "figures")["files"]
-    assert [p["run"] for p in recorded["four_reasons.ja.png"]["produced_by"]] == ["four_reasons"]
-    assert run_cli("check", "--quick", root=repo_copy).returncode == 0
+    recorded = manifest.read(fixture_project / "figures")["files"]
+    assert [p["run"] for p in recorded["squares.ja.png"]["produced_by"]] == ["squares"]
+    assert run_cli("check", "--quick", root=fixture_project).returncode == 0
 
 
 @pytest.mark.notebooks
-def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
-    sweep_file = repo_copy / "as_of.yaml"
+def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(fixture_project):
+    sweep_file = fixture_project / "widths.yaml"
     sweep_file.write_text(
-        "notebook: notebooks/cloud_dependence.ipynb\noutput_dir: sweeps/as_of\n"
+        "notebook: notebooks/counts.ipynb\noutput_dir: sweeps/widths\n"
         "fixed: {lang: en, formats: [png], dpi: 150}\n"
-        "grid:\n  as_of: [2022-01-01, 2024-01-01]\n",
+        "grid:\n  width_mm: [89, 120]\n",
         encoding="utf-8",
     )
-    result = run_cli("sweep", str(sweep_file), "-j", "1", root=repo_copy)  # one kernel for both runs
+    result = run_cli("sweep", str(sweep_file), "-j", "1", root=fixture_project)  # one kernel for both runs
     assert result.returncode == 0, result.stderr
-    folder = repo_copy / "sweeps" / "as_of"
+    folder = fixture_project / "sweeps" / "widths"
     with open(folder / "index.csv", encoding="utf-8") as f:
         index = list(csv.DictReader(f))
-    assert [json.loads(r["parameters"])["as_of"] for r in index] == ["2022-01-01", "2024-01-01"]
-    assert {(r["sweep"], r["notebook"]) for r in index} == {("as_of.yaml", "notebooks/cloud_dependence.ipynb")}
-    for row, providers in zip(index, ("2", "5")):
-        assert f"{row['run']}/cloud_dependence_metrics.csv" in row["files"].split()
-        with open(folder / row["run"] / "cloud_dependence_metrics.csv", encoding="utf-8") as f:
+    assert [json.loads(r["parameters"])["width_mm"] for r in index] == [89, 120]
+    assert {(r["sweep"], r["notebook"]) for r in index} == {("widths.yaml", "notebooks/counts.ipynb")}
+    for row, width in zip(index, ("89", "120")):
+        assert f"{row['run']}/counts_total.csv" in row["files"].split()
+        with open(folder / row["run"] / "counts_total.csv", encoding="utf-8") as f:
             metrics = {r["metric"]: r["value"] for r in csv.DictReader(f)}
-        assert metrics["providers_selected"] == providers
-    assert not (repo_copy / "figures" / "sweeps").exists()
+        assert metrics == {"total": "11", "width_mm": width}
+    assert not (fixture_project / "figures" / "sweeps").exists()
 
     # A smaller grid: the folder holds this sweep's runs only, so run_002's files go, with their
     # folder (no kernel: run_001 is current).
     made = index[1]["files"].split()
-    sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace(", 2024-01-01]", "]"), encoding="utf-8")
-    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace(", 120]", "]"), encoding="utf-8")
+    result = run_cli("sweep", str(sweep_file), root=fixture_project)
     assert result.returncode == 0, result.stderr
-    assert f"Removed {len(made)} files of runs as_of.yaml no longer lists from sweeps/as_of/" in result.stdout
+    assert f"Removed {len(made)} files of runs widths.yaml no longer lists from sweeps/widths/" in result.stdout
     assert sorted(p.name for p in folder.iterdir()) == ["MANIFEST.json", "index.csv", "run_001"]
     assert sorted(manifest.read(folder)["files"]) == sorted(index[0]["files"].split())
     with open(folder / "index.csv", encoding="utf-8") as f:
@@ -335,9 +336,9 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(repo_copy):
     # summary says so, as the smaller grid's message does.
     pngs = sorted(p.name for p in (folder / "run_001").glob("*.png"))
     sweep_file.write_text(sweep_file.read_text(encoding="utf-8").replace("[png]", "[svg]"), encoding="utf-8")
-    result = run_cli("sweep", str(sweep_file), root=repo_copy)
+    result = run_cli("sweep", str(sweep_file), root=fixture_project)
     assert result.returncode == 0, result.stderr
-    assert f"{len(pngs)} files removed (no run writes them any more)" in result.stdout, result.stdout
+    assert len(pngs) == 1 and "1 file removed (no run writes it any more)" in result.stdout, result.stdout
     assert not list((folder / "run_001").glob("*.png")) and len(list((folder / "run_001").glob("*.svg"))) == len(pngs)
 
 
@@ -377,6 +378,6 @@ def test_only_runs_that_loaded_a_changed_module_are_stale():
 def test_a_bad_row_that_no_run_reads_yet_stops_even_an_up_to_date_build(repo_copy):
     with open(repo_copy / "data" / "sources.csv", "a", encoding="utf-8") as f:
         f.write("NEW-1\n")  # one cell where the header has many
-    result = run_cli("build", root=repo_copy)
+    result = call_cli("build", root=repo_copy)
     assert result.returncode == 2, result.stdout
     assert "data/sources.csv, row" in result.stderr and "cells; the header has" in result.stderr

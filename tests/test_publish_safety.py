@@ -17,7 +17,7 @@ import pytest
 
 from sovereign_ai import manifest, paths, publish, safe_io
 
-from conftest import FAST, ONE_RUN, mounted, run_build, snapshot
+from conftest import ONE_RUN, SMALL, mounted, run_build, snapshot
 
 FIGURES = paths.figures_dir()
 
@@ -97,27 +97,27 @@ def test_removing_a_folders_last_file_removes_the_folder_but_not_one_holding_a_u
     assert left == ["MANIFEST.json", "run_001", "run_001/a.png", "run_003", "run_003/notes.txt"]
 
 
-def _old_folder(out):
-    """An output folder as an earlier build left it (the committed Figure 1 PNGs), without a kernel."""
+def _old_folder(out, root):
+    """An output folder as an earlier build left it (the small project's built PNGs), without a kernel."""
     out.mkdir(parents=True)
     for lang in ("ja", "en"):
         for kind in ("png", "caption.txt"):
-            shutil.copy2(FIGURES / f"four_reasons.{lang}.{kind}", out / f"four_reasons.{lang}.{kind}")
+            shutil.copy2(root / "figures" / f"squares.{lang}.{kind}", out / f"squares.{lang}.{kind}")
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     return snapshot(out)
 
 
 @pytest.mark.notebooks
-def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path, repo_copy):
+def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path, fixture_project):
     disk = tmp_path / "disk"
     with mounted(disk, "size=2m"):
         out = disk / "out"
-        before = _old_folder(out)
+        before = _old_folder(out, fixture_project)
         free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
         (disk / "filler").write_bytes(b"\0" * (free - 16384))  # a few kilobytes left: too few for a figure
-        full = run_build("build", *FAST, "-p", "width_mm", "120", "--output-dir", str(out))
+        full = run_build("build", *SMALL, "-p", "width_mm", "120", "-p", "dpi", "600", "--output-dir", str(out))
         assert full.returncode == 1, full.stderr
-        assert "could not write four_reasons." in full.stderr
+        assert "could not write squares." in full.stderr
         assert "No space left on device" in full.stderr
         assert "is unchanged (no file in it was replaced)" in full.stderr
         assert "Traceback" not in full.stderr
@@ -128,10 +128,10 @@ def test_a_failed_replace_on_a_full_disk_keeps_the_good_files(tmp_path, repo_cop
 
 
 @pytest.mark.notebooks
-def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or_completes(tmp_path, repo_copy):
+def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or_completes(tmp_path, fixture_project):
     out = tmp_path / "out"
-    variant = (*FAST, "-p", "width_mm", "120", "--output-dir")
-    old = _old_folder(out)
+    variant = (*SMALL, "-p", "width_mm", "120", "--output-dir")
+    old = _old_folder(out, fixture_project)
 
     # killed once every new file is written beside its target, before any rename: nothing changed
     killed = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "kill-at:written"})
@@ -143,7 +143,7 @@ def test_a_killed_build_leaves_old_or_new_files_and_the_next_build_rolls_back_or
     # The new folder, as a build that finished would leave it: each waiting file (".NAME.<random>.publishing")
     # in place of its target, the unchanged captions kept.
     new = old | {n[1:].rsplit(".", 2)[0]: d for n, d in waiting.items()}
-    assert set(new) == set(old) and all(new[n] != old[n] for n in ("four_reasons.en.png", "MANIFEST.json"))
+    assert set(new) == set(old) and all(new[n] != old[n] for n in ("squares.en.png", "MANIFEST.json"))
 
     # killed at the moment files start changing: after the first rename
     killed = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "kill-at:replaced-1"})
@@ -223,7 +223,7 @@ def _running(pid: int) -> bool:
     ],
 )
 def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(
-    tmp_path, repo_copy, request, jobs, stop, exit_code
+    tmp_path, fixture_project, request, jobs, stop, exit_code
 ):
     out = tmp_path / "out"
     out.mkdir()
@@ -233,7 +233,7 @@ def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(
     # while cells run.
     markers = tmp_path / "running"
     markers.mkdir()
-    notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
+    notebook = fixture_project / "notebooks" / "squares.ipynb"
     slowed = nbformat.read(notebook, as_version=4)
     marker = f"pathlib.Path({str(markers)!r}, lang).write_text(str(os.getpid()))"
     says = f"import os, pathlib, time\n{marker}\ntime.sleep(120)"
@@ -243,11 +243,12 @@ def test_ctrl_c_or_sigterm_prints_one_line_and_leaves_the_folder_unchanged(
     runtime = Path(tempfile.mkdtemp(prefix="sai-"))
     request.addfinalizer(lambda: shutil.rmtree(runtime, ignore_errors=True))
     environment = {"JUPYTER_RUNTIME_DIR": str(runtime)}
-    process = run_build("build", *FAST, "-j", jobs, "--output-dir", str(out), env=environment, popen=True)
+    process = run_build("build", *SMALL, "-j", jobs, "--output-dir", str(out), env=environment, popen=True)
     _wait_for(process, "Running 2 of 2 runs")
     deadline = time.monotonic() + 120
     while len([m for m in markers.iterdir() if m.read_text()]) < int(jobs) and time.monotonic() < deadline:
         time.sleep(0.05)  # every worker has started its kernel and is running cells
+    assert len(list(markers.iterdir())) == int(jobs), "the runs did not reach their last cell in 120 s"
     if stop == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)
     else:
@@ -289,50 +290,51 @@ def test_the_kernel_files_of_a_command_killed_outright_are_removed_by_the_next(t
 
 
 @pytest.mark.notebooks
-def test_a_sweep_interrupted_once_its_files_are_published_still_writes_its_index(repo_copy):
-    sweep_file = repo_copy / "one.yaml"
+def test_a_sweep_interrupted_once_its_files_are_published_still_writes_its_index(fixture_project):
+    sweep_file = fixture_project / "one.yaml"
     sweep_file.write_text(
-        "notebook: notebooks/four_reasons.ipynb\noutput_dir: sweeps/one\n"
+        "notebook: notebooks/squares.ipynb\noutput_dir: sweeps/one\n"
         "fixed: {formats: [png], dpi: 150}\ngrid:\n  lang: [en]\n",
         encoding="utf-8",
     )
     process = run_build("sweep", str(sweep_file), env={publish.FAULT_VARIABLE: "interrupt-at:published"}, popen=True)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 130, stderr
-    folder = repo_copy / "sweeps" / "one"
+    folder = fixture_project / "sweeps" / "one"
     said = f"Interrupted: the 1 run that finished is in {paths.relative(folder)}/, complete"
     assert stderr.splitlines() == [f"{said}; running it again runs only the rest."]
     with open(folder / "index.csv", encoding="utf-8") as f:
         index = list(csv.DictReader(f))
     assert [(row["run"], json.loads(row["parameters"])["lang"]) for row in index] == [("run_001", "en")]
-    assert sorted(index[0]["files"].split()) == ["run_001/four_reasons.en.caption.txt", "run_001/four_reasons.en.png"]
+    assert sorted(index[0]["files"].split()) == ["run_001/squares.en.caption.txt", "run_001/squares.en.png"]
 
 
 @pytest.mark.notebooks
-def test_ctrl_c_while_notebooks_are_refreshed_leaves_them_unchanged(tmp_path, repo_copy):
+def test_ctrl_c_while_notebooks_are_refreshed_leaves_them_unchanged(tmp_path, fixture_project):
     """refresh-notebooks writes tracked notebooks: a Ctrl-C mid-run says so in one line (exit 130),
     writes nothing and stops the kernel. It used to end with exit 1 and a 50-line traceback."""
     markers = tmp_path / "running"
     markers.mkdir()
-    notebook = repo_copy / "notebooks" / "four_reasons.ipynb"
+    notebook = fixture_project / "notebooks" / "squares.ipynb"
     slowed = nbformat.read(notebook, as_version=4)
     pid = markers / "pid"
     says = f"import os, pathlib, time\npathlib.Path({str(pid)!r} + '.new').write_text(str(os.getpid()))\n"
     says += f"os.replace({str(pid)!r} + '.new', {str(pid)!r})\ntime.sleep(120)"  # complete once it exists
     slowed.cells.append(nbformat.v4.new_code_cell(says))
     nbformat.write(slowed, notebook)
-    before = snapshot(repo_copy / "notebooks")
-    process = run_build("refresh-notebooks", "four_reasons", popen=True)
+    before = snapshot(fixture_project / "notebooks")
+    process = run_build("refresh-notebooks", "squares", popen=True)
     deadline = time.monotonic() + 120
     while not pid.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert pid.exists(), "the notebook did not reach its last cell in 120 s"
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr.splitlines()) == (
         130,
-        ["Interrupted: notebooks/four_reasons.ipynb unchanged (never half-written)."],
+        ["Interrupted: notebooks/squares.ipynb unchanged (never half-written)."],
     )
-    assert snapshot(repo_copy / "notebooks") == before
+    assert snapshot(fixture_project / "notebooks") == before
     kernel = int(pid.read_text())
     deadline = time.monotonic() + 30
     while _running(kernel) and time.monotonic() < deadline:
@@ -341,24 +343,26 @@ def test_ctrl_c_while_notebooks_are_refreshed_leaves_them_unchanged(tmp_path, re
 
 
 @pytest.mark.notebooks
-def test_a_ctrl_c_that_reaches_a_worker_while_it_starts_is_ignored_like_a_later_one(tmp_path, repo_copy):
+def test_a_ctrl_c_that_reaches_a_worker_while_it_starts_is_ignored_like_a_later_one(tmp_path, fixture_project):
     """A terminal's Ctrl-C reaches the workers too; the build itself stops them. One arriving before a
     worker had set itself to ignore Ctrl-C broke the pool: a worker's traceback, then the build's."""
     out = tmp_path / "out"
     fault = {publish.FAULT_VARIABLE: "interrupt-at:worker-starting"}  # the worker's own SIGINT, as it starts
-    process = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(out), env=fault, popen=True)
+    process = run_build("build", *SMALL, *ONE_RUN, "--output-dir", str(out), env=fault, popen=True)
     _, stderr = process.communicate(timeout=300)
     assert (process.returncode, stderr) == (0, "")
-    assert sorted(snapshot(out)) == ["MANIFEST.json", "four_reasons.en.caption.txt", "four_reasons.en.png"]
+    assert sorted(snapshot(out)) == ["MANIFEST.json", "squares.en.caption.txt", "squares.en.png"]
 
 
-def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_changes_nothing(tmp_path, repo_copy):
+def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_changes_nothing(tmp_path, small_project):
+    (small_project / "figures").mkdir()  # for check: a figures/ to compare with (the runs never start)
+    (small_project / "figures" / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     (out / "MANIFEST.json").write_text(manifest.render({}), encoding="utf-8")
     before = snapshot(out)
     fault = {publish.FAULT_VARIABLE: "kill-at:worker-starting"}  # as the out-of-memory killer would
-    process = run_build("build", *FAST, "-j", "2", "--output-dir", str(out), env=fault, popen=True)
+    process = run_build("build", *SMALL, "-j", "2", "--output-dir", str(out), env=fault, popen=True)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 1
     assert stderr.splitlines() == [
@@ -368,15 +372,15 @@ def test_a_worker_killed_from_outside_fails_the_build_with_one_message_and_chang
     assert snapshot(out) == before
 
     # The same in check's rebuild speaks of figures/, not of its temporary folder, and leaves no area.
-    process = run_build("check", "--only", "four_reasons", env=fault, popen=True)
+    process = run_build("check", "--only", "squares", env=fault, popen=True)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 1
     assert stderr.splitlines() == [
         "error: The build stopped: a worker process ended abruptly (killed from outside, or out of memory).",
         "Nothing was compared; figures/ is unchanged; run the check again.",
     ]
-    assert not [p for p in (repo_copy / "build" / "outputs").iterdir() if p.name.startswith("build_check")]
-    assert not (repo_copy / "build" / "check-failed").exists(), "no run failed: nothing to keep"
+    assert not [p for p in (small_project / "build" / "outputs").iterdir() if p.name.startswith("build_check")]
+    assert not (small_project / "build" / "check-failed").exists(), "no run failed: nothing to keep"
 
 
 def _descendants(pid: int) -> set[int]:
@@ -406,17 +410,25 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.notebooks
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
-def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, repo_copy):
-    process = run_build("build", *FAST, *ONE_RUN, "--output-dir", str(tmp_path / "out"), popen=True)
+def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, fixture_project):
+    notebook = fixture_project / "notebooks" / "squares.ipynb"  # its run lasts until the build is killed
+    slowed = nbformat.read(notebook, as_version=4)
+    slowed.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(slowed, notebook)
+    process = run_build("build", *SMALL, *ONE_RUN, "--output-dir", str(tmp_path / "out"), popen=True)
     below: set[int] = set()
-    for _ in range(600):  # until its worker has started a kernel
+    deadline = time.monotonic() + 120  # a margin for a busy machine: a kernel starts in seconds
+    while time.monotonic() < deadline:  # until its worker has started a kernel
         below |= _descendants(process.pid)
         if any(b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in below if _alive(pid)):
             break
         time.sleep(0.1)
+    else:
+        raise AssertionError("no kernel started in 120 s")
     process.kill()  # SIGKILL: the command cannot stop its workers itself
     process.wait(timeout=60)
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # the worker notices within a second, its kernel soon after
+    while time.monotonic() < deadline:
         left = [pid for pid in below if _alive(pid)]
         if not left:
             break
@@ -432,14 +444,21 @@ def test_a_build_killed_outright_leaves_no_worker_or_kernel_running(tmp_path, re
 
 
 @pytest.mark.notebooks
-def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp_path, repo_copy):
-    out = tmp_path / "out"
-    first = run_build("build", *FAST, "--output-dir", str(out), popen=True)
+def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp_path, fixture_project):
+    out, go = tmp_path / "out", tmp_path / "go"
+    # The first build's runs end once the second build is waiting for the folder (the test says so by
+    # creating `go`): the small project's runs are quicker than a second command's start.
+    notebook = fixture_project / "notebooks" / "squares.ipynb"
+    waits = nbformat.read(notebook, as_version=4)
+    wait = f"import pathlib, time\nfor _ in range(2400):\n    if pathlib.Path({str(go)!r}).exists():\n        break\n"
+    waits.cells.append(nbformat.v4.new_code_cell(wait + "    time.sleep(0.05)"))
+    nbformat.write(waits, notebook)
+    first = run_build("build", *SMALL, "--output-dir", str(out), popen=True)
     _wait_for(first, "Running 2 of 2 runs")  # the first holds the folder's lock
     second = run_build(
         "build",
         "--only",
-        "basic_plan_policies",
+        "counts",
         *ONE_RUN,
         "-p",
         "formats",
@@ -448,7 +467,10 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
         str(out),
         popen=True,
     )
+    said = _wait_for(second, "Another build is writing into")
+    go.touch()
     second_out, second_err = second.communicate(timeout=300)
+    second_out = said + second_out
     first_out, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second_err
@@ -456,24 +478,25 @@ def test_two_builds_into_one_folder_take_turns_and_the_manifest_records_both(tmp
     assert "waiting for it to finish" not in first_out
     files = json.loads((out / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     assert sorted(files) == sorted(
-        [f"basic_plan_policies.en.{kind}" for kind in ("png", "caption.txt")]
-        + [f"four_reasons.{lang}.{kind}" for lang in ("en", "ja") for kind in ("png", "caption.txt")]
+        [f"counts.en.{kind}" for kind in ("png", "caption.txt")]
+        + ["counts_total.csv"]
+        + [f"squares.{lang}.{kind}" for lang in ("en", "ja") for kind in ("png", "caption.txt")]
     )
     assert set(snapshot(out)) == set(files) | {"MANIFEST.json"}
 
 
-def test_a_sweep_waiting_for_another_sweeps_folder_is_refused_once_it_is_that_ones(repo_copy):
+def test_a_sweep_waiting_for_another_sweeps_folder_is_refused_once_it_is_that_ones(small_project):
     """Two sweep files into one folder at once: both were checked before either wrote its index,
     and the second replaced the first's results. A sweep holds the folder's sweep lock from
     reading index.csv to writing it; here the test holds it, as a first sweep would, and writes
     that sweep's index before letting go."""
-    folder = repo_copy / "variants" / "shared"
-    (repo_copy / "b.yaml").write_text(
-        "notebook: notebooks/four_reasons.ipynb\noutput_dir: variants/shared\ngrid: {lang: [en]}\n", encoding="utf-8"
+    folder = small_project / "variants" / "shared"
+    (small_project / "b.yaml").write_text(
+        "notebook: notebooks/squares.ipynb\noutput_dir: variants/shared\ngrid: {lang: [en]}\n", encoding="utf-8"
     )
     area = publish.area(publish.work_folder(io.StringIO()), folder)
     with publish.locked(area, "variants/shared/", io.StringIO(), publish.SWEEP_LOCK_NAME):
-        second = run_build("sweep", str(repo_copy / "b.yaml"), popen=True)
+        second = run_build("sweep", str(small_project / "b.yaml"), popen=True)
         _wait_for(second, "Another sweep is writing into variants/shared/; waiting for it to finish")
         folder.mkdir(parents=True)
         (folder / "index.csv").write_text("run,sweep,notebook,parameters,files\nrun_001,a.yaml,,{},\n")
@@ -562,11 +585,11 @@ def test_the_lock_is_exclusive_per_folder(tmp_path):
 
 
 @pytest.mark.notebooks
-def test_ctrl_c_once_the_files_are_published_never_undoes_the_build(tmp_path, repo_copy):
+def test_ctrl_c_once_the_files_are_published_never_undoes_the_build(tmp_path, fixture_project):
     """A Ctrl-C after the last rename: before the build's last line it gets one line and 130, after it
     (the interpreter shutting down) it changes nothing: exit 0. Never a traceback, a silent end by
     SIGINT or a wrong message, and the folder holds the new files, as its manifest says."""
-    variant = (*FAST, *ONE_RUN, "-p", "width_mm", "120", "--output-dir")
+    variant = (*SMALL, *ONE_RUN, "-p", "width_mm", "120", "--output-dir")
     out, late = tmp_path / "out", tmp_path / "late"
 
     process = run_build("build", *variant, str(out), env={publish.FAULT_VARIABLE: "interrupt-at:published"}, popen=True)

@@ -107,19 +107,38 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("clean", help="remove build/, site/ and handout/ (not while a build is writing)")
     commands.add_parser("lint", help="ruff over the package, the tests and the notebooks (changes nothing)")
     commands.add_parser("format", help="let ruff fix what it can and format the code and the notebooks")
-    commands.add_parser("test", help="lint, check that figures/ is current, then the whole test suite")
     commands.add_parser(
-        "test-fast", help="lint, then the tests that start no kernel and draw no chart set (about 75 s on 2 cores)"
+        "test", help="lint, check that figures/ is current, then the whole test suite ($JOBS workers, else one per CPU)"
+    )
+    commands.add_parser(
+        "test-fast", help="lint, then the tests that start no kernel and draw no chart set (about 1.6x a full build)"
     )
     bench = commands.add_parser("bench", help="time full, no-op and one-table rebuilds against the plain baseline")
-    bench.add_argument("--suite", action="store_true", help="also time the test suite's pytest (minutes more)")
+    bench.add_argument("--suite", action="store_true", help="also time make test and make test-fast (minutes more)")
     commands.add_parser("lab", help="open JupyterLab on notebooks/")
     return parser
 
 
 LINTED = ("src", "tests", "notebooks")
-# pytest on every core (pytest-xdist), a file to a worker: nbval runs a stored notebook's cells in order.
-ON_EVERY_CORE = ("-n", str(os.cpu_count() or 1), "--dist", "loadfile", "--no-loadscope-reorder")
+JOBS_VARIABLE = "JOBS"  # workers for test, test-fast and check (`JOBS=1 make test`); the build's -j N
+
+
+def jobs_from_environment() -> int | None:
+    """$JOBS as a number of workers (None when unset); ValueError naming it when it is not one."""
+    text = os.environ.get(JOBS_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        return _jobs(text)
+    except argparse.ArgumentTypeError as error:
+        raise ValueError(f"{JOBS_VARIABLE}={error}") from None
+
+
+def pytest_workers() -> tuple[str, ...]:
+    """pytest on $JOBS workers, else on every core (pytest-xdist), a file to a worker: nbval runs a
+    stored notebook's cells in order."""
+    workers = jobs_from_environment() or os.cpu_count() or 1
+    return ("-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder")
 
 
 TOOLS_VENV = ".venv-tools"  # cffconvert's own environment: its dependencies clash with the main one's
@@ -174,11 +193,19 @@ def _tools(command: str, *extra: str) -> int:
     if command == "lint":
         return _run("ruff", "check", *linted) or _run("ruff", "format", "--check", *linted)
     if command == "format":
-        return _run("ruff", "check", "--fix", *linted) or _run("ruff", "format", *linted)
+        fixed = _run("ruff", "check", "--fix", *linted)  # what it cannot fix (a long line) is said; format anyway
+        return _run("ruff", "format", *linted) or (fixed and _run("ruff", "check", "--fix", *linted))
+    if command in ("test", "test-fast"):
+        try:
+            workers = pytest_workers()
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     if command == "test":
         if not (paths.repo_root() / "tests").is_dir():  # the students' copy: its figures verified, not rebuilt
             return _run("sovereign_ai", "validate") or _run("sovereign_ai", "check", "--quick")
-        return _ensure_cffconvert() or _tools("lint") or _run("sovereign_ai", "check") or _run("pytest", *ON_EVERY_CORE)
+        check = ("sovereign_ai", "check", "-j", workers[1])  # its rebuild on as many workers as pytest
+        return _ensure_cffconvert() or _tools("lint") or _run(*check) or _run("pytest", *workers)
     if command == "test-fast":
         if not (paths.repo_root() / "tests").is_dir():
             print(
@@ -188,7 +215,7 @@ def _tools(command: str, *extra: str) -> int:
             )
             return 2
         os.environ["SOVEREIGN_AI_TEST_FAST"] = "1"  # tests/conftest.py: a test that starts a kernel fails
-        fast = ("pytest", "tests", "-m", "not notebooks and not drawing", *ON_EVERY_CORE)
+        fast = ("pytest", "tests", "-m", "not notebooks and not drawing", *workers)
         return _ensure_cffconvert() or _tools("lint") or _run(*fast)
     if command == "bench":
         return _run("sovereign_ai.bench", *extra)
