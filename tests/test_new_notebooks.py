@@ -20,7 +20,7 @@ def all_text(fig) -> str:
 
 def test_local_government_draws_its_four_charts():
     assert set(drawn("local_government", "en", 183)) == {"slippage", "reasons", "cost", "clouds"}
-    assert set(drawn("ai_compute", "en", 183)) == {"awards", "capacity"}
+    assert set(drawn("ai_compute", "en", 183)) == {"awards", "capacity", "fy2026"}
 
 
 def test_shares_of_bodies_are_computed_from_counts_and_labelled_so():
