@@ -217,7 +217,8 @@ def test_capacity_figures_say_their_kind_and_precision():
     assert (awards["kind"], awards["capacity_low_eflops"], awards["capacity_qualifier"]) == ("projection", 30, "about")
     abci = capacity["abci_3_half"]
     assert (abci["kind"], abci["capacity_low_eflops"], abci["precision"]) == ("projection", 6.22, "half")
-    assert {c["precision"] for k, c in capacity.items() if not k.startswith("abci")} == {"not stated"}
+    assert {c["precision"] for k, c in capacity.items() if not k.startswith(("abci", "kyushu"))} == {"not stated"}
+    assert capacity["kyushu_genkai_d"]["precision"] == "fp4"
     assert all(c["capacity_low_eflops"] <= c["capacity_high_eflops"] for c in capacity.values())
 
 

@@ -18,7 +18,8 @@ FIGURE_STEMS = (
     "policy_timeline",
     "sovereign_models",
     *(f"local_government_{c}" for c in ("slippage", "reasons", "cost", "clouds")),
-    *(f"ai_compute_{c}" for c in ("awards", "capacity")),
+    *(f"ai_compute_{c}" for c in ("awards", "capacity", "fy2026")),
+    "sovereign_models_government_ai",
 )
 EXPECTED = sorted(
     [

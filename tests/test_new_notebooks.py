@@ -20,7 +20,7 @@ def all_text(fig) -> str:
 
 def test_local_government_draws_its_four_charts():
     assert set(drawn("local_government", "en", 183)) == {"slippage", "reasons", "cost", "clouds"}
-    assert set(drawn("ai_compute", "en", 183)) == {"awards", "capacity"}
+    assert set(drawn("ai_compute", "en", 183)) == {"awards", "capacity", "fy2026"}
 
 
 def test_shares_of_bodies_are_computed_from_counts_and_labelled_so():
@@ -77,8 +77,9 @@ def test_targets_and_projections_are_open_markers_and_the_legend_shows_them():
         if line.get_marker() not in (None, "None", "") and line.get_markerfacecolor() == "white"
     ]
     # the target, the awards' coverage, the minister's expectation, and ABCI 3.0 at two precisions: a peak
-    # described before the system was fully operational (compute_capacity kind "projection")
-    assert len(open_marks) == 5
+    # described before the system was fully operational (compute_capacity kind "projection"), and Kyushu's
+    # planned 玄界-D at FP4
+    assert len(open_marks) == 6
     legend = fig.legends[0]
     entries = [h for h in legend.legend_handles if isinstance(h, Line2D) and h.get_label().endswith("(open)")]
     assert entries and all(h.get_markerfacecolor() == "white" for h in entries)

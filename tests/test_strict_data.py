@@ -65,7 +65,7 @@ def test_every_year_column_declares_the_years_the_data_covers():
         for field in table["schema"]["fields"]
         if field["type"] == "integer" and (field["name"] == "year" or field["name"].endswith("_year"))
     ]
-    assert len(years) == 3
+    assert len(years) == 6
     for table, field, constraints in years:
         assert (constraints.get("minimum"), constraints.get("maximum")) == data.YEARS, f"{table}.{field}"
 

@@ -123,6 +123,17 @@ SOLUTIONS: dict[str, list[Solution]] = {
             'models = data.load_table("sovereign_models")\n'
             'print(models[models["first_release"].isna()][["model", "developer", "note"]].to_string(index=False))',
         ),
+        Solution(
+            "7 of 15 applications: 46.7 %, computed from the counts. The trial is announced from May 2026 to "
+            "March 2027, 11 months counted in whole months; it is drawn as planned because no primary source "
+            "read says it began as announced.",
+            'counts = data.load_table("government_ai_counts").set_index("count_id")\n'
+            'selected, applied = counts.at["selected_models", "value"], counts.at["applications", "value"]\n'
+            'print(f"{selected} of {applied}: {100 * selected / applied:.1f} %")\n'
+            'trial = data.load_table("government_ai_steps").set_index("step_id").loc["trial"]\n'
+            'start, end = (int(y) * 12 + int(m) for y, m in (trial[c].split("-") for c in ("starts_on", "ends_on")))\n'
+            'print(trial["starts_on"], "to", trial["ends_on"], end - start + 1, "months,", trial["stage"])',
+        ),
     ],
     "local_government": [
         Solution(
@@ -171,6 +182,25 @@ SOLUTIONS: dict[str, list[Solution]] = {
             "share of it can be computed from either.",
             'capacity = data.load_table("compute_capacity")\n'
             'print(capacity[["capacity_id", "capacity_high_eflops", "precision"]].to_string(index=False))',
+        ),
+        Solution(
+            "387.3 bn yen, not 774.6: the decision of 2026-06-30 spends the FY2026 budget line (3873億円 is "
+            "387.3 bn yen), so adding the two counts the same money twice. The five-year figure (about 1 tn "
+            "yen) is a plan that includes FY2026.",
+            'funding = data.load_table("compute_support_funding").set_index("funding_id")\n'
+            'rows = ["foundation_model_fy2026", "noetra_fy2026", "noetra_5_years"]\n'
+            'print(funding.loc[rows, ["kind", "amount_billion_jpy", "amount_qualifier", "is_plan"]].to_string())',
+        ),
+        Solution(
+            "Nothing as a share. 1.7 EFLOPS is at FP4 and a lower bound ('at least'); the 60 EFLOPS target "
+            "states no precision. The tenfold rise is a ratio to a capacity that no source here gives in "
+            "exaflops, and a draft. Neither can be turned into exaflops against the target.",
+            'capacity = data.load_table("compute_capacity").set_index("capacity_id")\n'
+            'print(capacity.loc[["meti_target", "kyushu_genkai_d"], ["capacity_high_eflops", "capacity_qualifier", '
+            '"precision"]].to_string())\n'
+            'milestones = data.load_table("compute_milestones").set_index("milestone_id")\n'
+            'print(milestones.loc["mext_university_compute_10x", ["value", "value_qualifier", "unit_en", "by_year", '
+            '"stage"]].to_dict())',
         ),
     ],
 }

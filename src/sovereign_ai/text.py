@@ -235,6 +235,31 @@ LABELS = {
     "kind_observed": {"ja": "推計・導入済み (塗り)", "en": "estimate or installed (filled)"},
     "kind_planned": {"ja": "目標・見通し (白抜き)", "en": "target or projection (open)"},
     "never_added": {"ja": "精度の異なる値は足し合わせない", "en": "values of different precisions are never added"},
+    "precision_fp4": {"ja": "FP4", "en": "FP4"},
+    "fy2026_title": {
+        "ja": "{fy}: 国産AI基盤モデルの予算とNoetraへの助成決定 (億円)",
+        "en": "{fy}: the budget for domestic AI foundation models and the aid to Noetra (billion yen)",
+    },
+    "fy2026_ai_semiconductor_fy2026": {"ja": "AI・半導体関連予算 ({fy})", "en": "AI and semiconductors ({fy} budget)"},
+    "fy2026_foundation_model_fy2026": {
+        "ja": "国産AIの基盤モデル開発 ({fy}予算)",
+        "en": "domestic AI foundation models ({fy} budget)",
+    },
+    "fy2026_noetra_fy2026": {"ja": "Noetraへの助成 ({fy}分、{day}決定)", "en": "aid to Noetra, {fy} (decided {day})"},
+    "fy2026_noetra_5_years": {"ja": "Noetraへの助成 (5年間)", "en": "aid to Noetra over five years"},
+    "look_decision": {"ja": "助成決定", "en": "aid decided"},
+    "look_plan": {"ja": "複数年の計画額", "en": "amount planned over several years"},
+    "never_added_yen": {"ja": "範囲の異なる金額は足し合わせない", "en": "amounts of different scopes are never added"},
+    # government AI (sovereign-models notebook)
+    "gov_ai_title": {
+        "ja": "ガバメントAI「源内」: 国産LLMの公募から政府調達の検討まで",
+        "en": "Government AI (Gennai): from the call for domestic LLMs to procurement",
+    },
+    "gov_ai_selected": {"ja": "応募{of}件から{n}件", "en": "{n} of {of} applications"},
+    "gov_ai_trial_scale": {"ja": "{staff}人・{orgs}機関", "en": "{staff} staff, {orgs} organisations"},
+    "stage_done": {"ja": "実施済み", "en": "done"},
+    "stage_planned": {"ja": "予定 (公表された期間)", "en": "planned (period as announced)"},
+    "stage_to be considered": {"ja": "検討予定 (年度のみ)", "en": "to be considered (fiscal year only)"},
 }
 
 # Marks that may not begin a line, and marks that may not end one.
@@ -439,6 +464,12 @@ def fiscal_year(year, lang: str) -> str:
     """A Japanese fiscal year as each language writes it: 2020年度 / FY2020."""
     check_language(lang)
     return f"{int(year)}年度" if lang == "ja" else f"FY{int(year)}"
+
+
+def day(date, lang: str) -> str:
+    """A calendar day as each language writes it: 2026年6月30日 / 2026-06-30."""
+    check_language(lang)
+    return f"{date.year}年{date.month}月{date.day}日" if lang == "ja" else f"{date:%Y-%m-%d}"
 
 
 def rounded(value: float, decimals: int) -> str:
