@@ -690,7 +690,7 @@ def test_a_grid_value_a_run_refuses_is_said_of_the_sweep_file(repo_copy):
     [
         (("width_mm", "89mm"), "parameter 'width_mm': '89mm' is not a number; expected a number of millimetres"),
         (("show_title", "yes"), "parameter 'show_title': 'yes' is not true or false; expected True or False"),
-        (("as_of", "2023-02-29"), "parameter 'as_of': '2023-02-29' is not a date in the calendar; expected a date"),
+        (("as_of", "2023-02-29"), "parameter 'as_of': '2023-02-29' is not a date in the calendar; expected \"latest\""),
         (("lang", "x" * 5000), "parameter 'lang': '" + "x" * 79 + "... (5,000 characters) is not allowed"),
         (("x" * 5000, "1"), "parameter '" + "x" * 79 + "... (5,000 characters) is unknown"),
         (("formats", "png,,pdf"), "parameter 'formats': 'png,,pdf' has an empty item; expected a non-empty list"),

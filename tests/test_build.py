@@ -74,7 +74,8 @@ def test_unknown_figure_is_named():
         (["-p", "output_dir", "x"], "parameter 'output_dir' is set by the build"),
         (
             ["-p", "as_of", "last-year"],
-            "parameter 'as_of': 'last-year' is not allowed; expected a date written YYYY-MM-DD",
+            "parameter 'as_of': 'last-year' is not allowed; expected \"latest\" (everything in data/), "
+            "or a date written YYYY-MM-DD",
         ),
         (
             ["-p", "shift_to_domestic", "0.5,1.5"],

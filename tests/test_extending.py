@@ -90,10 +90,10 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
             assert (figures / f"ismap_milestones.{lang}.{ext}").exists()
     build_output = next(o for o in outputs if "Running" in o)
     # A run depends only on the sources.csv rows it cites, so the new source rows re-run nothing
-    # already built: only the new figure's two runs execute, writing its 6 files and 2 captions.
+    # already built: only the new figure's two runs execute, writing its 6 files, 2 captions and 2 source-data files.
     runs = len(load_registry())  # the copy's registry, the new figure's two runs included
     assert f"Running 2 of {runs} runs ({runs - 2} up to date)" in build_output
-    assert f"8 files written to figures/ (8 changed), {runs - 2} runs up to date" in build_output
+    assert f"10 files written to figures/ (10 changed), {runs - 2} runs up to date" in build_output
     # The change of section 4 re-ran only the new notebook, and its figure shows the new mark.
     assert f"Running 2 of {runs} runs" in outputs[-1]
     assert "#d55e00" in (figures / "ismap_milestones.en.svg").read_text(encoding="utf-8").lower()

@@ -24,8 +24,8 @@ def _edit(root, table, old, new):
 
 def test_manifest_lists_every_file_with_its_sha256_parameters_and_data():
     files = manifest.read(FIGURES)["files"]
-    on_disk = {p.name for p in FIGURES.iterdir() if p.is_file() and p.name != "MANIFEST.json"}
-    assert set(files) == on_disk
+    on_disk = {p.name for p in FIGURES.iterdir() if p.is_file() and p.name not in ("MANIFEST.json", "references.bib")}
+    assert set(files) == on_disk, "every file but the folder's own two (the manifest, references.bib)"
     for name, entry in files.items():
         assert entry["sha256"] == manifest.sha256_file(FIGURES / name), name
         for producer in entry["produced_by"]:
@@ -251,21 +251,21 @@ def test_a_figure_taken_out_of_figures_yaml_is_removed_by_the_next_full_build(re
     assert entry in text
     registry.write_text(text.replace(entry, ""), encoding="utf-8")
     files = sorted(p.name for p in (repo_copy / "figures").glob("four_reasons.*"))
-    assert len(files) == 8
+    assert len(files) == 10
 
     quick = call_cli("check", "--quick", root=repo_copy)
     assert quick.returncode == 1
     assert "extra: four_reasons.en.png (its runs are no longer in figures.yaml)" in quick.stderr
     dry = call_cli("build", "--dry-run", root=repo_copy)
     assert "remove four_reasons.ja.pdf: no run in figures.yaml writes it any more" in dry.stdout
-    assert "--only" not in dry.stdout and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
+    assert "--only" not in dry.stdout and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 10
 
     only = call_cli("build", "--only", "basic_plan_policies", root=repo_copy)  # --only touches only those
-    assert only.returncode == 0 and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 8
+    assert only.returncode == 0 and len(list((repo_copy / "figures").glob("four_reasons.*"))) == 10
 
     result = call_cli("build", root=repo_copy)  # every other run is current: no kernel
     assert result.returncode == 0, result.stderr
-    assert f"Removed 8 files of runs figures.yaml no longer lists from figures/: {', '.join(files)}" in result.stdout
+    assert f"Removed 10 files of runs figures.yaml no longer lists from figures/: {', '.join(files)}" in result.stdout
     assert not list((repo_copy / "figures").glob("four_reasons.*"))
     recorded = manifest.read(repo_copy / "figures")["files"]
     assert not [name for name in recorded if name.startswith("four_reasons.")]
@@ -350,7 +350,11 @@ def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
         if run.figure == "sovereign_models" and run.parameters["lang"] == "en":
             draw_run(run, tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == [f"sovereign_models.en.{kind}" for kind in ("caption.txt", "pdf", "png", "svg")]
+    assert written == sorted(
+        f"sovereign_models{part}.en.{kind}"
+        for part in ("", "_government_ai")
+        for kind in ("caption.txt", "data.csv", "pdf", "png", "svg")
+    )
     for name in written:
         assert (tmp_path / name).read_bytes() == (FIGURES / name).read_bytes(), name
 

@@ -83,7 +83,9 @@ def test_an_author_gets_one_figure_in_one_language_and_one_format(clone):
     assert sorted(p.name for p in journal.iterdir()) == [
         "MANIFEST.json",
         "four_reasons.en.caption.txt",
+        "four_reasons.en.data.csv",
         "four_reasons.en.pdf",
+        "references.bib",
     ]
     assert f"{journal / 'four_reasons.en.pdf'}  (183 × " in result.stdout, "the path and its size in mm"
 
@@ -115,7 +117,7 @@ def test_papermill_reads_list_values_as_the_build_does_and_a_relative_folder_is_
     )
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (clone / "variants" / "pm").iterdir())
-    assert written == ["four_reasons.en.caption.txt", "four_reasons.en.pdf", "four_reasons.en.png"]
+    assert written == [f"four_reasons.en.{kind}" for kind in ("caption.txt", "data.csv", "pdf", "png")]
     assert not (clone / "notebooks" / "variants").exists(), "not below the folder the kernel started in"
 
 
@@ -172,7 +174,9 @@ def test_a_plain_venv_runs_the_sovereign_ai_command(clone, tmp_path, monkeypatch
     assert sorted(p.name for p in (clone / "variants" / "venv").iterdir()) == [
         "MANIFEST.json",
         "four_reasons.en.caption.txt",
+        "four_reasons.en.data.csv",
         "four_reasons.en.png",
+        "references.bib",
     ]
 
 

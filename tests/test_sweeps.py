@@ -85,7 +85,13 @@ def test_a_stopped_sweep_keeps_its_finished_runs_and_the_next_runs_only_the_rest
     smaller = run_cli("sweep", str(sweep_file), root=repo_copy)
     assert smaller.returncode == 0, smaller.stderr
     assert "files of runs grid.yaml no longer lists from sweeps/grid/" in smaller.stdout, smaller.stdout
-    assert sorted(p.name for p in folder.iterdir()) == ["MANIFEST.json", "index.csv", "run_001", "run_002"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "MANIFEST.json",
+        "index.csv",
+        "references.bib",
+        "run_001",
+        "run_002",
+    ]
     assert {p["run"] for e in manifest.read(folder)["files"].values() for p in e["produced_by"]} == {
         "run_001",
         "run_002",

@@ -89,6 +89,6 @@ def test_check_says_what_it_compared_and_not_where_it_wrote(repo_copy):
     assert result.returncode == 0, result.stderr
     assert "written to" not in result.stdout, result.stdout
     assert result.stdout.splitlines()[-2:] == [
-        "Compared the 8 files that the 2 runs of sovereign_models write now with figures/, byte for byte.",
+        "Compared the 20 files that the 2 runs of sovereign_models write now with figures/, byte for byte.",
         "figures/ is current: every file equals a fresh build's.",
     ]

@@ -104,6 +104,8 @@ def _package_properties(own) -> Iterator[tuple[str, str]]:
         yield "x-sovereign-ai", "expected an object holding checked_on"
         return
     yield from _unknown_keys(own, {"checked_on"}, "x-sovereign-ai")
+    if "checked_on" not in own:  # optional: only as_of "latest" reads it, and then says it is missing
+        return
     try:
         dt.date.fromisoformat(own.get("checked_on"))
     except (TypeError, ValueError):

@@ -35,8 +35,8 @@ def source_line(figure_id: str, lang: str) -> citations.SourceLine:
     report = data.source(fig["source_id"])
     original = data.source(fig["original_source_id"]) if fig["original_source_id"] else None
     ids = [fig["source_id"]] + ([fig["original_source_id"]] if original else [])
-    when = citations.date(report, lang)
     if lang == "ja":
+        when = citations.date(report, lang)
         line = (
             f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher_ja']} "
             f"({when}) {fig['figure_label_ja']} ({fig['page']}頁) より作成"
@@ -44,14 +44,14 @@ def source_line(figure_id: str, lang: str) -> citations.SourceLine:
         if original:
             line += f"。原典は{original['publisher_ja']}「{original['title']}」pp. {fig['original_pages']}"
         return citations.SourceLine(line, ids, lang, text.label("report_figure_credit", lang))
-    line = (
+    line = (  # the date is in the caption's references: the line stays within 3 lines at 89 mm
         f'Source: {report["author_en"]}, "{_short_title(report, "en")}", {report["publisher_en"]}, '
-        f"{when}, {fig['figure_label_en']} (p. {fig['page']})"
+        f"{fig['figure_label_en']} (p. {fig['page']})"
     )
     if original:
-        line += f', drawn from {original["publisher_en"]}, "{original["title_en"]}", pp. {fig["original_pages"]}'
+        line += f', from {original["publisher_en"]}, "{original["title_en"]}", pp. {fig["original_pages"]}'
     return citations.SourceLine(
-        line + ". English translation by the sovereign-ai project.", ids, lang, text.label("report_figure_credit", lang)
+        line + ". Translation: sovereign-ai project.", ids, lang, text.label("report_figure_credit", lang)
     )
 
 

@@ -27,7 +27,6 @@ LABELS = {
         "ja": "作図: sovereign-ai プロジェクト (報告書の図表の再現)。",
         "en": "Redrawn and translated into English by the sovereign-ai project.",
     },
-    "translation_note": {"ja": "", "en": "English translation by the sovereign-ai project."},
     # cloud-dependence charts
     "roster_title": {
         "ja": "ガバメントクラウドのサービス事業者: 選定の推移",
