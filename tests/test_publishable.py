@@ -215,3 +215,8 @@ def narrow_pdfs(tmp_path_factory):
             for path in style.save_figure(fig, folder, f"{stem}.{lang}", ["pdf"], 300):
                 saved[path.name] = path
     return saved
+
+
+def test_japanese_charts_separate_with_one_mark():
+    """Japanese lines mixed ； and ; between sources: a Japanese chart separates with 、 alone."""
+    assert [name for name in PDFS if ".ja." in name and re.search("[;；]", pdf_text(name))] == []
