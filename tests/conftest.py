@@ -154,17 +154,22 @@ def parameters_cache(tmp_path_factory) -> Path:
     return cache
 
 
-@pytest.fixture
-def repo_copy(tmp_path, monkeypatch, parameters_cache) -> Path:
-    """A temporary copy of the repository's data, notebooks and figures, made the package's root."""
-    root = tmp_path / "repo"
+def copy_checkout(root: Path, names=COPIED) -> None:
+    """A new folder root holding these files and folders of the checkout (by default what a build needs)."""
     root.mkdir()
-    for name in COPIED:
+    for name in names:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints"))
         else:
             shutil.copy2(source, root / name)
+
+
+@pytest.fixture
+def repo_copy(tmp_path, monkeypatch, parameters_cache) -> Path:
+    """A temporary copy of the repository's data, notebooks and figures, made the package's root."""
+    root = tmp_path / "repo"
+    copy_checkout(root)
     (root / "build").mkdir()
     shutil.copy2(parameters_cache, root / "build" / parameters_cache.name)
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))

@@ -18,7 +18,7 @@ import pytest
 from sovereign_ai.build import load_registry
 from sovereign_ai.site import GALLERY_MARK, build_site, fold_solutions, refuse_site_folder
 
-from conftest import REPO, run_cli
+from conftest import REPO, copy_checkout, run_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # .ci/run installs Chromium; on a developer's machine without it the test says so instead of failing
@@ -89,13 +89,7 @@ DATA_FILE = "four_reasons.en.data.csv"  # a figure's source data, as the build w
 
 
 def _copy_repository(root: Path) -> None:
-    root.mkdir()
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("kernel-ipc-*", ".ipynb_checkpoints"))
-        else:
-            shutil.copy2(source, root / name)
+    copy_checkout(root, COPIED)
 
 
 @pytest.fixture(scope="module")
