@@ -5,6 +5,7 @@ source data, the metrics, the caption, references.bib and the stored notebook.""
 import csv
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -29,6 +30,7 @@ def test_the_guide_appends_a_source_and_a_row_and_runs_its_commands():
 @pytest.mark.notebooks
 def test_following_the_guide_brings_the_new_count_everywhere(repo_copy):
     env = dict(os.environ, SOVEREIGN_AI_ROOT=str(repo_copy))
+    shutil.copy2(REPO / "README.md", repo_copy / "README.md")  # its key numbers follow the data too
     for language, attributes, flags, body in blocks():
         if "append" in attributes:
             with (repo_copy / attributes["append"]).open("a", encoding="utf-8") as f:
@@ -57,3 +59,23 @@ def test_following_the_guide_brings_the_new_count_everywhere(repo_copy):
     assert "@misc{X-2026-06," in (figures / "references.bib").read_text(encoding="utf-8")
     stored = (repo_copy / "notebooks" / "local_government.ipynb").read_text(encoding="utf-8")
     assert "1010" in stored and "2026-06-30" in stored, "the stored notebook shows the new count"
+    assert "-->1,010<!-- /number --> / 1,788 = <!-- number:" in stored, "and its prose quotes it"
+    readme = (repo_copy / "README.md").read_text(encoding="utf-8")
+    assert "643, then 743, then 935, then 1,010<!-- /number --> of 1,788" in readme
+    assert "bodies_expected_to_miss_deadline_share latest -->56.5<!-- /number --> %" in readme
+    check = subprocess.run(
+        [f"{REPO}/.venv/bin/sovereign-ai", "check", "--quick"], cwd=repo_copy, env=env, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_check_names_prose_that_quotes_a_number_figures_no_longer_gives(repo_copy):
+    from conftest import run_cli
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    marked = "bodies_expected_to_miss_deadline_share latest -->52.3<!-- /number -->"
+    assert marked in readme
+    (repo_copy / "README.md").write_text(readme.replace(marked, marked.replace("52.3", "99.9")), encoding="utf-8")
+    result = run_cli("check", "--quick", root=repo_copy)
+    assert result.returncode == 1
+    assert "stale: README.md quotes numbers that figures/ no longer gives" in result.stderr

@@ -314,6 +314,7 @@ def _main(argv: list[str] | None) -> int:
     from sovereign_ai.data import DataError
     from sovereign_ai.manifest import ManifestError
     from sovereign_ai.parameters import ParameterError
+    from sovereign_ai.prose import ProseError
 
     publish.HOLD_SIGNALS_TO_EXIT = True  # the build reports those that came before its last line
     try:
@@ -333,10 +334,19 @@ def _main(argv: list[str] | None) -> int:
 
                 stems = {run.run_id: run.notebook.stem for run in runs}
                 refresh_all(sorted({stems[r] for r in outcome.executed if r in stems}), jobs=args.jobs, out=sys.stdout)
+            if args.refresh_notebooks and output_dir is None and not overrides and not args.dry_run:
+                from sovereign_ai import prose  # the numbers the README and the notebooks quote from figures/
+
+                for path in prose.update():
+                    print(f"Updated the numbers quoted in {paths.relative(path)}.")
         elif args.command == "check":
             from sovereign_ai.build import STRAY, check
 
             problems = check(args.only, quick=args.quick, jobs=args.jobs)
+            if not args.only:
+                from sovereign_ai import prose
+
+                problems += [f"stale: {name} quotes numbers that figures/ no longer gives" for name in prose.stale()]
             if problems:
                 rebuild = any(STRAY not in problem for problem in problems)  # a stray file is the user's to move
                 print(
@@ -403,7 +413,7 @@ def _main(argv: list[str] | None) -> int:
     except BuildError as error:
         print(f"error: {error}" if error.exit_code < 128 else str(error), file=sys.stderr)
         return error.exit_code
-    except (DataError, ManifestError, ParameterError, FileNotFoundError) as error:
+    except (DataError, ManifestError, ParameterError, ProseError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
