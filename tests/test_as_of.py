@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
 
-from sovereign_ai import cloud_dependence, data
+from sovereign_ai import cloud_dependence, data, paths
 
 from conftest import drawn
 
@@ -73,3 +73,15 @@ def test_as_of_takes_latest_or_a_date_and_names_both():
     assert RULES["as_of"].check("as_of", "latest") == "latest"
     with pytest.raises(ParameterError, match=r'"latest".*YYYY-MM-DD'):
         RULES["as_of"].check("as_of", "newest")
+
+
+def test_the_2025_deficit_is_shown_as_the_bounds_its_source_gives_never_as_a_value():
+    from sovereign_ai import notebook_code
+
+    ran = notebook_code.run(
+        paths.repo_root() / "notebooks" / "cloud_dependence.ipynb", {"lang": "en", "formats": ["png"]}
+    )
+    bounds = ran.namespace["bounds"].set_index("flow")
+    assert (bounds.at["deficit", "bound"], bounds.at["deficit", "value_trillion_jpy"]) == ("more than", 6)
+    assert bool(bounds.at["deficit", "is_projection"]) and bounds.at["deficit", "source_id"] == "T11-16"
+    assert 2025 not in set(ran.namespace["deficit"]["year"]), "no 2025 value is drawn"
