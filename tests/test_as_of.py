@@ -85,3 +85,18 @@ def test_the_2025_deficit_is_shown_as_the_bounds_its_source_gives_never_as_a_val
     assert (bounds.at["deficit", "bound"], bounds.at["deficit", "value_trillion_jpy"]) == ("more than", 6)
     assert bool(bounds.at["deficit", "is_projection"]) and bounds.at["deficit", "source_id"] == "T11-16"
     assert 2025 not in set(ran.namespace["deficit"]["year"]), "no 2025 value is drawn"
+
+
+def test_a_deadline_passed_without_a_count_is_said_not_carried_forward():
+    """The local bodies' deadline (2026-03-31) has passed and no count of who met it was reported."""
+    import csv
+
+    with (paths.figures_dir() / "local_government_metrics.csv").open(encoding="utf-8") as f:
+        rows = {r["metric"]: r for r in csv.DictReader(f)}
+    said = rows["bodies_that_met_the_deadline"]
+    assert (said["value"], said["as_of"]) == ("not reported", "2026-12-07")
+    assert "no count of the bodies that met it, nor any count after 2025-12-31" in said["note"]
+    from sovereign_ai.layout_check import words
+
+    drawn = " ".join(w.text for w in words(paths.figures_dir() / "local_government_slippage.en.pdf"))
+    assert "no count of the bodies that met it" in drawn, "and the chart says so"

@@ -158,6 +158,10 @@ LABELS = {
         "en": 'another definition: some systems "extremely difficult" ({n} bodies, {p}% as stated)',
     },
     "deadline_fy2025": {"ja": "期限は2025年度末 (2026年3月末)", "en": "deadline: end of FY2025 (March 2026)"},
+    "deadline_unreported": {
+        "ja": "期限後、期限までに移行を終えた自治体数の報告なし (最新の集計は{date})",
+        "en": "Since the deadline, no count of the bodies that met it has been reported (latest count: {date})",
+    },
     "hard_cases": {
         "ja": "移行が困難なシステム (特定移行支援システム) は概ね{n}年以内",
         "en": "for hard cases (specified migration support) within about {n} years",
