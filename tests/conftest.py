@@ -35,7 +35,8 @@ class _CurrentStdout(io.TextIOBase):
 
 
 with contextlib.redirect_stdout(_CurrentStdout()):
-    from sovereign_ai import build, cli, handout, manifest, publish  # noqa: F401  (imported here first: see above)
+    from sovereign_ai import cli
+    from sovereign_ai.engine import manifest, publish
 
 # Set by `sovereign-ai test-fast` (make test-fast): the layer that starts no kernel.
 FAST_VARIABLE = "SOVEREIGN_AI_TEST_FAST"
@@ -278,7 +279,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def run_papermill():
     """Run a notebook with papermill as the build does: on one warm kernel per test process,
     reset before each run and replaced after a run that fails (kernels.WarmRunner)."""
-    from sovereign_ai.kernels import WarmRunner
+    from sovereign_ai.engine.kernels import WarmRunner
 
     runner = WarmRunner()
     yield lambda notebook, executed, parameters: runner.run(notebook, executed, parameters, cwd=str(notebook.parent))
@@ -291,7 +292,8 @@ def drawn(notebook: str, lang: str = "en", width_mm: float = 183, **parameters) 
     (no kernel, nothing written), by part name: {"roster": Figure, ...} or {"": Figure}."""
     from unittest import mock
 
-    from sovereign_ai import notebook_code, style
+    from sovereign_ai.charts import style
+    from sovereign_ai.engine import notebook_code
 
     # Without the PNG each chart shows in a notebook: three quarters of the drawing time, and
     # nothing these tests look at (they measure the figures themselves).

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
 
-from sovereign_ai import cloud_dependence, data, paths
+from sovereign_ai import data, paths
+from sovereign_ai.analysis import cloud_dependence
 
 from conftest import drawn
 
@@ -76,7 +77,7 @@ def test_as_of_takes_latest_or_a_date_and_names_both():
 
 
 def test_the_2025_deficit_is_shown_as_the_bounds_its_source_gives_never_as_a_value():
-    from sovereign_ai import notebook_code
+    from sovereign_ai.engine import notebook_code
 
     ran = notebook_code.run(
         paths.repo_root() / "notebooks" / "cloud_dependence.ipynb", {"lang": "en", "formats": ["png"]}
@@ -96,7 +97,7 @@ def test_a_deadline_passed_without_a_count_is_said_not_carried_forward():
     said = rows["bodies_that_met_the_deadline"]
     assert (said["value"], said["as_of"]) == ("not reported", "2026-12-07")
     assert "no count of the bodies that met it, nor any count after 2025-12-31" in said["note"]
-    from sovereign_ai.layout_check import words
+    from sovereign_ai.checks.layout_check import words
 
     drawn = " ".join(w.text for w in words(paths.figures_dir() / "local_government_slippage.en.pdf"))
     assert "no count of the bodies that met it" in drawn, "and the chart says so"

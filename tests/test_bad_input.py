@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sovereign_ai import paths
-from sovereign_ai.build import BuildError, Run, load_registry, plan
+from sovereign_ai.engine.build import BuildError, Run, load_registry, plan
 
 from conftest import FAST, ONE_RUN, REPO, SMALL, call_cli, mounted, run_build, run_cli, snapshot
 
@@ -617,7 +617,7 @@ def test_the_readme_ends_with_what_is_refused_and_what_recovers():
 
 def test_sweep_labels_are_plain_names():
     """A sweep labels its runs run_001, run_002, ...: names that pass the same check as figure names."""
-    from sovereign_ai.build import load_sweep
+    from sovereign_ai.engine.build import load_sweep
 
     runs, _ = load_sweep(paths.repo_root() / "sweeps" / "as_of.yaml")
     assert [r.label for r in runs[:2]] == ["run_001", "run_002"]

@@ -4,7 +4,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from sovereign_ai.build import BuildError, Run, load_registry, plan
+from sovereign_ai.engine.build import BuildError, Run, load_registry, plan
 
 from conftest import FIXTURE_PROJECT, call_cli, edit_csv_row, run_build, run_cli, snapshot
 
@@ -332,7 +332,7 @@ def test_a_png_past_pillows_size_guard_is_listed_with_its_size_quietly(tmp_path)
 
     from PIL import Image
 
-    from sovereign_ai.build import file_size_mm
+    from sovereign_ai.engine.build import file_size_mm
 
     guard = Image.MAX_IMAGE_PIXELS
     Image.new("1", (12000, 16000)).save(tmp_path / "big.png", dpi=(1200, 1200))  # 192 million pixels

@@ -7,7 +7,8 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 
-from sovereign_ai import data, text
+from sovereign_ai import data
+from sovereign_ai.charts import text
 
 from conftest import drawn
 
@@ -67,8 +68,8 @@ def test_concentration_shows_each_count_apart_an_interval_and_a_number():
 @pytest.mark.parametrize("name", ["roster", "concentration", "market", "deficit", "scenarios"])
 def test_every_chart_names_its_sources(name):
     """Under the chart its publishers, each once, then the credit; in the caption file every source in full."""
-    from sovereign_ai import citations
-    from sovereign_ai.style import caption
+    from sovereign_ai.charts import citations
+    from sovereign_ai.charts.style import caption
 
     fig = draw(name)
     line = fig.sovereign_ai_description["source"]
@@ -101,7 +102,7 @@ def test_a_japanese_chart_has_no_english_notes():
 
 
 def test_show_source_off_leaves_the_line_to_the_caption():
-    from sovereign_ai.style import caption
+    from sovereign_ai.charts.style import caption
 
     with_line = drawn("cloud_dependence", "en", 183)["market"]
     without = drawn("cloud_dependence", "en", 183, show_source=False)["market"]
@@ -114,8 +115,8 @@ def test_show_source_off_leaves_the_line_to_the_caption():
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_long_source_line_names_fewer_publishers_never_none(lang):
     """The policy timeline cites 20-odd sources: at 89 mm its line names what fits in 3 lines, then "and others"."""
-    from sovereign_ai import citations, frame
-    from sovereign_ai.style import caption
+    from sovereign_ai.charts import citations, frame
+    from sovereign_ai.charts.style import caption
 
     fig = drawn("policy_timeline", lang, 89)[""]
     line = fig.sovereign_ai_description["source"]
@@ -187,8 +188,8 @@ def test_year_labels_stay_apart_at_the_narrowest_width(lang):
 
 def test_numbers_stacked_over_a_crowded_lane_stay_clear_of_the_lane_above(tmp_path):
     """From 2015 to 2030 at 85 mm, the EU's stacked numbers ran into Japan's ('17' over '7')."""
-    from sovereign_ai import style
-    from sovereign_ai.layout_check import problems
+    from sovereign_ai.charts import style
+    from sovereign_ai.checks.layout_check import problems
 
     fig = drawn("policy_timeline", "ja", 85, start="2015-01-01", end="2030-12-31")[""]
     (pdf,) = style.save_figure(fig, tmp_path, "timeline", ["pdf"], 300)
@@ -222,7 +223,7 @@ def test_the_deficits_crowded_years_are_read_one_value_a_row():
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_source_without_a_known_headline_is_cited_by_its_publisher_alone(lang):
-    from sovereign_ai import citations
+    from sovereign_ai.charts import citations
 
     row = data.source("T6-10b")
     assert not row["title"], "no headline on record: no title, never a description"
@@ -285,7 +286,7 @@ def test_each_number_of_the_timeline_points_to_exactly_one_marker(lang, width_mm
 
 
 def test_spread_keeps_labels_apart_and_near_their_marks():
-    from sovereign_ai import marks
+    from sovereign_ai.charts import marks
 
     placed = marks.spread([10, 10.2, 10.4, 30], [2, 2, 2, 2], 0, 40)
     assert [round(p, 6) for p in placed] == [7.4, 10.2, 13.0, 30.0], "a crowd spreads around its mean; a loner stays"

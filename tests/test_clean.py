@@ -4,7 +4,7 @@ site/ and handout/, and keeps figures/."""
 
 import fcntl
 
-from sovereign_ai import publish
+from sovereign_ai.engine import publish
 
 from conftest import run_cli
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from sovereign_ai import cloud_dependence as cd
 from sovereign_ai import paths
+from sovereign_ai.analysis import cloud_dependence as cd
 
 # By hand: 1,452 of 1,497 production systems on AWS (end of October 2024); the other
 # 45 on Google Cloud, Azure and OCI in an unpublished split.

@@ -64,9 +64,33 @@ def test_every_pinned_package_installs_on_the_oldest_python_the_project_admits()
 
 
 def test_the_readme_describes_every_module_of_the_package():
-    """The README's map of src/sovereign_ai/ is where a reader finds what is shared: one line per module."""
+    """The README's map of src/sovereign_ai/ is where a reader finds what is shared: one line per
+    module, under the line of its subpackage."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    listing = readme[readme.index("src/sovereign_ai/\n") : readme.index("\ndocs/ ")]
-    modules = {p.name for p in (REPO / "src" / "sovereign_ai").glob("*.py")} - {"__init__.py", "__main__.py"}
+    listing = readme[readme.index("src/sovereign_ai/ ") : readme.index("\ndocs/ ")]
+    package = REPO / "src" / "sovereign_ai"
+    modules = {p.name for p in package.rglob("*.py")} - {"__init__.py", "__main__.py"}
     assert sorted(m for m in modules if m not in listing) == []
     assert sorted(set(re.findall(r"\b\w+\.py\b", listing)) - modules) == [], "no module that is gone"
+    heading = ""  # the subpackage whose lines these are
+    for line in listing.splitlines()[1:]:
+        if re.match(r"  \w+/ ", line):
+            heading = line.split("/")[0].strip()
+        elif re.match(r"  \w+\.py", line):
+            heading = ""
+        for name in re.findall(r"^\s+(\w+\.py)\b", line):  # the module the line is about
+            where = next(p.parent for p in package.rglob(name))
+            assert where.name == (heading or "sovereign_ai"), f"{name} is listed under {heading or 'the top'}"
+
+
+def test_the_package_shows_its_architecture_at_its_top():
+    """At most 12 modules at the top of the package; the rest live in subpackages named for what they do."""
+    package = REPO / "src" / "sovereign_ai"
+    top = sorted(p.name for p in package.glob("*.py"))
+    assert len(top) <= 12, top
+    assert {p.name for p in package.iterdir() if (p / "__init__.py").exists()} >= {
+        "engine",
+        "charts",
+        "analysis",
+        "checks",
+    }

@@ -76,7 +76,7 @@ def test_a_notebook_saved_with_its_solutions_shown_reaches_the_handout_without_t
     it): the handout copied those outputs, solutions and all, while saying it held none."""
     import shutil
 
-    from sovereign_ai import handout
+    from sovereign_ai.engine import handout
 
     root = tmp_path / "repo"
     for item in handout.HANDOUT_ITEMS:
@@ -128,7 +128,7 @@ def test_a_notebook_saved_with_its_solutions_shown_reaches_the_handout_without_t
 
 def test_a_handout_killed_before_it_is_in_place_left_no_solutions_on_disk(tmp_path, monkeypatch):
     """kill -9 leaves the partial copy (no clean-up runs): the solutions were never written into it."""
-    from sovereign_ai import handout
+    from sovereign_ai.engine import handout
 
     def killed(*args):
         raise SystemExit("killed")
@@ -148,7 +148,7 @@ def test_a_handout_killed_before_it_is_in_place_left_no_solutions_on_disk(tmp_pa
 def test_an_interrupted_handout_leaves_no_copy_that_holds_the_solutions(tmp_path, monkeypatch):
     """The handout is written beside its folder and renamed into place once the solutions are out:
     stopped half-way (here, by a Ctrl-C after the first files), it leaves nothing behind."""
-    from sovereign_ai import handout
+    from sovereign_ai.engine import handout
 
     def copies_some_then_is_interrupted(folder):
         (folder / "src" / "sovereign_ai").mkdir(parents=True)

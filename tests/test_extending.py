@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from sovereign_ai.build import load_registry
-from sovereign_ai.layout_check import problems
+from sovereign_ai.checks.layout_check import problems
+from sovereign_ai.engine.build import load_registry
 
 from conftest import REPO
 

@@ -3,7 +3,7 @@ modification time and inode, and a file whose stat changed is hashed again."""
 
 import os
 
-from sovereign_ai import manifest
+from sovereign_ai.engine import manifest
 
 
 def test_a_file_whose_stat_is_unchanged_is_not_read_again_and_a_changed_one_is(tmp_path, monkeypatch):
@@ -27,7 +27,8 @@ def test_a_file_whose_stat_is_unchanged_is_not_read_again_and_a_changed_one_is(t
 
 
 def test_a_no_op_build_validates_the_data_again_only_when_a_data_file_changed(repo_copy, monkeypatch):
-    from sovereign_ai import build, data
+    from sovereign_ai import data
+    from sovereign_ai.engine import build
 
     from conftest import edit_csv_row
 
@@ -57,4 +58,4 @@ def test_a_second_no_op_build_reads_no_package_metadata(repo_copy):
     second = subprocess.run(command, capture_output=True, text=True, env=env, cwd=repo_copy, timeout=300)
     assert second.returncode == 0 and "All 14 runs are up to date" in second.stdout
     imported = {line.split("|")[-1].strip() for line in second.stderr.splitlines() if line.startswith("import time")}
-    assert "importlib.metadata" not in imported and "sovereign_ai.build" in imported
+    assert "importlib.metadata" not in imported and "sovereign_ai.engine.build" in imported

@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from sovereign_ai import data, manifest, paths, reads
-from sovereign_ai.build import load_registry
+from sovereign_ai import data, paths, reads
+from sovereign_ai.engine import manifest
+from sovereign_ai.engine.build import load_registry
 
 from conftest import REPO, call_cli, edit_csv_row, run_cli, snapshot
 
@@ -121,7 +122,7 @@ def test_manifest_has_no_timestamps_or_absolute_paths_and_is_sorted():
 
 def test_a_second_build_starts_no_kernel(repo_copy):
     code = (
-        "import sys; from sovereign_ai.build import build; outcome = build(); "
+        "import sys; from sovereign_ai.engine.build import build; outcome = build(); "
         "print(outcome.executed, len(outcome.skipped), 'papermill' in sys.modules)"
     )
     # the first build of a checkout reads the notebooks' parameters with papermill once (cached in build/)
@@ -167,7 +168,7 @@ def test_dry_run_refuses_bad_data_as_the_build_would(repo_copy):
 
 @pytest.mark.notebooks
 def test_editing_one_table_reruns_only_the_runs_that_read_it(fixture_project):
-    from sovereign_ai.build import build
+    from sovereign_ai.engine.build import build
 
     _edit(fixture_project, "squares", "c,三,three,3", "c,三,thirty,3")
     before = snapshot(fixture_project / "figures")
@@ -188,7 +189,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, fixture_project
     """The small project's figures/ is its build on two workers (as make figures and make check
     build on every core); one serial build, where one kernel runs both notebooks one after the
     other, compared with it is the comparison of the two. (make check compares the real figures.)"""
-    from sovereign_ai.build import stale_reasons
+    from sovereign_ai.engine.build import stale_reasons
 
     figures = fixture_project / "figures"
     recorded = manifest.read(figures)["files"]
@@ -344,7 +345,7 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(fixture_project):
 
 def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
     """The baseline (make bench) is only a fair comparison if it makes the very same files."""
-    from sovereign_ai.baseline import draw_run
+    from sovereign_ai.engine.baseline import draw_run
 
     for run in load_registry():
         if run.figure == "sovereign_models" and run.parameters["lang"] == "en":
@@ -360,22 +361,24 @@ def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
 
 
 def test_only_runs_that_loaded_a_changed_module_are_stale():
-    from sovereign_ai.build import stale_reasons
+    from sovereign_ai.engine.build import stale_reasons
 
     files = json.loads((FIGURES / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
     runs = {r.run_id: r for r in load_registry()}
     assert (
-        "sovereign_ai/marks.py"
+        "sovereign_ai/charts/marks.py"
         not in files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["package"]["modules_sha256"]
     ), "Figure 1 does not load the chart marks"
-    assert "sovereign_ai/site.py" not in json.dumps(files), "no run loads the gallery module"
+    assert "sovereign_ai/engine/site.py" not in json.dumps(files), "no run loads the gallery module"
     # pretend marks.py was different when the cloud charts were built
     for entry in files.values():
         for producer in entry["produced_by"]:
             modules = producer["inputs"]["package"]["modules_sha256"]
-            if "sovereign_ai/marks.py" in modules:
-                modules["sovereign_ai/marks.py"] = "0" * 64
-    assert stale_reasons(runs["cloud_dependence.ja"], files, FIGURES) == ["package code changed: sovereign_ai/marks.py"]
+            if "sovereign_ai/charts/marks.py" in modules:
+                modules["sovereign_ai/charts/marks.py"] = "0" * 64
+    assert stale_reasons(runs["cloud_dependence.ja"], files, FIGURES) == [
+        "package code changed: sovereign_ai/charts/marks.py"
+    ]
     assert stale_reasons(runs["four_reasons.ja"], files, FIGURES) == []
 
 

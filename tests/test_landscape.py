@@ -2,7 +2,8 @@
 
 import pytest
 
-from sovereign_ai import landscape, notebook_code
+from sovereign_ai.analysis import landscape
+from sovereign_ai.engine import notebook_code
 from sovereign_ai.parameters import ParameterError, check_given
 
 from conftest import REPO

@@ -5,7 +5,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
-from sovereign_ai.report_figures import REPORT_FIGURES, draw_report_figure
+from sovereign_ai.charts.report_figures import REPORT_FIGURES, draw_report_figure
 
 pytestmark = pytest.mark.drawing
 

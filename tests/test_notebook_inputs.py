@@ -2,7 +2,8 @@
 
 import json
 
-from sovereign_ai import manifest, paths
+from sovereign_ai import paths
+from sovereign_ai.engine import manifest
 
 
 def test_outputs_and_prose_leave_a_notebooks_code_hash_unchanged(tmp_path):

@@ -1,7 +1,7 @@
 """Every chart's PDF, read as a reader sees it, in both languages at the widths of WIDTHS_MM (the
 ends of the allowed range and of each layout, and the journal widths between):
 no word leaves the page, no two words overlap or run together, no word crosses from one
-panel into another (sovereign_ai.layout_check). `python -m sovereign_ai.layout_check FILE.pdf`
+panel into another (sovereign_ai.checks.layout_check). `python -m sovereign_ai.checks.layout_check FILE.pdf`
 prints the offending words of one file. And every chart's PNG, drawn at the lowest dpi allowed
 with a blank margin round the page: nothing, text or mark, reaches the page's outermost pixels
 or lies beyond them.
@@ -19,8 +19,10 @@ from matplotlib.backends import _backend_pdf_ps
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sovereign_ai import frame, manifest, paths, style
-from sovereign_ai.layout_check import problems, words
+from sovereign_ai import paths
+from sovereign_ai.charts import frame, style
+from sovereign_ai.checks.layout_check import problems, words
+from sovereign_ai.engine import manifest
 from sovereign_ai.parameters import RULES
 
 pytestmark = pytest.mark.drawing
@@ -63,7 +65,7 @@ PNG_DPI = RULES["dpi"].minimum
 
 def _run_writing(name: str):
     """The registered run whose notebook writes this file (figure name, optional part, language)."""
-    from sovereign_ai.build import load_registry
+    from sovereign_ai.engine.build import load_registry
 
     matches = [
         run
@@ -77,7 +79,7 @@ def _run_writing(name: str):
 @functools.cache
 def _current_in_figures() -> frozenset:
     """The runs whose files in figures/ are current: inputs as recorded in the manifest, files intact."""
-    from sovereign_ai.build import load_registry, stale_reasons
+    from sovereign_ai.engine.build import load_registry, stale_reasons
 
     files = manifest.read(FIGURES)["files"]
     return frozenset(run.run_id for run in load_registry() if not stale_reasons(run, files, FIGURES))
@@ -186,7 +188,7 @@ def test_a_remembered_subset_gives_the_pdf_the_build_writes(subsets_made_once, t
 
 
 def test_every_chart_is_checked(pdf_folder):
-    from sovereign_ai.build import load_registry
+    from sovereign_ai.engine.build import load_registry
 
     width = WIDTHS_MM[0]  # drawn, not taken from figures/, and shared with that width's checks
     written = sorted(name for run in load_registry() for name in _saved(pdf_folder / str(width), width, run, "pdf"))
@@ -201,7 +203,7 @@ def test_no_text_is_cut_off_overlaps_or_crosses_panels(pdf_folder, width_mm, nam
 
 
 def _run_ids() -> list[str]:
-    from sovereign_ai.build import load_registry
+    from sovereign_ai.engine.build import load_registry
 
     return [run.run_id for run in load_registry()]
 
@@ -211,7 +213,7 @@ def _run_ids() -> list[str]:
 def test_nothing_in_a_chart_is_cut_off_at_its_edges(pdf_folder, width_mm, run_id):
     """As a PNG, nothing reaches the page's outermost pixels or lies beyond them. The PDF check
     reads words; this sees marks too, and the PNG's own text, which Agg's hinting draws wider."""
-    from sovereign_ai.build import load_registry
+    from sovereign_ai.engine.build import load_registry
 
     run = next(run for run in load_registry() if run.run_id == run_id)
     for name, path in _saved(pdf_folder / str(width_mm), width_mm, run, "png").items():
@@ -313,7 +315,7 @@ def test_the_check_passes_a_clean_figure_and_reads_its_words(tmp_path):
 
 
 def test_the_command_names_a_file_it_cannot_read_without_a_traceback(tmp_path, capsys):
-    from sovereign_ai.layout_check import main
+    from sovereign_ai.checks.layout_check import main
 
     (tmp_path / "notes.pdf").write_text("not a PDF")
     shipped = str(FIGURES / "four_reasons.en.pdf")

@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sovereign_ai import manifest, paths, publish, safe_io
+from sovereign_ai import paths, safe_io
+from sovereign_ai.engine import manifest, publish
 
 from conftest import ONE_RUN, SMALL, mounted, run_build, snapshot
 
@@ -55,7 +56,7 @@ def test_a_failed_write_never_truncates_the_good_file(tmp_path):
 
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
 def test_save_figure_and_the_manifest_respect_the_umask(tmp_path, umask, mode):
-    from sovereign_ai.style import new_figure, save_figure
+    from sovereign_ai.charts.style import new_figure, save_figure
 
     previous = os.umask(umask)
     try:
@@ -269,7 +270,7 @@ def test_the_kernel_files_of_a_command_killed_outright_are_removed_by_the_next(t
     import subprocess
     import sys
 
-    from sovereign_ai import kernels
+    from sovereign_ai.engine import kernels
 
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -542,7 +543,7 @@ def test_a_build_empties_the_areas_of_output_folders_that_are_gone(tmp_path, rep
 def test_a_check_removes_what_a_killed_check_left(tmp_path):
     """A check killed outright (kill -9) cannot remove its temporary folder and area; the next check
     removes those a day old that no build holds, and leaves a running check's and check-failed/."""
-    from sovereign_ai.build import CHECK_FAILED, _remove_killed_checks
+    from sovereign_ai.engine.build import CHECK_FAILED, _remove_killed_checks
 
     work = tmp_path / "build"
     folders = {}
@@ -569,7 +570,7 @@ def test_the_lock_is_exclusive_per_folder(tmp_path):
     area = tmp_path / "area"
     area.mkdir()
     holder = (
-        "import sys, time; from pathlib import Path; from sovereign_ai import publish\n"
+        "import sys, time; from pathlib import Path; from sovereign_ai.engine import publish\n"
         "with publish.locked(Path(sys.argv[1]), 'out/'):\n    print('held', flush=True); time.sleep(30)"
     )
     process = subprocess.Popen([sys.executable, "-c", holder, str(area)], stdout=subprocess.PIPE, text=True)

@@ -13,8 +13,10 @@ import pytest
 from pybtex.database import parse_string
 from pypdf import PdfReader
 
-from sovereign_ai import citations, data, frame, manifest, paths, style, text
-from sovereign_ai.layout_check import words
+from sovereign_ai import data, paths
+from sovereign_ai.charts import citations, frame, style, text
+from sovereign_ai.checks.layout_check import words
+from sovereign_ai.engine import manifest
 
 FIGURES = paths.figures_dir()
 PUBLISHED = sorted(manifest.read(FIGURES)["files"])
@@ -203,7 +205,7 @@ def test_the_source_line_takes_at_most_three_lines_at_89_mm(name, narrow_pdfs):
 @pytest.fixture(scope="module")
 def narrow_pdfs(tmp_path_factory):
     """Every chart at 89 mm, drawn by its notebook's own cells and saved as the build saves it."""
-    from sovereign_ai.build import load_registry
+    from sovereign_ai.engine.build import load_registry
 
     from conftest import drawn
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sovereign_ai.kernels import KERNEL_NAME
+from sovereign_ai.engine.kernels import KERNEL_NAME
 
 from conftest import FAST, ONE_RUN, REPO, run_cli
 

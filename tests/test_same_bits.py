@@ -13,7 +13,8 @@ from unittest import mock
 
 import pytest
 
-from sovereign_ai import notebook_code, style
+from sovereign_ai.charts import style
+from sovereign_ai.engine import notebook_code
 
 from conftest import REPO
 

@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from sovereign_ai.build import load_registry
-from sovereign_ai.site import GALLERY_MARK, build_site, fold_solutions, refuse_site_folder
+from sovereign_ai.engine.build import load_registry
+from sovereign_ai.engine.site import GALLERY_MARK, build_site, fold_solutions, refuse_site_folder
 
 from conftest import REPO, copy_checkout, run_cli
 
@@ -241,7 +241,7 @@ def test_the_references_page_lists_references_bib(book):
 
 def test_without_references_bib_the_book_is_built_and_says_so(tmp_path, monkeypatch):
     """Sphinx is not run: the sources the book is built from say so, and the note."""
-    from sovereign_ai import site as site_module
+    from sovereign_ai.engine import site as site_module
 
     root = tmp_path / "repo"
     root.mkdir()
@@ -294,7 +294,7 @@ def test_a_folder_of_someone_elses_files_is_refused_and_kept(tmp_path):
 def test_a_half_published_figures_folder_is_neither_shown_nor_handed_out(repo_copy, tmp_path):
     """A build killed while it put files into figures/ leaves a journal; until `make figures`
     completes it, the book and the students' copy would show half of one build and half of another."""
-    from sovereign_ai import publish
+    from sovereign_ai.engine import publish
 
     area = publish.area(publish.work_folder(), repo_copy / "figures")
     (area / publish.JOURNAL_NAME).write_text('{"output_dir": "", "steps": []}', encoding="utf-8")
@@ -307,7 +307,7 @@ def test_a_half_published_figures_folder_is_neither_shown_nor_handed_out(repo_co
 
 
 def test_an_interrupted_book_leaves_the_earlier_one_whole(tmp_path, monkeypatch):
-    from sovereign_ai import site as site_module
+    from sovereign_ai.engine import site as site_module
 
     earlier = tmp_path / "site"
     earlier.mkdir()
@@ -406,7 +406,7 @@ def test_chromium_reads_the_book_chapter_after_chapter_searches_unfolds_and_stay
 def test_without_the_book_extra_the_command_says_what_to_install(tmp_path, monkeypatch):
     import importlib.util
 
-    from sovereign_ai.build import BuildError
+    from sovereign_ai.engine.build import BuildError
 
     found = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "myst_nb" else found(name))
@@ -424,7 +424,7 @@ def test_a_notebook_that_is_not_one_is_named_and_nothing_is_written(tmp_path, mo
     _copy_repository(root)
     (root / "notebooks" / "draft.ipynb").write_text('{"cells": [', encoding="utf-8")
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
-    from sovereign_ai.build import BuildError
+    from sovereign_ai.engine.build import BuildError
 
     with pytest.raises(BuildError) as refused:
         build_site(tmp_path / "site")

@@ -10,7 +10,8 @@ import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 
-from sovereign_ai import data, text
+from sovereign_ai import data
+from sovereign_ai.charts import text
 from sovereign_ai.exercises import SOLUTIONS
 
 from conftest import drawn
@@ -251,7 +252,7 @@ def test_the_capacity_chart_draws_kyushus_fp4_figure_apart_open(lang, words):
 
 
 def solution_output(notebook: str, number: int) -> str:
-    from sovereign_ai import style
+    from sovereign_ai.charts import style
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

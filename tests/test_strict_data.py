@@ -284,7 +284,7 @@ def test_an_empty_csv_is_named(repo_copy):
 def test_drawing_without_the_japanese_font_stops_with_a_message_naming_it(monkeypatch):
     from matplotlib import font_manager
 
-    from sovereign_ai import style
+    from sovereign_ai.charts import style
 
     def no_such_font(prop, *args, fallback_to_default=True, **kwargs):
         raise ValueError(f"Failed to find font {prop}")

@@ -11,7 +11,8 @@ import tomllib
 
 import pytest
 
-from sovereign_ai import data, handout
+from sovereign_ai import data
+from sovereign_ai.engine import handout
 
 DEVELOPER_TOOLS = ("playwright", "ruff", "pytest", "pytest-xdist", "nbval", "frictionless")
 

@@ -6,8 +6,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from sovereign_ai import palettes, paths, style
-from sovereign_ai.report_figures import draw_report_figure
+from sovereign_ai import paths
+from sovereign_ai.charts import palettes, style
+from sovereign_ai.charts.report_figures import draw_report_figure
 
 
 def test_89_mm_is_252_3_points():

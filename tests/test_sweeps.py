@@ -11,7 +11,7 @@ import signal
 
 import pytest
 
-from sovereign_ai import manifest
+from sovereign_ai.engine import manifest
 
 from conftest import run_build, run_cli
 
@@ -106,7 +106,7 @@ def test_a_stop_leaves_no_error_in_the_worker_pools_thread(monkeypatch):
     import threading
     import time
 
-    from sovereign_ai import workers
+    from sovereign_ai.engine import workers
 
     errors = []
     monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(f"{args.exc_type.__name__}"))

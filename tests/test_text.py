@@ -2,7 +2,8 @@
 
 import pytest
 
-from sovereign_ai import data, text
+from sovereign_ai import data
+from sovereign_ai.charts import text
 
 SIZE = 6.5
 
@@ -108,7 +109,7 @@ def test_one_precision_rounds_halves_up():
 
 
 def test_a_figure_taller_than_a_journal_page_is_said_to_be():
-    from sovereign_ai.text import size_note
+    from sovereign_ai.charts.text import size_note
 
     assert size_note(183, 218.4) == "(183 × 218 mm)"
     assert size_note(85, 315) == "(85 × 315 mm; taller than a journal page, about 240 mm)"

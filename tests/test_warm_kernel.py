@@ -5,8 +5,8 @@ import nbformat
 import pytest
 from jupyter_core.utils import run_sync
 
-from sovereign_ai import build
-from sovereign_ai.kernels import KERNEL_NAME, WarmRunner
+from sovereign_ai.engine import build
+from sovereign_ai.engine.kernels import KERNEL_NAME, WarmRunner
 
 pytestmark = pytest.mark.notebooks
 
@@ -55,7 +55,7 @@ def test_a_run_finds_nothing_an_earlier_run_left(runner, tmp_path):
         "import warnings\nassert not [f for f in warnings.filters if 'left by the first run' in str(f[1])]",
         f"import os\nassert 'LEFT_BY_FIRST_RUN' not in os.environ\nassert os.getcwd() == {str(second)!r}",
         "import os\nassert os.environ['GIVEN_TO_THIS_RUN'] == 'yes'",
-        "import sys\nassert 'sovereign_ai.marks' not in sys.modules",
+        "import sys\nassert 'sovereign_ai.charts.marks' not in sys.modules",
         "from sovereign_ai import marks\nassert not hasattr(marks, 'LEFT_BY_FIRST_RUN')",
         "import matplotlib.pyplot as plt\nassert plt.get_fignums() == []",
         "import sys\nassert '/left/by/the/first/run' not in sys.path",

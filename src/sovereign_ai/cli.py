@@ -187,11 +187,25 @@ def _run(*command: str) -> int:
     return 128 - code if code < 0 else code  # ended by a signal: the shell's 128 + its number
 
 
+def _layers() -> int:
+    """The package's layers (pyproject.toml's [tool.importlinter]): no module imports from a layer above it."""
+    import os
+
+    from importlinter.cli import lint_imports
+
+    previous = os.getcwd()
+    os.chdir(paths.repo_root())  # where pyproject.toml is
+    try:
+        return lint_imports(no_cache=True, no_logo=True)  # no cache folder left in the checkout
+    finally:
+        os.chdir(previous)
+
+
 def _tools(command: str, *extra: str) -> int:
     """lint, format, test, bench and lab: the make targets' jobs, without make."""
     linted = [folder for folder in LINTED if (paths.repo_root() / folder).is_dir()]  # a handout has no tests/
     if command == "lint":
-        return _run("ruff", "check", *linted) or _run("ruff", "format", "--check", *linted)
+        return _run("ruff", "check", *linted) or _run("ruff", "format", "--check", *linted) or _layers()
     if command == "format":
         fixed = _run("ruff", "check", "--fix", *linted)  # what it cannot fix (a long line) is said; format anyway
         return _run("ruff", "format", *linted) or (fixed and _run("ruff", "check", "--fix", *linted))
@@ -218,9 +232,9 @@ def _tools(command: str, *extra: str) -> int:
         fast = ("pytest", "tests", "-m", "not notebooks and not drawing", *workers)
         return _ensure_cffconvert() or _tools("lint") or _run(*fast)
     if command == "bench":
-        return _run("sovereign_ai.bench", *extra)
+        return _run("sovereign_ai.engine.bench", *extra)
     assert command == "lab", command
-    from sovereign_ai import kernels
+    from sovereign_ai.engine import kernels
 
     problem = kernels.environment_problem()  # said now, not by each kernel JupyterLab would start
     if problem:
@@ -258,7 +272,7 @@ def _overrides(pairs: list[list[str]], notebooks: list[Path]) -> dict:
 
 
 def _print_params(notebook: Path) -> None:
-    from sovereign_ai.build import notebook_parameters
+    from sovereign_ai.engine.build import notebook_parameters
     from sovereign_ai.parameters import RULES
 
     declared = notebook_parameters(notebook)
@@ -309,17 +323,17 @@ def _main(argv: list[str] | None) -> int:
             return 2
         os.environ["SOVEREIGN_AI_ROOT"] = str(args.root.resolve())
 
-    from sovereign_ai import publish
-    from sovereign_ai.build import BuildError
     from sovereign_ai.data import DataError
-    from sovereign_ai.manifest import ManifestError
+    from sovereign_ai.engine import publish
+    from sovereign_ai.engine.build import BuildError
+    from sovereign_ai.engine.manifest import ManifestError
+    from sovereign_ai.engine.prose import ProseError
     from sovereign_ai.parameters import ParameterError
-    from sovereign_ai.prose import ProseError
 
     publish.HOLD_SIGNALS_TO_EXIT = True  # the build reports those that came before its last line
     try:
         if args.command == "build":
-            from sovereign_ai.build import build, load_registry
+            from sovereign_ai.engine.build import build, load_registry
 
             runs = load_registry()
             try:
@@ -330,21 +344,21 @@ def _main(argv: list[str] | None) -> int:
             outcome = build(overrides, args.only, output_dir, force=args.force, dry_run=args.dry_run, jobs=args.jobs)
             if args.refresh_notebooks and output_dir is None and not overrides and outcome.executed:
                 # figures/ changed: so do the stored outputs of the notebooks that drew them (nbval checks them)
-                from sovereign_ai.refresh import refresh_all
+                from sovereign_ai.engine.refresh import refresh_all
 
                 stems = {run.run_id: run.notebook.stem for run in runs}
                 refresh_all(sorted({stems[r] for r in outcome.executed if r in stems}), jobs=args.jobs, out=sys.stdout)
             if args.refresh_notebooks and output_dir is None and not overrides and not args.dry_run:
-                from sovereign_ai import prose  # the numbers the README and the notebooks quote from figures/
+                from sovereign_ai.engine import prose  # the numbers the README and the notebooks quote from figures/
 
                 for path in prose.update():
                     print(f"Updated the numbers quoted in {paths.relative(path)}.")
         elif args.command == "check":
-            from sovereign_ai.build import STRAY, check
+            from sovereign_ai.engine.build import STRAY, check
 
             problems = check(args.only, quick=args.quick, jobs=args.jobs)
             if not args.only and paths.figures_dir().is_dir():  # without figures/, every run is said to be unbuilt
-                from sovereign_ai import prose
+                from sovereign_ai.engine import prose
 
                 problems += prose.stale()
             if problems:
@@ -362,7 +376,7 @@ def _main(argv: list[str] | None) -> int:
                 else "figures/ is current by its manifest (quick check: nothing rebuilt)."
             )
         elif args.command == "sweep":
-            from sovereign_ai.build import sweep
+            from sovereign_ai.engine.build import sweep
 
             sweep(_given_file(args.file), force=args.force, jobs=args.jobs, yes=args.yes)
         elif args.command == "params":
@@ -373,7 +387,7 @@ def _main(argv: list[str] | None) -> int:
             validate_all()
             print(f"data/: {len(table_names())} tables valid")
         elif args.command == "site":
-            from sovereign_ai.site import build_site, site_folder
+            from sovereign_ai.engine.site import build_site, site_folder
 
             site_dir = site_folder(paths.output_folder(args.output_dir) if args.output_dir else None)
             refusal = paths.refuse_output(site_dir, own="site")  # the one output rule of every route
@@ -387,7 +401,7 @@ def _main(argv: list[str] | None) -> int:
                 return 128 + getattr(interrupt, "signum", signal.SIGINT)
             print(f"book: {paths.relative(index)} (open it in a browser; see the README to publish it)")
         elif args.command == "clean":
-            from sovereign_ai.clean import Busy, clean
+            from sovereign_ai.engine.clean import Busy, clean
 
             try:
                 removed = clean()
@@ -396,11 +410,11 @@ def _main(argv: list[str] | None) -> int:
                 return 2
             print(f"Removed {', '.join(removed)}; kept .venv/ and figures/." if removed else "Nothing to remove.")
         elif args.command == "refresh-notebooks":
-            from sovereign_ai.refresh import refresh_all
+            from sovereign_ai.engine.refresh import refresh_all
 
             refresh_all(args.names, out=sys.stdout)
         elif args.command == "handout":
-            from sovereign_ai.handout import HandoutError, write_handout
+            from sovereign_ai.engine.handout import HandoutError, write_handout
 
             try:
                 folder = write_handout(paths.output_folder(args.folder))  # all or nothing

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sovereign_ai import descriptor_check, paths, reads
+from sovereign_ai import paths, reads
+from sovereign_ai.checks import descriptor_check
 from sovereign_ai.reads import record as _record_read
 
 MAX_ERRORS_SHOWN = 10

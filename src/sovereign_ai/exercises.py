@@ -215,8 +215,10 @@ def show_solutions(notebook: str, settings) -> None:
         return
     from IPython.display import Markdown, display
 
-    from sovereign_ai import cloud_dependence, data, landscape, style
-    from sovereign_ai.report_figures import draw_report_figure
+    from sovereign_ai import data
+    from sovereign_ai.analysis import cloud_dependence, landscape
+    from sovereign_ai.charts import style
+    from sovereign_ai.charts.report_figures import draw_report_figure
 
     for number, solution in enumerate(SOLUTIONS[notebook], start=1):
         display(Markdown(f"**Solution {number}.** {solution.explanation}\n\n```python\n{solution.code}\n```"))

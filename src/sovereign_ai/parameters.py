@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sovereign_ai import paths
-from sovereign_ai.palettes import PALETTES
+from sovereign_ai.charts.palettes import PALETTES
 from sovereign_ai.reads import READS_LOG_VARIABLE
 
 PARAMETERS_TAG = "parameters"
@@ -348,7 +348,7 @@ def check_given(notebook: Path, given: dict) -> dict:
     values = defaults | checked
     _check_together({n: check_value(n, v) for n, v in values.items() if n in together})
     if values.get("columns"):  # cards too narrow for a word: said now, not from inside a kernel
-        from sovereign_ai import report_figures
+        from sovereign_ai.charts import report_figures
 
         if Path(notebook).stem in report_figures.REPORT_FIGURES:
             problem = report_figures.columns_problem(
@@ -402,7 +402,8 @@ def _check_together(checked: dict) -> None:
             f"parameter 'end': {checked['end']!r} is not after start {checked['start']!r}; expected a later date"
         )
     if {"jurisdictions", "start", "end"} <= checked.keys():  # a range with no event would draw an empty chart
-        from sovereign_ai import data, landscape
+        from sovereign_ai import data
+        from sovereign_ai.analysis import landscape
 
         try:
             landscape.events(checked["jurisdictions"], checked["start"], checked["end"])

@@ -1,7 +1,7 @@
 """Re-execute the source notebooks in place, so the outputs stored with them
 (shown where they are hosted, and compared by nbval) are those of a default run.
 
-The notebooks run side by side in worker processes (sovereign_ai.workers), as the build's
+The notebooks run side by side in worker processes (sovereign_ai.engine.workers), as the build's
 runs do, and each is written whole as soon as it has run: a Ctrl-C, or a notebook that
 fails, leaves the others refreshed or unchanged, never half-written.
 """
@@ -14,9 +14,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sovereign_ai import kernels, lighter_imports, paths, publish, safe_io, workers
-from sovereign_ai.build import BuildError, BuildFailed, Interrupted
-from sovereign_ai.kernels import KERNEL_NAME, ipc_kernel_manager_class, messages_into
+from sovereign_ai import lighter_imports, paths, safe_io
+from sovereign_ai.engine import kernels, publish, workers
+from sovereign_ai.engine.build import BuildError, BuildFailed, Interrupted
+from sovereign_ai.engine.kernels import KERNEL_NAME, ipc_kernel_manager_class, messages_into
 
 
 def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
@@ -29,7 +30,7 @@ def executed_notebook(notebook: Path, kernel_log: str | None = None) -> bytes:
     nb = nbformat.read(notebook, as_version=4)
     if kernel_log:
         open(kernel_log, "wb").close()  # this refresh's messages only
-    with messages_into(kernel_log, "sovereign_ai.refresh") as logger:
+    with messages_into(kernel_log, "sovereign_ai.engine.refresh") as logger:
         client = NotebookClient(
             nb,
             kernel_name=KERNEL_NAME,

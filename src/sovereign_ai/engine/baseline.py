@@ -6,7 +6,7 @@ parameters as the build, writing the same files: the lower bound the build is
 measured against (`make bench`). It uses the same number of workers as the
 build, so the comparison is fair.
 
-    python -m sovereign_ai.baseline --output-dir DIR [--jobs N]
+    python -m sovereign_ai.engine.baseline --output-dir DIR [--jobs N]
 """
 
 import argparse
@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from sovereign_ai.build import Run, default_jobs, load_registry
+from sovereign_ai.engine.build import Run, default_jobs, load_registry
 
 
 def draw_run(run: Run, output_dir: Path) -> None:
@@ -22,7 +22,7 @@ def draw_run(run: Run, output_dir: Path) -> None:
     import contextlib
     import io
 
-    from sovereign_ai import notebook_code
+    from sovereign_ai.engine import notebook_code
 
     parameters = run.effective_parameters() | {"output_dir": str(output_dir)}
     with contextlib.redirect_stdout(io.StringIO()):  # the notebooks' printed tables
@@ -30,7 +30,7 @@ def draw_run(run: Run, output_dir: Path) -> None:
 
 
 def _draw_share(runs: list[Run], output_dir: Path) -> int:
-    from sovereign_ai import style
+    from sovereign_ai.charts import style
 
     style.use_house_style()
     for run in runs:
@@ -48,7 +48,7 @@ def draw_all(output_dir: Path, jobs: int) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sovereign_ai.baseline", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m sovereign_ai.engine.baseline", description=__doc__.splitlines()[0])
     parser.add_argument("--output-dir", type=Path, required=True)
     parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: as the build)")
     args = parser.parse_args(argv)

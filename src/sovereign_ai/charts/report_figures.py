@@ -2,9 +2,10 @@
 
 from matplotlib.figure import Figure
 
-from sovereign_ai import citations, data, style, text
-from sovereign_ai.diagrams import Boxed, Card, FlowArrow, Paragraph, card_grid, draw_card_figure
-from sovereign_ai.palettes import get_palette
+from sovereign_ai import data
+from sovereign_ai.charts import citations, style, text
+from sovereign_ai.charts.diagrams import Boxed, Card, FlowArrow, Paragraph, card_grid, draw_card_figure
+from sovereign_ai.charts.palettes import get_palette
 
 REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
 

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
-from sovereign_ai import kernels, publish
+from sovereign_ai.engine import kernels, publish
 
 
 class WorkerLost(RuntimeError):

@@ -28,8 +28,8 @@ inside axes.
 Coordinates are PDF points (1/72 inch), origin at the bottom left of the page,
 as in matplotlib's figure coordinates (times 72 / dpi).
 
-    python -m sovereign_ai.layout_check figures/*.pdf      # the problems, if any
-    python -m sovereign_ai.layout_check --words FILE.pdf    # every word with its box
+    python -m sovereign_ai.checks.layout_check figures/*.pdf      # the problems, if any
+    python -m sovereign_ai.checks.layout_check --words FILE.pdf    # every word with its box
 """
 
 import argparse
@@ -350,7 +350,7 @@ def problems(pdf_path) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sovereign_ai.layout_check",
+        prog="python -m sovereign_ai.checks.layout_check",
         description="Report text that leaves the page, overlaps, runs together or crosses panels in PDF figures.",
     )
     parser.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf")

@@ -10,7 +10,8 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from sovereign_ai import paths, publish
+from sovereign_ai import paths
+from sovereign_ai.engine import publish
 
 REMOVED = ("build", "site", "handout")  # .venv/ and figures/ stay
 LEFT_BEHIND = (".site.partial-*", ".site.old-*", ".handout.partial-*")  # by a killed site or handout

@@ -15,7 +15,8 @@ import matplotlib
 import matplotlib_fontja  # noqa: F401  (registers the bundled IPAexGothic font)
 from matplotlib.figure import Figure
 
-from sovereign_ai import paths, reads, safe_io, text
+from sovereign_ai import paths, reads, safe_io
+from sovereign_ai.charts import text
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -196,7 +197,7 @@ def source_data_table(table):
 def caption(fig: Figure) -> str:
     """The figure's caption for an author to paste: its title, then the full references of its
     sources, then who made the chart."""
-    from sovereign_ai import citations
+    from sovereign_ai.charts import citations
 
     described = getattr(fig, "sovereign_ai_description", None) or {}
     parts = [described.get("title")]

@@ -10,7 +10,7 @@ start and the imports are paid once per worker, not once per run; a failed run
 discards its kernel), each run into a staging folder. Their files are moved
 into the output folder only when every run has succeeded, so a failed build
 leaves the existing figures untouched; publishing takes the output folder's lock and is all or nothing,
-even when the build is killed (sovereign_ai.publish).
+even when the build is killed (sovereign_ai.engine.publish).
 
 Why not a task runner such as doit: a run's data dependencies are only known
 once it has run (the kernel logs the tables it reads), the record of what was
@@ -40,10 +40,12 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import citations, data, kernels, manifest, paths, publish, reads, safe_io, text
-from sovereign_ai.kernels import WarmRunner
+from sovereign_ai import data, paths, reads, safe_io
+from sovereign_ai.charts import citations, text
+from sovereign_ai.engine import kernels, manifest, publish
+from sovereign_ai.engine.kernels import WarmRunner
+from sovereign_ai.engine.workers import WorkerLost, run_each
 from sovereign_ai.parameters import ParameterError, briefly, check_given, check_value, declared_parameters
-from sovereign_ai.workers import WorkerLost, run_each
 
 CELL_TIMEOUT_S = 600
 BUILD_SETS = ("name", "output_dir")  # parameters the build gives each run itself
@@ -538,12 +540,13 @@ def build(
     list_files: bool = True,
     holds: Listing | None = None,
     publish_each: bool = False,
-    out=sys.stdout,
+    out=None,
 ) -> Outcome:
     """Check everything, run the runs whose inputs changed, then move their outputs into output_dir
     (listing each file with its size when output_dir is not figures/, unless list_files is false).
     holds: the runs output_dir holds exactly, if not figures.yaml's in figures/ (a sweep's).
     publish_each: put each run's files in place as it finishes (a sweep's), so that a stop keeps them."""
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
@@ -810,7 +813,7 @@ def _validate_data() -> None:
     import sovereign_ai
 
     package = Path(sovereign_ai.__file__).parent
-    checked = [*sorted(paths.data_dir().glob("*")), package / "data.py", package / "descriptor_check.py"]
+    checked = [*sorted(paths.data_dir().glob("*")), package / "data.py", package / "checks" / "descriptor_check.py"]
     try:
         stamp = [[str(p), *manifest.stamp_of(p)] for p in checked if p.is_file()]
     except OSError:
@@ -904,7 +907,7 @@ def _job(run: Run, staging_root: Path, executed: Path) -> dict:
 
 
 def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
-    """Execute the jobs in worker processes (sovereign_ai.workers), printing one line as each finishes."""
+    """Execute the jobs in worker processes (sovereign_ai.engine.workers), printing one line as each finishes."""
     results = []
     for result in run_each(_execute, jobs, workers):
         results.append(result)
@@ -1101,11 +1104,12 @@ def _data_read(staging_root: Path, run: Run) -> list[str]:
 # ---- Checking committed figures -------------------------------------------------------------
 
 
-def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | None = None, out=sys.stdout) -> list[str]:
+def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | None = None, out=None) -> list[str]:
     """Problems that make figures/ not what the build produces now; empty when it is current.
 
     Never writes into figures/: the rebuild goes to a temporary folder.
     """
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     figures = paths.figures_dir()
     runs = plan(load_registry(), {}, only)
     files = _read_manifest(figures, False, only)
@@ -1348,9 +1352,10 @@ SWEEP_RUNS_WITHOUT_ASKING = 100
 SECONDS_PER_RUN_GUESS = 15.0  # when no executed notebook of the sweep's notebook says how long a run takes
 
 
-def sweep(path: Path, *, force: bool = False, jobs: int | None = None, yes: bool = False, out=sys.stdout) -> Path:
+def sweep(path: Path, *, force: bool = False, jobs: int | None = None, yes: bool = False, out=None) -> Path:
     """Run a sweep, publishing each run as it finishes, then write index.csv: which sweep file and
     parameters produced which files. Says first how many runs it has and about how long they take."""
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     runs, output_dir = load_sweep(path)
     shown = paths.relative(path)
     try:

@@ -29,7 +29,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sovereign_ai import manifest, paths, safe_io
+from sovereign_ai import paths, safe_io
+from sovereign_ai.engine import manifest
 
 PUBLISH_SUFFIX = ".publishing"  # a new file, complete, waiting to be renamed into place
 JOURNAL_NAME = "publish-journal.json"
@@ -149,8 +150,9 @@ def _unresolved(path: Path) -> str:
 _fallback_said = False
 
 
-def work_folder(out=sys.stdout) -> Path:
+def work_folder(out=None) -> Path:
     """build/ in the repository; when the repository is read-only, a folder in the system's temporary folder."""
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     global _fallback_said
     preferred = paths.build_dir()
     try:
@@ -261,9 +263,10 @@ def _held_unless_busy(folder: Path):
 
 
 @contextmanager
-def locked(folder: Path, shown: str, out=sys.stdout, name: str = LOCK_NAME, what: str = "build"):
+def locked(folder: Path, shown: str, out=None, name: str = LOCK_NAME, what: str = "build"):
     """Hold the output folder's lock (a file in its area); wait, saying so once, while another build holds it.
     A sweep also holds its own (SWEEP_LOCK_NAME) from reading the folder's index to writing it."""
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     with open(folder / name, "a+b") as f:
         if not _lock(f, wait=False):
             print(f"Another {what} is writing into {shown}; waiting for it to finish...", file=out, flush=True)
@@ -440,8 +443,9 @@ def pending(output_dir: Path, folder: Path) -> str | None:
     return None
 
 
-def recover(output_dir: Path, folder: Path, out=sys.stdout) -> str | None:
+def recover(output_dir: Path, folder: Path, out=None) -> str | None:
     """Finish what an interrupted build left (the caller holds the lock); say what was done, or None."""
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     output_dir = Path(output_dir)
     shown = paths.relative(output_dir) + "/"
     for staging in folder.glob("staging-*"):

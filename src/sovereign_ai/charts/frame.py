@@ -12,8 +12,8 @@ import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from sovereign_ai import style, text
-from sovereign_ai.style import line_height_mm
+from sovereign_ai.charts import style, text
+from sovereign_ai.charts.style import line_height_mm
 
 MARGIN_MM = 2.5  # around the whole figure
 GAP_MM = 2.5  # between the title, the plot and the source line

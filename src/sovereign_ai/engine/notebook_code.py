@@ -41,7 +41,7 @@ class Ran:
 
 def run(notebook: Path, parameters: dict) -> Ran:
     """Run the notebook's code with the given parameters, in this process."""
-    from sovereign_ai import style
+    from sovereign_ai.charts import style
 
     ran = Ran({"__name__": "__main__"})
 

@@ -13,7 +13,8 @@ inferred): those columns of sources.csv are shown in the notebooks' source table
 import re
 from collections.abc import Iterable
 
-from sovereign_ai import data, text
+from sovereign_ai import data
+from sovereign_ai.charts import text
 
 MONTHS_EN = (
     "January",

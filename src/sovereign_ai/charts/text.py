@@ -15,7 +15,7 @@ LANGUAGES = ("ja", "en")
 LABELS = {
     "examples_heading": {"ja": "【具体的な取り組み例】", "en": "Examples of concrete measures"},
     "bullet": {"ja": "・", "en": "•"},
-    # source lines under the charts, and the caption files (sovereign_ai.citations)
+    # source lines under the charts, and the caption files (sovereign_ai.charts.citations)
     "made_by": {"ja": "より sovereign-ai 作成", "en": "Chart: sovereign-ai project."},
     "and_others": {"ja": "ほか", "en": "and others"},
     "references_heading": {"ja": "出所:", "en": "Sources:"},
@@ -340,7 +340,7 @@ def text_width_pt(text: str, size_pt: float) -> float:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
-    from sovereign_ai.style import FONT_FAMILY
+    from sovereign_ai.charts.style import FONT_FAMILY
 
     prop = FontProperties(family=list(FONT_FAMILY), size=size_pt)
     width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
@@ -438,7 +438,7 @@ def _phrases_that_fit(line: str, units: list[str], width_pt: float, size_pt: flo
 
 def wrap_mm(text: str, lang: str, width_mm: float, size_pt: float) -> list[str]:
     """wrap() with the width in millimetres; no lines for empty text."""
-    from sovereign_ai.style import MM_PER_PT
+    from sovereign_ai.charts.style import MM_PER_PT
 
     return wrap(text, lang, width_mm / MM_PER_PT, size_pt) if text else []
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sovereign_ai import data, metrics
+from sovereign_ai import data
+from sovereign_ai.analysis import metrics
 
 HHI_MAX = 10_000  # shares in percent: a single provider with 100 %
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.patches import Patch
 
-from sovereign_ai import data, frame, style, text
-from sovereign_ai.cloud_dependence import HHI_MAX
-from sovereign_ai.palettes import Palette
+from sovereign_ai import data
+from sovereign_ai.analysis.cloud_dependence import HHI_MAX
+from sovereign_ai.charts import frame, style, text
+from sovereign_ai.charts.palettes import Palette
 
 
 def hhi_bands(ax, bands: pd.DataFrame, palette: Palette, lang: str) -> list[Patch]:

@@ -15,7 +15,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from sovereign_ai import paths, publish
+from sovereign_ai import paths
+from sovereign_ai.engine import publish
 
 HANDOUT_ITEMS = (
     "README.md",
@@ -60,11 +61,12 @@ def _not_empty(folder: Path) -> str:
     return f"{folder} is not empty; give a new folder, or remove the earlier handout first"
 
 
-def write_handout(folder: Path, out=sys.stdout) -> Path:
+def write_handout(folder: Path, out=None) -> Path:
     """Copy the project for students into folder (which must not exist yet, or be empty); return it.
 
     All or nothing: the copy is made beside folder and renamed into place once its solutions are
     removed, so an interrupted or failed handout never leaves a copy that still holds them."""
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     refusal = paths.refuse_output(folder, own="handout")  # the one output rule of every route
     if refusal:
         raise HandoutError(refusal)
@@ -130,7 +132,7 @@ def _record_exercises(folder: Path, text: str) -> None:
     """The copy's figures/MANIFEST.json records the copy's exercises.py (its solutions left out) as
     the module the runs loaded: the figures show no solution, so they stay current and a fresh copy's
     `make figures` rebuilds nothing."""
-    from sovereign_ai import manifest
+    from sovereign_ai.engine import manifest
 
     recorded = folder / "figures" / manifest.MANIFEST_NAME
     if not recorded.is_file():

@@ -24,8 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import lighter_imports, manifest, paths, publish, safe_io
-from sovereign_ai.build import BuildError, BuildFailed, Interrupted, load_registry
+from sovereign_ai import lighter_imports, paths, safe_io
+from sovereign_ai.engine import manifest, publish
+from sovereign_ai.engine.build import BuildError, BuildFailed, Interrupted, load_registry
 
 # Written into every book: the book replaces its folder as a whole, so a folder that is not
 # empty is replaced only if it holds this (an earlier book), never a folder of someone's files.
@@ -116,12 +117,13 @@ def refuse_site_folder(site: Path) -> str | None:
     return None
 
 
-def build_site(site_dir: Path | None = None, out=sys.stdout) -> Path:
+def build_site(site_dir: Path | None = None, out=None) -> Path:
     """Write the book into site_dir (default site/); return its index.html. Notes (a missing
     references file, Sphinx's warnings) go to out, a line each.
 
     All or nothing: the book is written beside the folder, then put in its place, so an
     interrupted or failed run leaves the earlier book whole."""
+    out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     site = site_folder(site_dir)
     figures = paths.figures_dir()
     problem = refuse_site_folder(site)

@@ -36,8 +36,8 @@ def _cell_error_alone(kind, error, traceback) -> None:
 
 
 def environment_refusal() -> str | None:
-    """Why no kernel could start or draw here, or None (sovereign_ai.kernels, as the build checks)."""
-    from sovereign_ai import kernels
+    """Why no kernel could start or draw here, or None (sovereign_ai.engine.kernels, as the build checks)."""
+    from sovereign_ai.engine import kernels
 
     return kernels.environment_problem()
 

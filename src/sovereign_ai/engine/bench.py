@@ -13,7 +13,7 @@ against (a); on a machine other work keeps busy, their CPU times compare better.
 Everything else happens in a temporary copy of the repository: nothing tracked is
 touched. This is a benchmark, not a test: it asserts nothing about time.
 
-    python -m sovereign_ai.bench [--repeat N] [--jobs N] [--suite]
+    python -m sovereign_ai.engine.bench [--repeat N] [--jobs N] [--suite]
 """
 
 import argparse
@@ -64,7 +64,7 @@ def _executed(stdout: str) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sovereign_ai.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m sovereign_ai.engine.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per case (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="build workers (default: CPUs)")
     parser.add_argument("--suite", action="store_true", help="also time make test and make test-fast (minutes)")
@@ -122,7 +122,15 @@ def main(argv=None) -> int:
         for _ in range(args.repeat):
             shutil.rmtree(baseline_out, ignore_errors=True)
             elapsed, _ = _timed(
-                [python, "-m", "sovereign_ai.baseline", "--output-dir", str(baseline_out), "--jobs", str(args.jobs)],
+                [
+                    python,
+                    "-m",
+                    "sovereign_ai.engine.baseline",
+                    "--output-dir",
+                    str(baseline_out),
+                    "--jobs",
+                    str(args.jobs),
+                ],
                 env,
             )
             plain.append(elapsed)

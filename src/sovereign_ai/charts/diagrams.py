@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
-from sovereign_ai import style, text
-from sovereign_ai.palettes import Palette
-from sovereign_ai.style import line_height_mm
+from sovereign_ai.charts import style, text
+from sovereign_ai.charts.palettes import Palette
+from sovereign_ai.charts.style import line_height_mm
 
 ASCENT = 0.86  # baseline below the top of a line box, as a multiple of the size
 MARGIN_MM = 2.5

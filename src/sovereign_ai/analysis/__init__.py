@@ -1,0 +1,1 @@
+"""The named computations the notebooks show and the tests pin."""

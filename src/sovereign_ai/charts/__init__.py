@@ -1,0 +1,1 @@
+"""The house style and the words of the charts: what a notebook's drawing cells call."""

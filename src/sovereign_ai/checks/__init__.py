@@ -1,0 +1,1 @@
+"""Checks that need nothing else of the package: the table descriptions, the layout of a figure's words."""
