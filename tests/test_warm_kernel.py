@@ -42,7 +42,7 @@ def test_a_run_finds_nothing_an_earlier_run_left(runner, tmp_path):
         "import matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 9.0",
         "import warnings\nwarnings.filterwarnings('ignore', message='left by the first run')",
         "import os\nos.environ['LEFT_BY_FIRST_RUN'] = '1'\nos.chdir('/')",
-        "from sovereign_ai import marks\nmarks.LEFT_BY_FIRST_RUN = True",
+        "from sovereign_ai.charts import marks\nmarks.LEFT_BY_FIRST_RUN = True",
         "import matplotlib.pyplot as plt\nplt.figure()",
         "import sys\nsys.path.insert(0, '/left/by/the/first/run')",
     )
