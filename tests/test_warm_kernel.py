@@ -56,7 +56,7 @@ def test_a_run_finds_nothing_an_earlier_run_left(runner, tmp_path):
         f"import os\nassert 'LEFT_BY_FIRST_RUN' not in os.environ\nassert os.getcwd() == {str(second)!r}",
         "import os\nassert os.environ['GIVEN_TO_THIS_RUN'] == 'yes'",
         "import sys\nassert 'sovereign_ai.charts.marks' not in sys.modules",
-        "from sovereign_ai import marks\nassert not hasattr(marks, 'LEFT_BY_FIRST_RUN')",
+        "from sovereign_ai.charts import marks\nassert not hasattr(marks, 'LEFT_BY_FIRST_RUN')",
         "import matplotlib.pyplot as plt\nassert plt.get_fignums() == []",
         "import sys\nassert '/left/by/the/first/run' not in sys.path",
         environment={"GIVEN_TO_THIS_RUN": "yes"},
