@@ -46,7 +46,7 @@ $(TOOLS_STAMP): tools-constraints.txt
 
 setup: $(STAMP) $(TEST_NEEDS) ## create .venv (and .venv-tools) with the pinned packages (done for you by the others)
 
-figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what changed), then the notebooks' stored outputs
+figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what changed; JOBS=N: N runs side by side), then the notebooks' stored outputs
 	@$(SAI) build --refresh-notebooks
 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current

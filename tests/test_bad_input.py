@@ -765,3 +765,13 @@ def test_the_tests_take_their_workers_from_jobs(monkeypatch):
             2,
             "error: JOBS='two' is not allowed; expected a whole number of workers, 1 or more\n",
         )
+
+
+def test_the_build_takes_its_workers_from_jobs_and_refuses_a_jobs_that_is_no_number(monkeypatch):
+    monkeypatch.setenv("JOBS", "two")
+    result = call_cli("build", "--dry-run")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: JOBS='two' is not allowed; expected a whole number of workers, 1 or more"
+    monkeypatch.setenv("JOBS", "1")
+    assert call_cli("build", "--dry-run").returncode == 0
+    assert call_cli("build", "--dry-run", "-j", "2").returncode == 0

@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output-dir", type=_folder, help="where to write the files (default: figures/)")
     build.add_argument("--force", action="store_true", help="run everything, even what is up to date")
     build.add_argument("--dry-run", action="store_true", help="list what would run and why; run nothing")
-    build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
+    build.add_argument(
+        "-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: $JOBS, else the number of CPUs)"
+    )
     build.add_argument(
         "--refresh-notebooks",
         action="store_true",
@@ -80,12 +82,16 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="rebuild into a temporary folder and compare with figures/")
     check.add_argument("--only", nargs="+", action="extend", metavar="FIGURE", help="check only these figures")
     check.add_argument("--quick", action="store_true", help="compare recorded inputs only; start no kernel")
-    check.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
+    check.add_argument(
+        "-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: $JOBS, else the number of CPUs)"
+    )
 
     sweep = commands.add_parser("sweep", help="run one notebook over a grid of parameters from a YAML file")
     sweep.add_argument("file", type=Path, help="e.g. sweeps/as_of.yaml")
     sweep.add_argument("--force", action="store_true", help="run everything, even what is up to date")
-    sweep.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: the number of CPUs)")
+    sweep.add_argument(
+        "-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: $JOBS, else the number of CPUs)"
+    )
     sweep.add_argument("--yes", action="store_true", help="start a sweep of more than 100 runs (it says how long)")
 
     params = commands.add_parser("params", help="list a notebook's parameters, defaults and help")
@@ -120,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 LINTED = ("src", "tests", "notebooks")
-JOBS_VARIABLE = "JOBS"  # workers for test, test-fast and check (`JOBS=1 make test`); the build's -j N
+JOBS_VARIABLE = "JOBS"  # workers of test, test-fast, build, check and sweep (`JOBS=1 make test`) unless -j N
 
 
 def jobs_from_environment() -> int | None:
@@ -330,6 +336,12 @@ def _main(argv: list[str] | None) -> int:
     from sovereign_ai.engine.prose import ProseError
     from sovereign_ai.parameters import ParameterError
 
+    if getattr(args, "jobs", "none") is None:  # build, check and sweep: -j N, else $JOBS, else one per CPU
+        try:
+            args.jobs = jobs_from_environment()
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     publish.HOLD_SIGNALS_TO_EXIT = True  # the build reports those that came before its last line
     try:
         if args.command == "build":
