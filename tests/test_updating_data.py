@@ -79,3 +79,18 @@ def test_check_names_prose_that_quotes_a_number_figures_no_longer_gives(repo_cop
     result = run_cli("check", "--quick", root=repo_copy)
     assert result.returncode == 1
     assert "stale: README.md quotes numbers that figures/ no longer gives" in result.stderr
+
+
+def test_a_mistyped_number_mark_is_named_not_left_unrewritten(tmp_path):
+    from sovereign_ai.engine import prose
+
+    (tmp_path / "x_metrics.csv").write_text("metric,value,unit,as_of,note\nbodies,935,,2026-03-31,\n", encoding="utf-8")
+    assert prose.render("<!-- number: x_metrics.csv bodies latest -->1<!-- /number -->", tmp_path, "R") == (
+        "<!-- number: x_metrics.csv bodies latest -->935<!-- /number -->"
+    )
+    with pytest.raises(prose.ProseError) as refused:
+        prose.render("<!-- number: x_metrics.csv bodies newest -->1<!-- /number -->", tmp_path, "README.md")
+    assert str(refused.value) == (
+        "README.md: <!-- number: x_metrics.csv bodies newest --> is not a number mark; "
+        "a mark is <!-- number: TABLE METRIC latest|series -->…<!-- /number -->"
+    )

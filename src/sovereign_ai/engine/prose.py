@@ -22,8 +22,12 @@ MARK = re.compile(
 )
 
 
+ANY_MARK = re.compile(r"<!-- number:.*?-->")  # what a reader may have meant as a mark
+FORM = "<!-- number: TABLE METRIC latest|series -->…<!-- /number -->"
+
+
 class ProseError(ValueError):
-    """A mark names a metrics table or a metric the build does not write."""
+    """A mark names a metrics table or a metric the build does not write, or is not a mark's form."""
 
 
 def quoted(value: str) -> str:
@@ -53,6 +57,9 @@ def render(text: str, folder: Path, where: str) -> str:
         )
         return match[0].replace(f"-->{match['text']}<!--", f"-->{said}<!--", 1)
 
+    for loose in ANY_MARK.finditer(text):  # a mistyped mark would otherwise stay unrewritten, unseen
+        if not MARK.match(text, loose.start()):
+            raise ProseError(f"{where}: {loose[0]} is not a number mark; a mark is {FORM}")
     return MARK.sub(replace, text)
 
 
