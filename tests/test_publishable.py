@@ -139,12 +139,19 @@ def test_references_bib_parses_and_holds_every_source_a_figure_uses():
     for source_id, entry in library.entries.items():
         row = data.source(source_id)
         fields = entry.fields
-        assert entry.type == "misc" and entry.persons["author"] and fields["organization"], source_id
+        assert entry.type == "misc" and entry.persons["author"], source_id
+        by_a_person = bool(row["author_en"] or row["author"])
+        assert fields.get("publisher") == (_bib_text(row["publisher_en"]) if by_a_person else None), source_id
+        assert "organization" not in fields, "the publisher is named once"
         assert fields.get("url", "") == (row["url"] or "") and fields.get("date", "") == (row["pub_date"] or ""), (
             source_id
         )
         if row["title"]:
             assert fields["title"].strip("{}").replace("\\", "") == row["title"], source_id
+
+
+def _bib_text(value: str) -> str:
+    return value.replace("&", r"\&")
 
 
 def _metrics() -> dict:

@@ -160,16 +160,15 @@ def bibtex(source_ids: Iterable[str]) -> str:
     for source_id in sorted(dict.fromkeys(source_ids)):
         row = data.source(source_id)
         fields = {}
-        if row["author_en"] or row["author"]:
-            fields["author"] = _names(row["author_en"] or row["author"])
-        else:
-            fields["author"] = "{" + _escape(row["publisher_en"]) + "}"  # an organisation, kept whole
+        person = row["author_en"] or row["author"]
+        # The publisher is named once: as the author of what it published alone, else as its publisher.
+        fields["author"] = _names(person) if person else "{" + _escape(row["publisher_en"]) + "}"  # kept whole
         if row["title"]:
             fields["title"] = "{" + _escape(row["title"]) + "}"
         if row["title_en"] and row["title_en"] != row["title"]:
             fields["titleaddon"] = _escape(row["title_en"])
-        fields["organization"] = _escape(row["publisher_en"])
-        fields["publisher"] = _escape(row["publisher_en"])
+        if person:
+            fields["publisher"] = _escape(row["publisher_en"])
         if row["pub_date"]:
             parts = row["pub_date"].split("-")
             fields["date"] = row["pub_date"]
