@@ -275,6 +275,39 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def stored_exercises(name: str) -> list[tuple[dict, list[dict]]]:
+    """A stored notebook's exercises after its "## Try it" cell: each exercise's cell, with the
+    cells of its worked solution (tagged `solution`) that follow it."""
+    from sovereign_ai.engine import notebook_code
+
+    cells = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    (start,) = [
+        i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## Try it")
+    ]
+    found: list[tuple[dict, list[dict]]] = []
+    for cell in cells[start + 1 :]:
+        if notebook_code.is_solution(cell):
+            assert found, f"{name}: a solution cell before the first exercise"
+            found[-1][1].append(cell)
+        else:
+            found.append((cell, []))
+    return found
+
+
+def outputs_text(cell: dict) -> str:
+    """A cell's stored outputs as text: each output's data (JSON) and its stream text."""
+    return "\n".join(
+        json.dumps(output.get("data", {}), ensure_ascii=False) + "".join(output.get("text", ""))
+        for output in cell.get("outputs", [])
+    )
+
+
+def solution_output(name: str, number: int) -> str:
+    """What a notebook's stored run shows under its worked solution `number` (nbval checks that the
+    stored outputs are what the code gives)."""
+    return "\n".join(outputs_text(cell) for cell in stored_exercises(name)[number - 1][1])
+
+
 @pytest.fixture(scope="session")
 def run_papermill():
     """Run a notebook with papermill as the build does: on one warm kernel per test process,

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from sovereign_ai.engine import notebook_code
 from sovereign_ai.engine.build import load_registry
 from sovereign_ai.engine.site import GALLERY_MARK, build_site, fold_solutions, refuse_site_folder
 
@@ -263,6 +264,29 @@ def test_solutions_are_folded_and_nothing_else_changes():
     assert markdown["source"].startswith(":::{dropdown} Show the solution\n")
     assert [folded["cells"][i] for i in (0, 3)] == [EXERCISES["cells"][i] for i in (0, 3)]
     assert EXERCISES["cells"][1]["metadata"]["tags"] == ["solution"], "the notebook itself is unchanged"
+
+
+def test_every_chapters_worked_solutions_are_folded_in_the_book(book):
+    """Each solution of the notebooks stored in the repository is in the book, folded: its
+    explanation in a dropdown, its code and what it gives under a toggle (MyST-NB's hide-cell)."""
+    chapters = [name for name in book["order"] if name != "exercises"]
+    assert chapters
+    for name in chapters:
+        page = (book["site"] / "notebooks" / f"{name}.html").read_text(encoding="utf-8")
+        cells = json.loads((book["root"] / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+        solutions = [c for c in cells if notebook_code.is_solution(c)]
+        explanations = [c for c in solutions if c["cell_type"] == "markdown"]
+        code = [c for c in solutions if c["cell_type"] == "code"]
+        assert explanations and code, name
+        folded = "".join(re.findall(r"<details\b.*?</details>", page, flags=re.S))
+        outside = re.sub(r"<details\b.*?</details>", "", page, flags=re.S)
+        for number in range(1, len(explanations) + 1):
+            assert folded.count(f"Solution to exercise {number}.") == 1, (name, number)
+            assert f"Solution to exercise {number}." not in outside, (name, number)
+            assert f"Exercise {number}." in outside, (name, number, "the exercise itself is not folded")
+        toggles = re.findall(r'tag_solution tag_hide-cell docutils container">\s*<details class="[^"]*hide', page)
+        assert len(toggles) == len(code), name
+        assert html.unescape(page).count("Show the solution's code") == len(code), name
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,7 @@
 and METI's Noetra decision, the 2026 compute steps, and the bounds of the 2025 digital deficit. Each
 test pins what a source states and what the charts draw of it, in both languages."""
 
-import contextlib
 import datetime as dt
-import io
 
 import matplotlib.dates as mdates
 import pandas as pd
@@ -12,9 +10,8 @@ import pytest
 
 from sovereign_ai import data
 from sovereign_ai.charts import text
-from sovereign_ai.exercises import SOLUTIONS
 
-from conftest import drawn
+from conftest import drawn, solution_output
 
 
 def by_id(table: str, key: str) -> dict:
@@ -249,15 +246,6 @@ def test_the_capacity_chart_draws_kyushus_fp4_figure_apart_open(lang, words):
 
 
 # ---- exercises ----------------------------------------------------------------------------
-
-
-def solution_output(notebook: str, number: int) -> str:
-    from sovereign_ai.charts import style
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(SOLUTIONS[notebook][number - 1].code, {"data": data, "style": style})
-    return out.getvalue()
 
 
 def test_the_government_ai_exercise_computes_the_share_and_the_months():

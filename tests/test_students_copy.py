@@ -1,8 +1,10 @@
 """The students' copy is light and checks itself: its set-up installs JupyterLab and the
 notebooks' packages, no developer tools (playwright, ruff, pytest, pytest-xdist); its `make test`
-checks the data and verifies the figures it ships by their manifest, without a kernel; and a
-fresh copy's `make figures` has nothing to rebuild."""
+checks the data and verifies the figures it ships by their manifest, without a kernel; a fresh
+copy's `make figures` has nothing to rebuild; and its notebooks hold no worked solution, keep
+every other cell as stored, and run to their stored outputs."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +14,9 @@ import tomllib
 import pytest
 
 from sovereign_ai import data
-from sovereign_ai.engine import handout
+from sovereign_ai.engine import handout, manifest, notebook_code
+
+from conftest import REPO
 
 DEVELOPER_TOOLS = ("playwright", "ruff", "pytest", "pytest-xdist", "nbval", "frictionless")
 
@@ -23,7 +27,7 @@ def copy(tmp_path_factory):
 
 
 def _in_copy(copy, *args: str) -> subprocess.CompletedProcess:
-    """`python -m sovereign_ai ARGS` on the copy, with the copy's own package (its exercises.py)."""
+    """`python -m sovereign_ai ARGS` on the copy, with the copy's own package."""
     env = dict(os.environ) | {"SOVEREIGN_AI_ROOT": str(copy), "PYTHONPATH": str(copy / "src")}
     return subprocess.run(
         [sys.executable, "-m", "sovereign_ai", *args], capture_output=True, text=True, env=env, cwd=copy, timeout=300
@@ -55,3 +59,54 @@ def test_the_copys_make_test_verifies_its_figures_without_rebuilding(copy):
     ]
     nothing = _in_copy(copy, "build", "--dry-run")
     assert nothing.stdout.splitlines()[-1] == "0 of 14 runs would execute into figures/", nothing.stdout
+
+
+def test_the_copys_notebooks_hold_no_solution_and_every_other_cell_as_stored(copy):
+    """The handout removes the cells tagged `solution` (nbconvert's TagRemovePreprocessor) and
+    keeps every other cell, its outputs and the notebook's metadata as the repository stores them."""
+    solutions = []
+    for stored in sorted((REPO / "notebooks").glob("*.ipynb")):
+        original = json.loads(stored.read_text(encoding="utf-8"))
+        copied = json.loads((copy / "notebooks" / stored.name).read_text(encoding="utf-8"))
+        assert copied["cells"] == [c for c in original["cells"] if not notebook_code.is_solution(c)], stored.name
+        assert {k: v for k, v in copied.items() if k != "cells"} == {k: v for k, v in original.items() if k != "cells"}
+        assert len(copied["cells"]) < len(original["cells"]), "it had worked solutions to leave out"
+        solutions += ["".join(c["source"]) for c in original["cells"] if notebook_code.is_solution(c)]
+    for path in copy.rglob("*"):
+        if path.is_file() and path.suffix in (".ipynb", ".py", ".md", ".txt", ".csv", ".json", ".yaml", ".yml"):
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            assert not any(solution in text for solution in solutions), path
+            if path.suffix == ".ipynb":
+                assert not any(notebook_code.is_solution(c) for c in json.loads(text)["cells"]), path
+
+
+def test_the_copys_manifest_records_the_code_of_the_copys_notebooks(copy):
+    """Each run's recorded notebook hash is that of the copy's notebook: the hash leaves the worked
+    solutions out, so the manifest the copy ships still tells the truth about its notebooks."""
+    recorded = json.loads((copy / "figures" / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
+    hashes = {
+        run["inputs"]["notebook"]: run["inputs"]["notebook_sha256"]
+        for entry in recorded.values()
+        for run in entry["produced_by"]
+    }
+    assert len(hashes) == 7
+    for notebook, sha in hashes.items():
+        assert manifest.notebook_code_sha256(copy / notebook) == sha, notebook
+
+
+@pytest.mark.notebooks
+def test_the_copys_notebooks_run_to_their_stored_outputs(copy, tmp_path):
+    """nbval in the copy, with the copy's own package: every notebook runs without its solutions and
+    gives the outputs it was handed out with."""
+    ran = tmp_path / "class"
+    shutil.copytree(copy, ran)
+    env = dict(os.environ) | {"SOVEREIGN_AI_ROOT": str(ran), "PYTHONPATH": str(ran / "src")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "notebooks", "-q", "-n", "0", "-p", "no:randomly"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ran,
+        timeout=1200,
+    )
+    assert result.returncode == 0 and " passed" in result.stdout, result.stdout[-3000:] + result.stderr[-3000:]

@@ -189,7 +189,6 @@ RULES: dict[str, Rule] = {
         maximum=dt.date(2030, 12, 31),
     ),
     "shift_to_domestic": Rule("fractions", "a non-empty list of fractions, each from 0 to 1 (e.g. [0.1, 0.5])"),
-    "show_solutions": Rule("boolean", "True or False"),
     "open_only": Rule("boolean", "True or False"),
     "jurisdictions": Rule(
         "subset",

@@ -1,10 +1,12 @@
 """`sovereign-ai handout [FOLDER]`: a copy of the project for students, without the worked solutions.
 
-The copy holds what a student needs to run and change the notebooks: the
-notebooks (with the outputs of their default run, which show no solution),
-the data, the package, the figures and the set-up files. The tests, CI and
-guides for maintainers stay out, and `exercises.SOLUTIONS` is emptied, so
-`show_solutions=True` says there are none instead of showing them.
+The copy holds what a student needs to run and change the notebooks: the notebooks (with the
+outputs of their default run), the data, the package, the figures and the set-up files. The tests,
+CI and guides for maintainers stay out. Each notebook reaches the copy without its worked solutions:
+the cells tagged `solution` under its exercises are removed with nbconvert's TagRemovePreprocessor,
+and every other cell and output is kept as it is. A solution's text found anywhere else (a cell a
+teacher pasted it into, an HTML export) is left out too. The figures' manifest stays true of the
+copy: a notebook's code hash leaves its solutions out (manifest.notebook_code_sha256).
 """
 
 import html
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 
 from sovereign_ai import paths
-from sovereign_ai.engine import publish
+from sovereign_ai.engine import notebook_code, publish
 
 HANDOUT_ITEMS = (
     "README.md",
@@ -36,9 +38,6 @@ HANDOUT_ITEMS = (
     "src",
     "docs/teaching.md",
 )
-SOLUTIONS_BLOCK = re.compile(r"^SOLUTIONS: dict\[str, list\[Solution\]\] = \{\n.*?^\}\n", re.M | re.S)
-NO_SOLUTIONS = "SOLUTIONS: dict[str, list[Solution]] = {}  # the students' copy has no worked solutions\n"
-
 
 # At the top of the copy's README, which also describes what the copy leaves out.
 STUDENTS_NOTE = (
@@ -64,8 +63,9 @@ def _not_empty(folder: Path) -> str:
 def write_handout(folder: Path, out=None) -> Path:
     """Copy the project for students into folder (which must not exist yet, or be empty); return it.
 
-    All or nothing: the copy is made beside folder and renamed into place once its solutions are
-    removed, so an interrupted or failed handout never leaves a copy that still holds them."""
+    All or nothing: the copy is made beside folder and renamed into place once it is whole. Its
+    files are written without the solutions from the start, so an interrupted or failed handout
+    never leaves a copy that holds them, even one a kill -9 leaves half-made."""
     out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     refusal = paths.refuse_output(folder, own="handout")  # the one output rule of every route
     if refusal:
@@ -80,9 +80,8 @@ def write_handout(folder: Path, out=None) -> Path:
     if half_published:
         raise HandoutError(f"{half_published}: run `make figures` first, so that students get whole figures")
     with publish.folder_beside(folder) as partial:
-        _write(partial)
-        for done in _leave_out_solutions(partial):
-            print(f"note: {done}", file=out)
+        for line in _write(partial):
+            print(line, file=out)
         try:
             if folder.exists():
                 folder.rmdir()  # empty, checked above
@@ -92,26 +91,29 @@ def write_handout(folder: Path, out=None) -> Path:
     return folder
 
 
-def _write(folder: Path) -> None:
+def _write(folder: Path) -> list[str]:
+    """Write the copy into the empty folder; return what it left out, a line each."""
     root = paths.repo_root()
-    ignore = shutil.ignore_patterns(
-        "__pycache__", "*.egg-info", ".ipynb_checkpoints", "kernel-ipc-*", f"*{publish.PUBLISH_SUFFIX}", ".*.partial"
-    )
-    exercises = root / "src" / "sovereign_ai" / "exercises.py"
-    text, count = SOLUTIONS_BLOCK.subn(NO_SOLUTIONS, exercises.read_text(encoding="utf-8"))
-    if count != 1 and NO_SOLUTIONS in text:
+    readme = root / "README.md"
+    if readme.is_file() and readme.read_text(encoding="utf-8").startswith(STUDENTS_NOTE.split("\n")[0]):
         raise HandoutError(
             "this is already a students' copy (it has no worked solutions to leave out): "
             "give students a copy of this folder as it is"
         )
-    if count != 1:
-        raise HandoutError("could not find the worked solutions in src/sovereign_ai/exercises.py to leave them out")
+    try:
+        from nbconvert.preprocessors import TagRemovePreprocessor
+    except ImportError:
+        raise HandoutError("the handout needs nbconvert, which JupyterLab brings: run `make setup`") from None
+    remover = TagRemovePreprocessor(remove_cell_tags={notebook_code.SOLUTION_TAG})
+    fragments = solution_fragments(root / "notebooks")
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "*.egg-info", ".ipynb_checkpoints", "kernel-ipc-*", f"*{publish.PUBLISH_SUFFIX}", ".*.partial"
+    )
+    said = []
 
     def copy(source, target):  # the solutions never reach the copy, even one a kill -9 leaves half-made
-        if Path(source) == exercises:
-            Path(target).write_text(text, encoding="utf-8")
-        else:
-            shutil.copy2(source, target)
+        said.extend(_copy_without_solutions(Path(source), Path(target), folder, remover, fragments))
+        return target
 
     for item in HANDOUT_ITEMS:
         source, target = root / item, folder / item
@@ -119,76 +121,88 @@ def _write(folder: Path) -> None:
             shutil.copytree(source, target, ignore=ignore, copy_function=copy)
         elif source.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            copy(source, target)
     readme = folder / "README.md"
     readme.write_text(STUDENTS_NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
     makefile = folder / "Makefile"
     if makefile.exists():
         makefile.write_text(STUDENTS_MAKE + makefile.read_text(encoding="utf-8"), encoding="utf-8")
-    _record_exercises(folder, text)
+    return sorted(said, key=lambda line: (line.startswith("note:"), line))
 
 
-def _record_exercises(folder: Path, text: str) -> None:
-    """The copy's figures/MANIFEST.json records the copy's exercises.py (its solutions left out) as
-    the module the runs loaded: the figures show no solution, so they stay current and a fresh copy's
-    `make figures` rebuilds nothing."""
-    from sovereign_ai.engine import manifest
+def solution_fragments(notebooks: Path) -> list[str]:
+    """The text by which a worked solution is known outside its cells: the longest stretch of plain
+    text of each solution's explanation (its Markdown cell), as an HTML export or a paste keeps it
+    (an export renders `code` as <code>, and **bold** as <strong>)."""
+    fragments = set()
+    for path in sorted(notebooks.rglob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+            continue
+        for cell in cells:
+            if notebook_code.is_solution(cell) and cell.get("cell_type") == "markdown":
+                fragment = max(re.split(r"[`*_]", "".join(cell.get("source", ""))), key=len).strip()
+                if len(fragment) >= 20:  # long enough to be the solution's own words
+                    fragments.add(fragment)
+    return sorted(fragments)
 
-    recorded = folder / "figures" / manifest.MANIFEST_NAME
-    if not recorded.is_file():
-        return
-    files = json.loads(recorded.read_text(encoding="utf-8"))["files"]
-    sha = manifest.sha256_text(text)
-    for entry in files.values():
-        for run in entry.get("produced_by", []):
-            modules = run.get("inputs", {}).get("package", {}).get("modules_sha256", {})
-            if "sovereign_ai/exercises.py" in modules:
-                modules["sovereign_ai/exercises.py"] = sha
-    recorded.write_text(manifest.render(files), encoding="utf-8")
 
-
-def _leave_out_solutions(copy: Path) -> list[str]:
-    """Take every worked solution out of the copy, wherever a teacher's files put one: in a
-    notebook, the cells that show one are cleared (outputs of a run with show_solutions = True,
-    a Markdown cell holding one); any other file holding one (an HTML export, a backup) is left
-    out. Returns what was done, a line each."""
-    from sovereign_ai.exercises import SOLUTIONS
-
-    # each explanation by its longest stretch of plain text: an HTML export renders `code` as <code>
-    fragments = [
-        max(re.split(r"[`*_]", s.explanation), key=len).strip() for solutions in SOLUTIONS.values() for s in solutions
-    ]
+def _copy_without_solutions(source: Path, target: Path, copy: Path, remover, fragments: list[str]) -> list[str]:
+    """Copy source to target, a notebook (by its content, whatever its name) without its solution
+    cells, and any other file only if it holds no solution's text; return what was left out."""
 
     def holds(text: str) -> bool:
         return any(fragment in text for fragment in fragments)
 
-    exercises = copy / "src" / "sovereign_ai" / "exercises.py"
-    done = []
-    for path in sorted(p for p in copy.rglob("*") if p.is_file() and p != exercises):
-        raw = path.read_bytes()
-        if b"\0" in raw[:4096] or not holds(html.unescape(raw.decode("utf-8", "ignore"))):
-            continue  # an image, or no solution
-        shown = path.relative_to(copy).as_posix()
-        try:
-            notebook = json.loads(raw)
-            cells = [c for c in notebook["cells"] if holds(_text_of(c.get("outputs", [])) + _text_of(c["source"]))]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            notebook, cells = None, []
-        for cell in cells:
-            cell["source"] = "" if holds(_text_of(cell["source"])) else cell["source"]
-            if cell.get("cell_type") == "code":
-                cell["outputs"], cell["execution_count"] = [], None
-        text = json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n" if cells else ""
-        if cells and not holds(html.unescape(text)):
-            path.write_text(text, encoding="utf-8")
-            done.append(
-                f"{shown} showed worked solutions (saved after a run with show_solutions = True?): "
-                f"the copy has {len(cells)} cell{'s' if len(cells) > 1 else ''} of it cleared"
-            )
-        else:
-            path.unlink()
-            done.append(f"{shown} holds worked solutions: the copy leaves it out")
-    return done
+    shown = target.relative_to(copy).as_posix()
+    raw = source.read_bytes()
+    if b"\0" in raw[:4096]:  # an image, a font, a PDF: no solution's text
+        shutil.copy2(source, target)
+        return []
+    text = raw.decode("utf-8", "ignore")
+    notebook = _as_notebook(text)
+    if notebook is None:
+        if holds(html.unescape(text)):
+            return [f"note: {shown} holds worked solutions: the copy leaves it out"]
+        shutil.copy2(source, target)
+        return []
+
+    import nbformat
+
+    said = []
+    tagged = sum(notebook_code.is_solution(cell) for cell in notebook.cells)
+    pasted = [cell for cell in notebook.cells if not notebook_code.is_solution(cell) and holds(_text_of(cell))]
+    for cell in pasted:  # a solution pasted into an untagged cell leaves with the tagged ones
+        cell.setdefault("metadata", {}).setdefault("tags", []).append(notebook_code.SOLUTION_TAG)
+    notebook, _ = remover.preprocess(notebook, {})
+    written = nbformat.writes(notebook)
+    written = written if written.endswith("\n") else written + "\n"
+    if holds(html.unescape(written)):  # in the notebook's metadata, say: the copy goes without it
+        return [f"note: {shown} holds worked solutions outside its cells: the copy leaves it out"]
+    target.write_text(written, encoding="utf-8")
+    shutil.copystat(source, target)
+    if tagged:
+        said.append(f"{shown}: its worked solutions left out ({tagged} cells tagged `solution`)")
+    if pasted:
+        cells = f"{len(pasted)} cell{'s' if len(pasted) > 1 else ''}"
+        said.append(f"note: {shown} holds worked solutions in {cells} not tagged `solution`: the copy leaves them out")
+    return said
+
+
+def _as_notebook(text: str):
+    """The notebook text is (nbformat's NotebookNode), or None if it is not one."""
+    try:
+        if not isinstance(json.loads(text).get("cells"), list):
+            return None
+    except (ValueError, AttributeError):
+        return None
+    import nbformat
+
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception:  # nbformat's own errors, or a structure it cannot read: copied as a file
+        return None
 
 
 def _text_of(value) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import sovereign_ai
 from sovereign_ai import paths, safe_io
+from sovereign_ai.engine import notebook_code
 
 MANIFEST_NAME = "MANIFEST.json"
 FORMAT_VERSION = 1
@@ -38,10 +39,14 @@ def sha256_file(path: Path) -> str:
 def notebook_code_sha256(path: Path) -> str:
     """The SHA-256 of a notebook's code cells (source and tags) alone: what its run's outputs depend
     on. Stored outputs, execution counts and Markdown leave it unchanged, so refreshing a notebook's
-    outputs, or editing its prose, does not make its runs stale."""
+    outputs, or editing its prose, does not make its runs stale. So do the worked solutions (cells
+    tagged `solution`, which come after every other code cell and write no file): the students'
+    copy, which has none, keeps the figures' manifest true, and editing a solution rebuilds nothing."""
     global _changed
     stamp = stamp_of(path)
-    key, cache = "code:" + os.path.abspath(path), _hash_cache()  # kept like a file's hash (sha256_file_cached)
+    # kept like a file's hash (sha256_file_cached); the key names what is hashed, so that a digest
+    # kept before the solutions were left out of it is not taken for one
+    key, cache = "code-without-solutions:" + os.path.abspath(path), _hash_cache()
     known = cache.get(key)
     if isinstance(known, list) and known[:3] == stamp:
         return known[3]
@@ -52,7 +57,7 @@ def notebook_code_sha256(path: Path) -> str:
     code = [
         ["".join(c.get("source", "")), c.get("metadata", {}).get("tags", [])]
         for c in cells
-        if isinstance(c, dict) and c.get("cell_type") == "code"
+        if isinstance(c, dict) and c.get("cell_type") == "code" and not notebook_code.is_solution(c)
     ]
     digest = sha256_text(canonical_json(code))
     if time.time_ns() - stamp[1] > RECENT_NS:

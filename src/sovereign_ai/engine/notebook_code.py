@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PARAMETERS_TAG = "parameters"
+# A worked solution's cells (its explanation and its code, under its exercise) carry this tag: the
+# handout removes them, the book folds them, JupyterLab shows them folded (jupyter.source_hidden).
+SOLUTION_TAG = "solution"
+
+
+def is_solution(cell: dict) -> bool:
+    """Whether a notebook cell is part of a worked solution."""
+    tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell, dict) else []
+    return isinstance(tags, list) and SOLUTION_TAG in tags
 
 
 def code_cells(notebook: Path, parameters: dict) -> list[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from sovereign_ai import lighter_imports, paths, safe_io
-from sovereign_ai.engine import manifest, publish
+from sovereign_ai.engine import manifest, notebook_code, publish
 from sovereign_ai.engine.build import BuildError, BuildFailed, Interrupted, load_registry
 
 # Written into every book: the book replaces its folder as a whole, so a folder that is not
@@ -40,10 +40,13 @@ REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
 GUIDES = ("teaching", "extending", "authors")  # docs/<name>.md, in this order
 REFERENCES = "references.bib"  # in figures/
 
-# A worked solution's cell carries this tag; the book folds it under a toggle (MyST-NB's hide-cell).
-SOLUTION_TAG = "solution"
+# A worked solution's cells carry the tag `solution` (notebook_code.SOLUTION_TAG); the book folds
+# each under a toggle (MyST-NB's hide-cell for code, a dropdown for Markdown).
 FOLDED_TAG = "hide-cell"
-SOLUTION_PROMPTS = {"code_prompt_show": "Show the solution", "code_prompt_hide": "Hide the solution"}
+# A solution's explanation opens under "Show the solution", its code (with what it gives) under
+# "Show the solution's code".
+SOLUTION_PROMPTS = {"code_prompt_show": "Show the solution's code", "code_prompt_hide": "Hide the solution's code"}
+SOLUTION_TITLE = "Show the solution"
 
 # Jupyter Book's extensions that load from outside: thebe (launch buttons) from a CDN,
 # and comments (Hypothesis, utterances). Everything else it uses is served with the book.
@@ -207,10 +210,10 @@ def fold_solutions(notebook: dict) -> tuple[dict, int]:
     folded = copy.deepcopy(notebook)
     count = 0
     for cell in folded.get("cells", []):
-        metadata = cell.setdefault("metadata", {})
-        tags = metadata.get("tags", [])
-        if SOLUTION_TAG not in tags:
+        if not notebook_code.is_solution(cell):
             continue
+        metadata = cell.setdefault("metadata", {})
+        tags = metadata["tags"]
         count += 1
         if cell.get("cell_type") == "code":
             metadata["tags"] = [*tags, FOLDED_TAG] if FOLDED_TAG not in tags else tags
@@ -218,7 +221,7 @@ def fold_solutions(notebook: dict) -> tuple[dict, int]:
         else:
             text = "".join(cell.get("source", ""))
             fence = ":" * max([3] + [len(run) + 1 for run in re.findall(r"^\s*(:{3,})", text, flags=re.M)])
-            cell["source"] = f"{fence}{{dropdown}} {SOLUTION_PROMPTS['code_prompt_show']}\n{text}\n{fence}\n"
+            cell["source"] = f"{fence}{{dropdown}} {SOLUTION_TITLE}\n{text}\n{fence}\n"
     return folded, count
 
 
