@@ -40,7 +40,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, paths, reads, safe_io
+from sovereign_ai import data, labels, paths, reads, safe_io
 from sovereign_ai.charts import citations, text
 from sovereign_ai.engine import kernels, manifest, publish
 from sovereign_ai.engine.kernels import WarmRunner
@@ -588,7 +588,8 @@ def build(
 def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, holds, out) -> Outcome:
     try:  # as the build would, before it runs anything: "would execute" must not hide a refusal
         data.validate_all()
-    except data.DataError as error:
+        labels.validate()
+    except (data.DataError, labels.CatalogueError) as error:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
     files, reasons = _reasons(runs, output_dir, force, only)
     for run in runs:
@@ -646,7 +647,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
     # not cited so far, is named now rather than when a chart first cites it.
     try:
         _validate_data()
-    except data.DataError as error:
+    except (data.DataError, labels.CatalogueError) as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
     if not todo and gone:
         return _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, out)
@@ -808,12 +809,19 @@ VALIDATED_NAME = "validated.json"  # in build/: the stat of every file the last 
 
 
 def _validate_data() -> None:
-    """data.validate_all(), unless no data file and no module of its checks changed (by size,
-    modification time and inode) since it last found the data valid: a no-op build's tenth of a second."""
+    """data.validate_all() and labels.validate() (the catalogues of the charts' words), unless no
+    data file, no catalogue and no module of their checks changed (by size, modification time and
+    inode) since they were last found valid: a no-op build's tenth of a second."""
     import sovereign_ai
 
     package = Path(sovereign_ai.__file__).parent
-    checked = [*sorted(paths.data_dir().glob("*")), package / "data.py", package / "checks" / "descriptor_check.py"]
+    checked = [
+        *sorted(paths.data_dir().glob("*")),
+        *labels.catalogue_files(),
+        package / "data.py",
+        package / "labels.py",
+        package / "checks" / "descriptor_check.py",
+    ]
     try:
         stamp = [[str(p), *manifest.stamp_of(p)] for p in checked if p.is_file()]
     except OSError:
@@ -825,6 +833,7 @@ def _validate_data() -> None:
     except (OSError, ValueError):
         pass
     data.validate_all()
+    labels.validate()
     if stamp and all(time.time_ns() - entry[2] > manifest.RECENT_NS for entry in stamp) and record.parent.is_dir():
         with contextlib.suppress(OSError):  # a read-only checkout: validated again next time
             safe_io.write_bytes(record, json.dumps(stamp).encode("utf-8"))
