@@ -12,6 +12,8 @@ from sovereign_ai.charts import text
 from conftest import REPO, call_cli
 
 NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+PACKAGE_JAPANESE_LINES = 25  # the words are in the catalogues: what is left are examples and marks
 
 
 def _code(notebook: str) -> str:
@@ -62,6 +64,18 @@ def test_a_key_in_no_catalogue_is_said_with_the_files_looked_in():
     )
     assert "notebooks/shared.labels.yaml, " in message and "beside the notebook that prints it" in message
     assert raised.value._render_traceback_() == [f"CatalogueError: {message}"], "JupyterLab shows the message alone"
+
+
+def test_the_package_keeps_few_lines_of_japanese():
+    """The charts' words are in the catalogues; the package keeps marks (kinsoku) and a few examples."""
+    package = REPO / "src" / "sovereign_ai"
+    lines = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if JAPANESE.search(line)
+    ]
+    assert len(lines) <= PACKAGE_JAPANESE_LINES, lines
 
 
 def _edit(root, name: str, old: str, new: str) -> None:
@@ -119,6 +133,17 @@ def test_a_translators_mistake_is_said_by_file_line_and_key_without_a_traceback(
     dry = call_cli("build", "--dry-run", root=repo_copy)
     assert dry.returncode == 2 and said in dry.stderr, "the build refuses it before any kernel starts"
     assert dry.stderr.rstrip().endswith("No notebook was run and nothing was written.")
+
+
+def test_a_placeholder_one_language_leaves_out_on_purpose_is_said_so(repo_copy):
+    _edit(repo_copy, labels.SHARED, '  en_leaves_out: "{date}"\n', "")
+    result = call_cli("validate", root=repo_copy)
+    assert "'report_figure_source': the en: text has no {date}, which the ja: text has" in result.stderr
+    _edit(repo_copy, labels.SHARED, "より作成{original}", 'より作成{original}"\n  en_leaves_out: "{page}')
+    result = call_cli("validate", root=repo_copy)
+    assert "en_leaves_out: expected the placeholders that the ja: text has and the en: text leaves out" in (
+        result.stderr
+    )
 
 
 def test_validate_counts_the_catalogues():
