@@ -1,12 +1,12 @@
-"""The charts' words in catalogue files a translator edits: where they are, and how a mistake in
-one is said."""
+"""The charts' words in catalogue files a translator edits: where they are, how a mistake in one
+is said, and that a run records the words it printed."""
 
 import json
 import re
 
 import pytest
 
-from sovereign_ai import data, labels
+from sovereign_ai import data, labels, paths, reads
 from sovereign_ai.charts import text
 
 from conftest import REPO, call_cli
@@ -151,3 +151,38 @@ def test_validate_counts_the_catalogues():
     assert result.returncode == 0, result.stderr
     entries = len(labels.catalogue())
     assert f"notebooks/: 6 catalogues of the charts' words valid ({entries} entries)" in result.stdout
+
+
+def test_a_lookup_is_recorded_by_file_language_and_key(tmp_path, monkeypatch):
+    log = tmp_path / "reads.txt"
+    monkeypatch.setenv(reads.READS_LOG_VARIABLE, str(log))
+    text.label("roster_title", "en")
+    text.label("made_by", "ja")
+    text.label("as_of", "en")
+    read = log.read_text(encoding="utf-8").splitlines()
+    assert read == [
+        "notebooks/cloud_dependence.labels.yaml#en:roster_title",
+        "notebooks/shared.labels.yaml#ja:made_by",
+        "notebooks/cloud_dependence.labels.yaml#en:as_of",
+    ]
+    assert labels.grouped_reads([*read, "data/sources.csv#T8-02"]) == [
+        "data/sources.csv#T8-02",
+        "notebooks/cloud_dependence.labels.yaml#en:as_of,roster_title",
+        "notebooks/shared.labels.yaml#ja:made_by",
+    ]
+
+
+def test_a_read_of_words_is_hashed_by_its_words_in_its_language(repo_copy):
+    english = "notebooks/cloud_dependence.labels.yaml#en:as_of,roster_title"
+    japanese = "notebooks/cloud_dependence.labels.yaml#ja:as_of,roster_title"
+    other = "notebooks/cloud_dependence.labels.yaml#en:today"
+    before = {entry: data.input_sha256(entry) for entry in (english, japanese, other)}
+    assert len(set(before.values())) == 3
+    _edit(repo_copy, CLOUD, ROSTER_EN, ROSTER_EN.replace("over time", "year by year"))
+    assert data.input_sha256(english) != before[english]
+    assert data.input_sha256(japanese) == before[japanese] and data.input_sha256(other) == before[other]
+    _edit(repo_copy, CLOUD, "roster_title:", "roster_heading:")
+    assert data.input_sha256(english) != before[english] and data.input_sha256(other) == before[other]
+    (repo_copy / "notebooks" / CLOUD).unlink()
+    assert data.input_sha256(english) == "missing"
+    assert paths.labels_dir() == repo_copy / "notebooks", "the catalogues of the root in use"

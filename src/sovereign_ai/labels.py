@@ -10,9 +10,12 @@ An entry is a key with its two texts, and {name} in a text is a placeholder the 
 
 Every file is checked when first read (each entry has a non-empty ja and en text with the same
 placeholders, each key is in one file only): a mistake is named by file, line and key, with what
-was expected.
+was expected. A build run records the entries it printed (sovereign_ai.reads), by file, language
+and key, so a rebuild re-runs exactly the runs whose words changed.
 """
 
+import hashlib
+import json
 import os
 import re
 import string
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import paths
+from sovereign_ai import paths, reads
 
 LANGUAGES = ("ja", "en")
 SUFFIX = ".labels.yaml"
@@ -62,7 +65,7 @@ def _catalogue_names(folder: str) -> list[str]:
 
 
 def lookup(key: str, lang: str) -> str:
-    """The text of key in lang (one of LANGUAGES)."""
+    """The text of key in lang (one of LANGUAGES), recorded as read by a build run."""
     entry = catalogue().get(key)
     if entry is None:
         shown = ", ".join(paths.relative(p) for p in catalogue_files()) or f"no *{SUFFIX} file in it"
@@ -71,6 +74,7 @@ def lookup(key: str, lang: str) -> str:
             f"with its ja: and en: texts, to the catalogue beside the notebook that prints it "
             f"(<notebook>{SUFFIX}), or to {SHARED} if several notebooks or the package print it"
         )
+    reads.record(f"{entry.file}#{lang}:{key}")
     return entry.texts[lang]
 
 
@@ -270,3 +274,50 @@ def placeholder_names(text: str) -> set[str]:
             )
         names.add(field)
     return names
+
+
+# ---- What a build run read, for the manifest ------------------------------------------------
+#
+# Each lookup is recorded as "<file>#<lang>:<key>". The build groups a run's reads by file and
+# language, "notebooks/x.labels.yaml#en:as_of,roster_title", and the manifest keeps the SHA-256
+# of those texts: editing one word re-runs the runs that printed it, in that language.
+
+
+def is_read(entry: str) -> bool:
+    """Whether a recorded read is of a catalogue's words."""
+    return entry.partition("#")[0].endswith(SUFFIX)
+
+
+def grouped_reads(entries) -> list[str]:
+    """The reads with the words of each catalogue file and language in one entry, keys sorted."""
+    others, keys = set(), {}
+    for entry in entries:
+        if is_read(entry):
+            where, _, read = entry.partition("#")
+            lang, _, names = read.partition(":")
+            keys.setdefault((where, lang), set()).update(names.split(","))
+        else:
+            others.add(entry)
+    words = {f"{where}#{lang}:{','.join(sorted(names))}" for (where, lang), names in keys.items()}
+    return sorted(others | words)
+
+
+def read_sha256(entry: str) -> str:
+    """The SHA-256 of the words a grouped read names, in its language, as its file has them now;
+    "missing" when the file is gone, "unreadable" when it has a problem (the build then names it)."""
+    file, _, read = entry.partition("#")
+    lang, _, names = read.partition(":")
+    path = paths.repo_root() / file
+    if not path.is_file():
+        return "missing"
+    entries, problems = _parse(path, _stamp(path))
+    if problems:
+        return "unreadable"
+    texts = {key: entries[key].texts.get(lang) if key in entries else None for key in names.split(",")}
+    return hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def read_file_and_language(entry: str) -> tuple[str, str]:
+    """The catalogue file and the language of a recorded read of words."""
+    file, _, read = entry.partition("#")
+    return file, read.partition(":")[0]

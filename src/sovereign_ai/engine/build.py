@@ -454,8 +454,12 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
         )
         reasons.append(f"parameters changed: {', '.join(changed)}")
     changed_data = [f for f, sha in current["data_sha256"].items() if sha != recorded["data_sha256"].get(f)]
+    changed_words = [labels.read_file_and_language(f) for f in changed_data if labels.is_read(f)]
+    changed_data = [f for f in changed_data if not labels.is_read(f)]
     if changed_data:
         reasons.append(f"data changed: {', '.join(changed_data)}")
+    if changed_words:
+        reasons.append(f"words changed: {', '.join(f'{file} ({lang})' for file, lang in changed_words)}")
     if current["package"] != recorded["package"]:
         before = recorded["package"].get("modules_sha256", {})
         changed = [m for m, sha in current["package"].get("modules_sha256", {}).items() if before.get(m) != sha]
@@ -1103,11 +1107,12 @@ def _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, 
 
 
 def _data_read(staging_root: Path, run: Run) -> list[str]:
-    """What a run read (data files, table descriptions, package modules), from its kernel's log."""
+    """What a run read (data files, table descriptions, package modules, the words of each catalogue
+    file in each language), from its kernel's log."""
     log = staging_root / ".reads" / f"{run.run_id}.txt"
     if not log.exists():
         return []
-    return sorted({line.strip() for line in log.read_text(encoding="utf-8").splitlines() if line.strip()})
+    return labels.grouped_reads(line.strip() for line in log.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 # ---- Checking committed figures -------------------------------------------------------------
