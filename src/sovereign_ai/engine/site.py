@@ -460,10 +460,10 @@ def _figure_html(key: str, formats: dict[str, Path], title: str) -> str:
 def _report_cited() -> str:
     """The report the figures recreate, as the landing page cites it: *its title* (publisher, date)."""
     from sovereign_ai import data
-    from sovereign_ai.charts import citations, report_figures
+    from sovereign_ai.charts import citations
 
-    report = data.source(report_figures.figure_record(report_figures.REPORT_FIGURES[0])["source_id"])
-    title = report_figures._short_title(report, "ja")  # the main title, without its subtitle
+    report = data.source(data.validate_table("report_figures")[0]["source_id"])
+    title = report["title"].split(" ― ")[0]  # the main title, without its subtitle
     return f"*{title}* ({report['publisher_en']}, {citations.date(report, 'en')})"
 
 
