@@ -2,8 +2,8 @@
 
 Each fenced block of the guide says what to do with it: `file=` writes a file,
 `append=` appends to one, `resource=` adds a resource to the data package,
-`cell=` adds a cell to a notebook (`tags=` tags it), and `bash run` runs the
-commands. If a step of the guide stops working, this test fails.
+`cell=` adds a cell to a notebook (`tags=` tags it), `replace=` changes a line of a
+notebook or a file, and `bash run` runs the commands. If a step of the guide stops working, this test fails.
 """
 
 import csv
@@ -74,9 +74,11 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
             _write_notebooks(repo_copy, notebooks)
             old, new = body.rstrip("\n").split("\n")
             path = repo_copy / attributes["replace"]
+            if path.suffix == ".ipynb":  # a line of a cell, as the notebook's JSON writes it
+                old, new = json.dumps(old)[1:-1], json.dumps(new)[1:-1]
             text = path.read_text(encoding="utf-8")
-            assert json.dumps(old)[1:-1] in text, f"{old!r} is not in {path.name}"
-            path.write_text(text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1]), encoding="utf-8")
+            assert old in text, f"{old!r} is not in {path.name}"
+            path.write_text(text.replace(old, new), encoding="utf-8")
         elif language == "bash" and "run" in flags:
             _write_notebooks(repo_copy, notebooks)
             for command in [line for line in body.splitlines() if line.strip()]:
@@ -88,15 +90,20 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
     for lang in ("ja", "en"):
         for ext in ("svg", "pdf", "png"):
             assert (figures / f"ismap_milestones.{lang}.{ext}").exists()
-    build_output = next(o for o in outputs if "Running" in o)
+    builds = [o for o in outputs if o.startswith("Running")]  # the builds, not the check
+    build_output = builds[0]
     # A run depends only on the sources.csv rows it cites, so the new source rows re-run nothing
     # already built: only the new figure's two runs execute, writing its 6 files, 2 captions and 2 source-data files.
     runs = len(load_registry())  # the copy's registry, the new figure's two runs included
     assert f"Running 2 of {runs} runs ({runs - 2} up to date)" in build_output
     assert f"10 files written to figures/ (10 changed), {runs - 2} runs up to date" in build_output
     # The change of section 4 re-ran only the new notebook, and its figure shows the new mark.
-    assert f"Running 2 of {runs} runs" in outputs[-1]
+    assert f"Running 2 of {runs} runs" in builds[1]
     assert "#d55e00" in (figures / "ismap_milestones.en.svg").read_text(encoding="utf-8").lower()
+    # The word changed in section 5 re-ran only the run that prints it, the English one.
+    assert f"Running 1 of {runs} runs ({runs - 1} up to date)" in builds[2] and "ismap_milestones.en" in builds[2]
+    assert (figures / "ismap_milestones.en.caption.txt").read_text(encoding="utf-8").startswith("ISMAP: a timeline")
+    assert (figures / "ismap_milestones.ja.caption.txt").read_text(encoding="utf-8").startswith("ISMAPの歩み")
     for lang in ("ja", "en"):  # the guide's chart is held to the shipped charts' layout check
         assert problems(figures / f"ismap_milestones.{lang}.pdf") == [], lang
     manifest = json.loads((figures / "MANIFEST.json").read_text(encoding="utf-8"))["files"]

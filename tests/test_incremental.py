@@ -113,6 +113,49 @@ def test_adding_a_source_row_makes_no_run_stale(repo_copy):
     assert result.stdout.splitlines()[-1] == f"0 of {len(load_registry())} runs would execute into figures/"
 
 
+def _edit_words(root, catalogue: str, old: str, new: str) -> None:
+    path = root / "notebooks" / catalogue
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _dry_run_runs(root) -> tuple[list[str], list[str]]:
+    result = call_cli("build", "--dry-run", root=root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    return sorted(line.split()[1] for line in lines if line.startswith("run ")), lines
+
+
+def test_editing_a_word_reruns_the_runs_that_print_it_in_its_language(repo_copy):
+    catalogue = "notebooks/cloud_dependence.labels.yaml"
+    _edit_words(repo_copy, "cloud_dependence.labels.yaml", "providers over time", "providers, year by year")
+    runs, lines = _dry_run_runs(repo_copy)
+    assert runs == ["cloud_dependence.en"], "the Japanese run prints no English title"
+    assert f"run  cloud_dependence.en          words changed: {catalogue} (en)" in lines
+    _edit_words(repo_copy, "cloud_dependence.labels.yaml", "選定の推移", "選定の経緯")
+    runs, lines = _dry_run_runs(repo_copy)
+    assert runs == ["cloud_dependence.en", "cloud_dependence.ja"]
+    assert f"run  cloud_dependence.ja          words changed: {catalogue} (ja)" in lines
+
+
+def test_editing_a_shared_word_reruns_only_the_runs_that_print_it(repo_copy):
+    _edit_words(repo_copy, "shared.labels.yaml", 'en: "English"', 'en: "in English"')  # the book's, no chart's
+    runs, lines = _dry_run_runs(repo_copy)
+    assert runs == [] and lines[-1] == f"0 of {len(load_registry())} runs would execute into figures/"
+    _edit_words(repo_copy, "shared.labels.yaml", 'en: "Chart: sovereign-ai project."', 'en: "Chart: sovereign-ai."')
+    runs, lines = _dry_run_runs(repo_copy)
+    printing_a_source_line = [
+        "ai_compute",
+        "cloud_dependence",
+        "local_government",
+        "policy_timeline",
+        "sovereign_models",
+    ]
+    assert runs == [f"{notebook}.en" for notebook in printing_a_source_line], "Figures 1 and 2 have their own line"
+    assert "run  policy_timeline.en           words changed: notebooks/shared.labels.yaml (en)" in lines
+
+
 def test_manifest_has_no_timestamps_or_absolute_paths_and_is_sorted():
     text = (FIGURES / "MANIFEST.json").read_text(encoding="utf-8")
     assert "/work/" not in text and "/tmp/" not in text and str(REPO) not in text

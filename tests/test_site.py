@@ -246,7 +246,7 @@ def test_without_references_bib_the_book_is_built_and_says_so(tmp_path, monkeypa
 
     root = tmp_path / "repo"
     root.mkdir()
-    for name in ("notebooks", "figures.yaml", "docs"):
+    for name in ("data", "notebooks", "figures.yaml", "docs"):  # data/: the landing page cites the report
         (root / name).symlink_to(REPO / name)
     shutil.copytree(REPO / "figures", root / "figures", ignore=shutil.ignore_patterns("references.bib"))
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))

@@ -13,7 +13,7 @@ import tomllib
 
 import pytest
 
-from sovereign_ai import data
+from sovereign_ai import data, labels
 from sovereign_ai.engine import handout, manifest, notebook_code
 
 from conftest import REPO
@@ -53,8 +53,9 @@ def test_the_copys_set_up_installs_the_lab_extra_and_not_the_tests_tools(copy):
 def test_the_copys_make_test_verifies_its_figures_without_rebuilding(copy):
     result = _in_copy(copy, "test")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-2:] == [
+    assert result.stdout.splitlines()[-3:] == [
         f"data/: {len(data.table_names())} tables valid",
+        f"notebooks/: 6 catalogues of the charts' words valid ({len(labels.catalogue())} entries)",
         "figures/ is current by its manifest (quick check: nothing rebuilt).",
     ]
     nothing = _in_copy(copy, "build", "--dry-run")

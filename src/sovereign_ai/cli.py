@@ -334,6 +334,7 @@ def _main(argv: list[str] | None) -> int:
     from sovereign_ai.engine.build import BuildError
     from sovereign_ai.engine.manifest import ManifestError
     from sovereign_ai.engine.prose import ProseError
+    from sovereign_ai.labels import CatalogueError
     from sovereign_ai.parameters import ParameterError
 
     if getattr(args, "jobs", "none") is None:  # build, check and sweep: -j N, else $JOBS, else one per CPU
@@ -394,10 +395,14 @@ def _main(argv: list[str] | None) -> int:
         elif args.command == "params":
             _print_params(_given_file(args.notebook))
         elif args.command == "validate":
+            from sovereign_ai import labels
             from sovereign_ai.data import table_names, validate_all
 
             validate_all()
+            entries = labels.validate()
             print(f"data/: {len(table_names())} tables valid")
+            where, catalogues = paths.relative(paths.labels_dir()), len(labels.catalogue_files())
+            print(f"{where}/: {catalogues} catalogues of the charts' words valid ({entries} entries)")
         elif args.command == "site":
             from sovereign_ai.engine.site import build_site, site_folder
 
@@ -439,7 +444,7 @@ def _main(argv: list[str] | None) -> int:
     except BuildError as error:
         print(f"error: {error}" if error.exit_code < 128 else str(error), file=sys.stderr)
         return error.exit_code
-    except (DataError, ManifestError, ParameterError, ProseError, FileNotFoundError) as error:
+    except (DataError, CatalogueError, ManifestError, ParameterError, ProseError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sovereign_ai import paths, reads
+from sovereign_ai import labels, paths, reads
 from sovereign_ai.checks import descriptor_check
 from sovereign_ai.reads import record as _record_read
 
@@ -126,8 +126,11 @@ def published_by(source_ids, as_of):
 def input_sha256(entry: str) -> str:
     """The SHA-256 of a recorded read: a data file's bytes, one table's description
     (so that adding a table to the descriptor does not make every run stale), or one row
-    of a table, "data/<file>.csv#<key>" (so that adding a source does not either);
+    of a table, "data/<file>.csv#<key>" (so that adding a source does not either), or the words of a
+    catalogue a run printed, "notebooks/<file>.labels.yaml#<lang>:<key>,..." (sovereign_ai.labels);
     "missing" when it is gone."""
+    if labels.is_read(entry):
+        return labels.read_sha256(entry)
     if entry == DESCRIPTOR_KEY + CHECKED_ON:
         return _sha256_text(str(descriptor().get(PACKAGE_KEY, {}).get(CHECKED_ON)))
     if entry.startswith(DESCRIPTOR_KEY):

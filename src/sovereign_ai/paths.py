@@ -32,6 +32,12 @@ def notebooks_dir() -> Path:
     return repo_root() / "notebooks"
 
 
+def labels_dir() -> Path:
+    """The folder of the charts' word catalogues: <notebook>.labels.yaml beside each notebook,
+    and shared.labels.yaml for the words of several notebooks and of the package."""
+    return notebooks_dir()
+
+
 def figures_dir() -> Path:
     return repo_root() / "figures"
 

@@ -2,7 +2,8 @@
 
 Three forms, one per place:
 - the source line under a chart: short, in the chart's language, in the report's own form
-  ("(出所) 内閣府「…」より作成"), publishers only when there are three or more sources;
+  (its words are the source_line entries of notebooks/shared.labels.yaml), publishers only when
+  there are three or more sources;
 - the references in a caption file: one line per source, publisher, title, date and URL;
 - a BibTeX entry per source, for references.bib.
 
@@ -13,23 +14,8 @@ inferred): those columns of sources.csv are shown in the notebooks' source table
 import re
 from collections.abc import Iterable
 
-from sovereign_ai import data
+from sovereign_ai import data, labels
 from sovereign_ai.charts import text
-
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class SourceLine(str):
@@ -48,7 +34,7 @@ class SourceLine(str):
         return line
 
     def shortened(self, publishers: int) -> "SourceLine":
-        """The line naming only the first `publishers` publishers, then "ほか" / "and others"."""
+        """The line naming only the first `publishers` publishers, then "and others" (and_others)."""
         names = publisher_names(self.source_ids, self.lang)
         if publishers >= len(names):
             return self
@@ -83,47 +69,53 @@ def source_line(source_ids: Iterable[str], lang: str) -> SourceLine:
         raise ValueError("a chart needs at least one source")
     if len(ids) > 2:
         return SourceLine(_publishers_line(publisher_names(ids, lang), lang), ids, lang)
-    cited = [_with_title(s, lang) for s in ids]
-    if lang == "ja":
-        return SourceLine(f"(出所) {'、'.join(cited)}{text.label('made_by', lang)}", ids, lang)
-    head = "Source" if len(ids) == 1 else "Sources"
-    return SourceLine(f"{head}: {'; '.join(cited)}. {text.label('made_by', lang)}", ids, lang)
+    cited = text.label("sources_separator", lang).join(_with_title(s, lang) for s in ids)
+    return _line("source_line" if len(ids) == 1 else "source_line_several", cited, ids, lang)
+
+
+def _line(form: str, cited: str, ids, lang: str) -> SourceLine:
+    return SourceLine(text.label(form, lang).format(sources=cited, made_by=text.label("made_by", lang)), ids, lang)
 
 
 def _with_title(source_id: str, lang: str) -> str:
     name, title = publisher(source_id, lang), short_title(source_id, lang)
     if not title:
         return name
-    return f"{name}「{title}」" if lang == "ja" else f'{name}, "{title}"'
+    return text.label("source_titled", lang).format(publisher=name, title=title)
 
 
 def _publishers_line(names: list[str], lang: str, more: bool = False) -> str:
-    others = text.label("and_others", lang) if more else ""
-    if lang == "ja":
-        return f"(出所) {'、'.join(names)}{others}{text.label('made_by', lang)}"
-    listed = "; ".join([*names, others] if others else names)
-    return f"Sources: {listed}. {text.label('made_by', lang)}"
+    listed = text.label("sources_separator", lang).join(names)
+    if more:
+        listed = text.label("sources_and_others", lang).format(
+            sources=listed, and_others=text.label("and_others", lang)
+        )
+    return text.label("source_line_several", lang).format(sources=listed, made_by=text.label("made_by", lang))
 
 
 def date(row: dict, lang: str) -> str:
-    """A source's date as a reference prints it, to the precision the source gives."""
+    """A source's date as a reference prints it, to the precision the source gives (the
+    reference_year, reference_month and reference_day entries of shared.labels.yaml)."""
     value = row["pub_date"]
     if not value:
         return ""
     parts = [int(p) for p in value.split("-")]
-    if lang == "ja":
-        return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
     if len(parts) == 1:
-        return str(parts[0])
-    month = MONTHS_EN[parts[1] - 1]
-    return f"{parts[2]} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+        return text.label("reference_year", lang).format(year=parts[0])
+    names = text.label("month_names", lang).split()
+    if len(names) != 12:
+        raise labels.CatalogueError(
+            f"{labels.where('month_names')}: the {lang}: text has {len(names)} names; "
+            "expected the twelve months, January to December, separated by spaces"
+        )
+    form = "reference_day" if len(parts) == 3 else "reference_month"
+    return text.label(form, lang).format(year=parts[0], month_name=names[parts[1] - 1], day=parts[-1])
 
 
 def reference(source_id: str, lang: str) -> str:
-    """One source in full, for a caption file, in the form of the report's own footnotes:
-
-    ja: 田邉美穂「題名」大和総研 (2025年11月19日) https://…  /  内閣府「題名」(2025年11月4日) https://…
-    en: Tanabe Miho, "題名" [English title], Daiwa Institute of Research, 19 November 2025. https://…
+    """One source in full, for a caption file, in the form of the report's own footnotes: author,
+    title in brackets, publisher and date in Japanese; author, "title" [English title], publisher,
+    date in English; then the URL.
     """
     text.check_language(lang)
     row = data.source(source_id)

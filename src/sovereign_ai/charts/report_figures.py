@@ -36,24 +36,24 @@ def source_line(figure_id: str, lang: str) -> citations.SourceLine:
     report = data.source(fig["source_id"])
     original = data.source(fig["original_source_id"]) if fig["original_source_id"] else None
     ids = [fig["source_id"]] + ([fig["original_source_id"]] if original else [])
-    if lang == "ja":
-        when = citations.date(report, lang)
-        line = (
-            f"(出所) {report['author']}「{_short_title(report, 'ja')}」{report['publisher_ja']} "
-            f"({when}) {fig['figure_label_ja']} ({fig['page']}頁) より作成"
+    title = "title" if lang == "ja" else "title_en"
+    cited = (
+        text.label("report_figure_original", lang).format(
+            publisher=original[f"publisher_{lang}"], title=original[title], pages=fig["original_pages"]
         )
-        if original:
-            line += f"。原典は{original['publisher_ja']}「{original['title']}」pp. {fig['original_pages']}"
-        return citations.SourceLine(line, ids, lang, text.label("report_figure_credit", lang))
-    line = (  # the date is in the caption's references: the line stays within 3 lines at 89 mm
-        f'Source: {report["author_en"]}, "{_short_title(report, "en")}", {report["publisher_en"]}, '
-        f"{fig['figure_label_en']} (p. {fig['page']})"
+        if original
+        else ""
     )
-    if original:
-        line += f', from {original["publisher_en"]}, "{original["title_en"]}", pp. {fig["original_pages"]}'
-    return citations.SourceLine(
-        line + ". Translation: sovereign-ai project.", ids, lang, text.label("report_figure_credit", lang)
+    line = text.label("report_figure_source", lang).format(  # the English line leaves the date to the caption
+        author=report["author" if lang == "ja" else "author_en"],
+        title=_short_title(report, lang),
+        publisher=report[f"publisher_{lang}"],
+        date=citations.date(report, lang),
+        figure=fig[f"figure_label_{lang}"],
+        page=fig["page"],
+        original=cited,
     )
+    return citations.SourceLine(line, ids, lang, text.label("report_figure_credit", lang))
 
 
 def four_reasons_cards(lang: str) -> list[Card]:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import yaml
 
-from sovereign_ai import data, paths, reads, safe_io
+from sovereign_ai import data, labels, paths, reads, safe_io
 from sovereign_ai.charts import citations, text
 from sovereign_ai.engine import kernels, manifest, publish
 from sovereign_ai.engine.kernels import WarmRunner
@@ -454,8 +454,12 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
         )
         reasons.append(f"parameters changed: {', '.join(changed)}")
     changed_data = [f for f, sha in current["data_sha256"].items() if sha != recorded["data_sha256"].get(f)]
+    changed_words = [labels.read_file_and_language(f) for f in changed_data if labels.is_read(f)]
+    changed_data = [f for f in changed_data if not labels.is_read(f)]
     if changed_data:
         reasons.append(f"data changed: {', '.join(changed_data)}")
+    if changed_words:
+        reasons.append(f"words changed: {', '.join(f'{file} ({lang})' for file, lang in changed_words)}")
     if current["package"] != recorded["package"]:
         before = recorded["package"].get("modules_sha256", {})
         changed = [m for m, sha in current["package"].get("modules_sha256", {}).items() if before.get(m) != sha]
@@ -588,7 +592,8 @@ def build(
 def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, holds, out) -> Outcome:
     try:  # as the build would, before it runs anything: "would execute" must not hide a refusal
         data.validate_all()
-    except data.DataError as error:
+        labels.validate()
+    except (data.DataError, labels.CatalogueError) as error:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
     files, reasons = _reasons(runs, output_dir, force, only)
     for run in runs:
@@ -646,7 +651,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
     # not cited so far, is named now rather than when a chart first cites it.
     try:
         _validate_data()
-    except data.DataError as error:
+    except (data.DataError, labels.CatalogueError) as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
     if not todo and gone:
         return _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, out)
@@ -808,12 +813,19 @@ VALIDATED_NAME = "validated.json"  # in build/: the stat of every file the last 
 
 
 def _validate_data() -> None:
-    """data.validate_all(), unless no data file and no module of its checks changed (by size,
-    modification time and inode) since it last found the data valid: a no-op build's tenth of a second."""
+    """data.validate_all() and labels.validate() (the catalogues of the charts' words), unless no
+    data file, no catalogue and no module of their checks changed (by size, modification time and
+    inode) since they were last found valid: a no-op build's tenth of a second."""
     import sovereign_ai
 
     package = Path(sovereign_ai.__file__).parent
-    checked = [*sorted(paths.data_dir().glob("*")), package / "data.py", package / "checks" / "descriptor_check.py"]
+    checked = [
+        *sorted(paths.data_dir().glob("*")),
+        *labels.catalogue_files(),
+        package / "data.py",
+        package / "labels.py",
+        package / "checks" / "descriptor_check.py",
+    ]
     try:
         stamp = [[str(p), *manifest.stamp_of(p)] for p in checked if p.is_file()]
     except OSError:
@@ -825,6 +837,7 @@ def _validate_data() -> None:
     except (OSError, ValueError):
         pass
     data.validate_all()
+    labels.validate()
     if stamp and all(time.time_ns() - entry[2] > manifest.RECENT_NS for entry in stamp) and record.parent.is_dir():
         with contextlib.suppress(OSError):  # a read-only checkout: validated again next time
             safe_io.write_bytes(record, json.dumps(stamp).encode("utf-8"))
@@ -1094,11 +1107,12 @@ def _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, 
 
 
 def _data_read(staging_root: Path, run: Run) -> list[str]:
-    """What a run read (data files, table descriptions, package modules), from its kernel's log."""
+    """What a run read (data files, table descriptions, package modules, the words of each catalogue
+    file in each language), from its kernel's log."""
     log = staging_root / ".reads" / f"{run.run_id}.txt"
     if not log.exists():
         return []
-    return sorted({line.strip() for line in log.read_text(encoding="utf-8").splitlines() if line.strip()})
+    return labels.grouped_reads(line.strip() for line in log.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 # ---- Checking committed figures -------------------------------------------------------------

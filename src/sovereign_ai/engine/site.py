@@ -34,7 +34,6 @@ GALLERY_MARK = ".sovereign-ai-gallery"
 
 TITLE = "Sovereign AI and Japan's dependence on foreign cloud providers"
 FIGURE_FORMATS = ("png", "svg", "pdf")
-LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 # The report's two figures, on the landing page.
 REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
 GUIDES = ("teaching", "extending", "authors")  # docs/<name>.md, in this order
@@ -82,7 +81,7 @@ FAVICON = (
 
 INTRO = """\
 Parameterized Jupyter notebooks that recreate, from data, the figures of the report
-*世界が再注目、実現に動き出すソブリンAI* (Daiwa Institute of Research, 19 November 2025), in
+{report}, in
 Japanese as the report has them and in English; and that analyse Japan's dependence on foreign
 cloud providers. Each chapter is one notebook, shown with the outputs of its default run: it says
 what its figure shows and where the data come from, draws the figure from a table in `data/`,
@@ -461,8 +460,25 @@ def _figure_html(key: str, formats: dict[str, Path], title: str) -> str:
     return f'<figure class="book-figure" id="{html.escape(key)}">{image}</figure>'
 
 
+def _report_cited() -> str:
+    """The report the figures recreate, as the landing page cites it: *its title* (publisher, date)."""
+    from sovereign_ai import data
+    from sovereign_ai.charts import citations
+
+    report = data.source(data.validate_table("report_figures")[0]["source_id"])
+    title = report["title"].split(" ― ")[0]  # the main title, without its subtitle
+    return f"*{title}* ({report['publisher_en']}, {citations.date(report, 'en')})"
+
+
+def _language_name(lang: str) -> str:
+    """A figure's language, by its own name (shared.labels.yaml's language_name)."""
+    from sovereign_ai.charts import text
+
+    return text.label("language_name", lang) if lang in text.LANGUAGES else lang
+
+
 def _landing_page(groups: dict[str, dict[str, Path]], chapters: list[dict]) -> str:
-    lines = [f"# {TITLE}\n", INTRO]
+    lines = [f"# {TITLE}\n", INTRO.format(report=_report_cited())]
     for stem in REPORT_FIGURES:
         for lang in ("ja", "en"):
             key = f"{stem}.{lang}"
@@ -471,7 +487,7 @@ def _landing_page(groups: dict[str, dict[str, Path]], chapters: list[dict]) -> s
             title, sources = _caption(groups[key], key)
             lines.append(
                 f"{_figure_html(key, groups[key], title)}\n\n"
-                f"**{_markdown_text(title)}** ({LANGUAGE_NAMES.get(lang, lang)}). {_markdown_text(sources)}\n"
+                f"**{_markdown_text(title)}** ({_language_name(lang)}). {_markdown_text(sources)}\n"
             )
     first = f"the first chapter, [](<{chapters[0]['file']}.ipynb>), or go to " if chapters else ""
     lines.append(
@@ -510,7 +526,7 @@ def _figures_page(figures: Path, groups: dict[str, dict[str, Path]], files: dict
                 links.append(f'<a href="figures/{html.escape(formats["caption"].name)}">caption</a>')
             shown = formats.get("png") or formats.get("svg") or formats["pdf"]
             lines.append(
-                f"### {_markdown_text(title)} ({LANGUAGE_NAMES.get(lang, lang)})\n\n"
+                f"### {_markdown_text(title)} ({_language_name(lang)})\n\n"
                 f"{_figure_html(key, formats, title)}\n\n"
                 f"{_markdown_text(sources)}\n\n"
                 f'<p class="formats"><code>{html.escape(key)}</code>: {" ".join(links)}</p>\n'
