@@ -173,15 +173,17 @@ def note(fig: Figure, words, *, columns: int = 1, size: float | None = None, col
     )
 
 
-def row_labels(ax, labels, **kwargs) -> None:
+def row_labels(ax, labels, *, shorter=None, **kwargs) -> None:
     """One row per label, the first at the top, each label wrapped where it is wider than the room
-    row labels have at this width (ROW_LABEL_SHARE of it). kwargs go to set_yticks (fontsize...)."""
+    row labels have at this width (ROW_LABEL_SHARE of it). shorter: labels to use instead when one of
+    labels would need wrapping. kwargs go to set_yticks (fontsize, linespacing)."""
     house = _frame(ax.figure)
     size = kwargs.get("fontsize", matplotlib.rcParams["ytick.labelsize"])
     room_pt = max(ROW_LABEL_MIN_MM, ROW_LABEL_SHARE * house.width_mm) / style.MM_PER_PT
-    wrapped = [
-        "\n".join(_wrapped(line, house.lang, room_pt, size) for line in str(label).split("\n")) for label in labels
-    ]
+    lines = [str(label).split("\n") for label in labels]
+    if shorter is not None and any(text.text_width_pt(line, size) > room_pt * text.FILL for ls in lines for line in ls):
+        lines = [str(label).split("\n") for label in shorter]
+    wrapped = ["\n".join(_wrapped(line, house.lang, room_pt, size) for line in label) for label in lines]
     ax.set_yticks(range(len(labels)), wrapped, **kwargs)
     ax.set_ylim(len(labels) - 0.5, -0.5)
 
