@@ -39,12 +39,17 @@ ROW_GAP_MM = 2.0  # between the row labels of two rows
 PANEL_GAP_MM = 4.0  # between two panels, beyond the room their labels take
 ROW_LABEL_SHARE = 0.36  # row labels wrap beyond this share of the width...
 ROW_LABEL_MIN_MM = 28.0  # ...or beyond this, on a narrow figure
-TICK_MIN_MM = 10.0  # ticks of a value axis at least this far apart...
+TICK_MIN_MM = 12.0  # ticks along an x axis at least this far apart...
+TICK_UP_MIN_MM = 9.0  # ...along a y axis...
 TICK_GAP_MM = 2.5  # ...and their labels at least this far apart
 NOTE_COLUMN_GAP_MM = 4.0  # between the columns of a note
 NOTE_INDENT_MM = 3.0  # the second and later lines of an entry of a list
 PROVISIONAL_MM = 100.0  # a figure's height until finish sets it
 PASSES = 12  # layouts finish tries before it keeps the last one (it needs three or four)
+# Text is measured for the layout at this resolution: Agg fits glyphs to whole pixels, which makes a
+# line up to 5 % wider than its outline at 72 dpi, the most at any resolution a file or a notebook
+# uses (at 100 dpi, matplotlib's default, it is narrower: a label laid out so ran off a 150 dpi PNG).
+LAYOUT_DPI = 72
 
 
 @dataclass
@@ -270,7 +275,7 @@ def _label_size(axis) -> float:
 
 class _SpacedValues(Locator):
     """Ticks at 1, 2, 2.5 or 5 times a power of ten: the smallest step that leaves TICK_MIN_MM between
-    ticks and TICK_GAP_MM between their labels on the axis as drawn."""
+    ticks (TICK_UP_MIN_MM on a y axis) and TICK_GAP_MM between their labels on the axis as drawn."""
 
     def __call__(self):
         return self.tick_values(*self.axis.get_view_interval())
@@ -289,9 +294,10 @@ class _SpacedValues(Locator):
             if self.axis.axis_name == "x":
                 labels = formatter.format_ticks(ticks)
                 widest_mm = max(text.text_width_pt(label, size) for label in labels) * style.MM_PER_PT
+                least_mm = TICK_MIN_MM
             else:
-                widest_mm = size * style.MM_PER_PT * 1.2
-            if apart_mm >= max(TICK_MIN_MM, widest_mm + TICK_GAP_MM):
+                widest_mm, least_mm = size * style.MM_PER_PT * 1.2, TICK_UP_MIN_MM
+            if apart_mm >= max(least_mm, widest_mm + TICK_GAP_MM):
                 return ticks
         return ticks
 
@@ -442,6 +448,8 @@ def _lay_out(fig: Figure, house: _Frame) -> None:
     the grid the height it wants; then the layout is fixed, so every file has the same positions."""
     header, footer = _header_mm(house), _footer_mm(house)
     engine = fig.get_layout_engine()
+    shown_dpi = fig.dpi
+    fig.set_dpi(LAYOUT_DPI)
     ratios = list(house.gridspec.get_height_ratios())
     renderer = fig.canvas.get_renderer()
     legends_mm = math.fsum(placed.get_window_extent(renderer).height for placed in house.legends) / fig.dpi
@@ -474,6 +482,7 @@ def _lay_out(fig: Figure, house: _Frame) -> None:
             break
         ratios, height = wanted, round(height + difference, 2)
     fig.set_layout_engine("none")
+    fig.set_dpi(shown_dpi)
     _round_positions(fig, height)
     _put_header_and_footer(fig, house, footer)
 
