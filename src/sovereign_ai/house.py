@@ -42,6 +42,7 @@ ROW_LABEL_MIN_MM = 28.0  # ...or beyond this, on a narrow figure
 TICK_MIN_MM = 12.0  # ticks along an x axis at least this far apart...
 TICK_UP_MIN_MM = 9.0  # ...along a y axis...
 TICK_GAP_MM = 2.5  # ...and their labels at least this far apart
+LEGEND_SLACK_MM = 3.0  # a legend is this much narrower than the figure: a 150 dpi PNG draws text wider
 NOTE_COLUMN_GAP_MM = 4.0  # between the columns of a note
 NOTE_INDENT_MM = 3.0  # the second and later lines of an entry of a list
 PROVISIONAL_MM = 100.0  # a figure's height until finish sets it
@@ -134,7 +135,7 @@ def legend(fig: Figure, handles, *, group: int = 0, **kwargs):
     rc = matplotlib.rcParams
     size = kwargs.get("fontsize", rc["legend.fontsize"])
     handle_pt = (rc["legend.handlelength"] + rc["legend.handletextpad"]) * size
-    room_pt = (house.width_mm - 2 * MARGIN_MM) / style.MM_PER_PT * text.FILL
+    room_pt = (house.width_mm - 2 * MARGIN_MM - LEGEND_SLACK_MM) / style.MM_PER_PT * text.FILL
     labels = [h.get_label() for h in handles]
     widths = [handle_pt + max(text.text_width_pt(line, size) for line in label.split("\n")) for label in labels]
     ncols = _legend_columns(widths, rc["legend.columnspacing"] * size, room_pt, group)
@@ -165,14 +166,13 @@ def note(fig: Figure, words, *, columns: int = 1, size: float | None = None, col
     house = _frame(fig)
     size = size or style.FONT_SIZES.label
     colour = colour or (frame.SOURCE_COLOUR if isinstance(words, str) else frame.TITLE_COLOUR)
+    indent_mm = 0.0 if isinstance(words, str) else NOTE_INDENT_MM
+    words = [words] if isinstance(words, str) else words
     inner = house.width_mm - 2 * MARGIN_MM
     column_mm = (inner - NOTE_COLUMN_GAP_MM * (columns - 1)) / columns
-    if isinstance(words, str):
-        entries = [text.wrap_mm(words, house.lang, column_mm, size)]
-    else:
-        entries = [text.wrap_mm(entry, house.lang, column_mm - 2 * NOTE_INDENT_MM, size) for entry in words]
+    # lines a little short of the column: hinting at 150 dpi draws a long line wider than its outline
+    entries = [text.wrap_mm(entry, house.lang, column_mm - 2 * NOTE_INDENT_MM, size) for entry in words]
     per_column = math.ceil(len(entries) / columns)
-    indent_mm = 0.0 if isinstance(words, str) else NOTE_INDENT_MM
     house.notes.append(
         ([entries[i : i + per_column] for i in range(0, len(entries), per_column)], size, colour, indent_mm)
     )
