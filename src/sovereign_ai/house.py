@@ -237,6 +237,13 @@ def fit(words, *shorter: str, right=None):
     return words
 
 
+def on_layout(fig: Figure, function) -> None:
+    """Call function() after each layout pass of finish, for a choice that needs the figure as laid
+    out (an axis' length, a label's width); it returns True when it changed the figure, and finish
+    lays the figure out again until nothing changes."""
+    _frame(fig).after_layout.append(function)
+
+
 def _axes_of(words):
     """The axes a text belongs to: its own, or the one it labels (an axis label has none of its own)."""
     if words.axes is not None:
@@ -346,8 +353,9 @@ def year_axis(axis, lang: str) -> None:
 
 
 class _MonthsOrDays(Locator):
-    """The first of every 1, 2, 3, 6 or 12 months, as often as the labels stay apart; every 1, 2 or 7
-    days when fewer than two months start in the range. A label that would run off the page is left out."""
+    """The first of every 1, 2, 3, 6 or 12 months, as often as the labels stay apart on the axis as
+    drawn; every 1, 2 or 7 days when fewer than two months start in the range. (A label at either end
+    stays on the page: constrained layout makes room for it.)"""
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -356,46 +364,45 @@ class _MonthsOrDays(Locator):
         return self.tick_values(*self.axis.get_view_interval())
 
     def tick_values(self, vmin, vmax):
-        fig = self.axis.figure
-        box = self.axis.axes.bbox
-        to_mm = style.MM_PER_INCH / fig.dpi
-        beyond_mm = ((box.x0 * to_mm) - MARGIN_MM, (fig.bbox.x1 - box.x1) * to_mm - MARGIN_MM)
-        return _month_or_day_ticks(self.axis, self.lang, vmin, vmax, _axis_length_mm(self.axis), beyond_mm)
+        by_month, widest, steps, days, last_resort = _month_or_day_steps(self.lang, vmin, vmax)
+        step_mm = _axis_length_mm(self.axis) / (vmax - vmin) * days
+        every, _ = frame._spaced(widest, _label_size(self.axis), step_mm, steps, last_resort)
+        locator = mdates.MonthLocator if by_month else mdates.DayLocator
+        return locator(interval=every).tick_values(mdates.num2date(vmin), mdates.num2date(vmax))
 
 
-def _month_or_day_ticks(axis, lang, low, high, axis_mm, beyond_mm):
+def _month_or_day_steps(lang: str, low: float, high: float):
+    """Whether a date range is ticked by months (two or more begin in it) or by days; the widest
+    label, the steps to try, the days a step is, and the step when none of them leaves room."""
     import datetime as dt
 
     first, last = mdates.num2date(low).date(), mdates.num2date(high).date()
     months = sum(1 for y in range(first.year, last.year + 1) for m in range(1, 13) if first <= dt.date(y, m, 1) <= last)
     if months >= 2:
-        widest, steps, days, last_resort = ("2025年12月" if lang == "ja" else "Sep 2025"), (1, 2, 3, 6), 30.44, 12
-        locator = mdates.MonthLocator
-    else:
-        widest, steps, days, last_resort = ("2025年12月31日" if lang == "ja" else "30 Sep 2025"), (1, 2, 7), 1, 14
-        locator = mdates.DayLocator
-    mm_per_day = axis_mm / (high - low)
-    every, label_mm = frame._spaced(widest, _label_size(axis), days * mm_per_day, steps, last_resort)
-    start, end = (low + (label_mm / 2 - beyond_mm[0]) / mm_per_day, high - (label_mm / 2 - beyond_mm[1]) / mm_per_day)
-    return [
-        t for t in locator(interval=every).tick_values(mdates.num2date(low), mdates.num2date(high)) if start <= t <= end
-    ]
+        return True, ("2025年12月" if lang == "ja" else "Sep 2025"), (1, 2, 3, 6), 30.44, 12
+    return False, ("2025年12月31日" if lang == "ja" else "30 Sep 2025"), (1, 2, 7), 1, 14
 
 
 def month_axis(axis, lang: str) -> None:
     """A date axis spanning months or days, labelled as often as the labels stay apart
     (2025年3月 / Mar 2025, or 2025年3月1日 / 1 Mar 2025)."""
-    import datetime as dt
-
-    low, high = axis.get_view_interval()
-    first, last = mdates.num2date(low).date(), mdates.num2date(high).date()
-    months = sum(1 for y in range(first.year, last.year + 1) for m in range(1, 13) if first <= dt.date(y, m, 1) <= last)
-    if months >= 2:
+    by_month = _month_or_day_steps(lang, *axis.get_view_interval())[0]
+    if by_month:
         form = "%Y年%-m月" if lang == "ja" else "%b %Y"
     else:
         form = "%Y年%-m月%-d日" if lang == "ja" else "%-d %b %Y"
     axis.set_major_locator(_MonthsOrDays(lang))
     axis.set_major_formatter(mdates.DateFormatter(form))
+
+
+def date_axis(axis, lang: str) -> None:
+    """year_axis for a range that holds three new years or more; month_axis for a shorter one, where
+    years would label one point, or none."""
+    low, high = (mdates.num2date(v).date() for v in axis.get_view_interval())
+    if sum(low <= low.replace(year=year, month=1, day=1) <= high for year in range(low.year, high.year + 1)) >= 3:
+        year_axis(axis, lang)
+    else:
+        month_axis(axis, lang)
 
 
 def finish(fig: Figure, settings, part: str = "", *, source_data) -> None:
@@ -430,15 +437,21 @@ def _footer_mm(house: _Frame) -> float:
     return MARGIN_MM + math.fsum(b + GAP_MM for b in blocks)
 
 
-def _row_heights_wanted(fig: Figure, house: _Frame) -> list:
+def row_height_mm(ax) -> float:
+    """The height finish gives one unit of ax's y axis when its rows set the plot's height: as tall
+    as its tallest row label needs, at least ROW_MM (after a layout pass; ROW_MM before)."""
+    labels = [t.get_window_extent().height for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+    tallest_mm = max(labels, default=0.0) / ax.figure.dpi * style.MM_PER_INCH
+    return max(ROW_MM, tallest_mm + ROW_GAP_MM)
+
+
+def _row_heights_wanted(house: _Frame) -> list:
     """Each row of the grid: its height in mm, or its rows times the height its row labels need."""
     wanted = []
     for ax, height in zip(house.row_axes, house.heights_mm):
         if height is None:
-            labels = [t.get_window_extent().height for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
-            tallest_mm = max(labels, default=0.0) / fig.dpi * style.MM_PER_INCH
             low, high = ax.get_ylim()
-            height = abs(high - low) * max(ROW_MM, tallest_mm + ROW_GAP_MM)
+            height = abs(high - low) * row_height_mm(ax)
         wanted.append(round(height, 2))
     return wanted
 
@@ -476,7 +489,7 @@ def _lay_out(fig: Figure, house: _Frame) -> None:
             height = round(height * 1.5, 2)
             continue
         changed = [hook() for hook in house.after_layout]
-        wanted = _row_heights_wanted(fig, house)
+        wanted = _row_heights_wanted(house)
         difference = round(math.fsum(wanted) - math.fsum(drawn), 2)
         if not any(changed) and wanted == ratios and abs(difference) < 0.02:
             break
