@@ -19,16 +19,16 @@ from matplotlib.backends import _backend_pdf_ps
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sovereign_ai import frame, manifest, paths, style
+from sovereign_ai import house, manifest, paths, style
 from sovereign_ai.layout_check import problems, words
 from sovereign_ai.parameters import RULES
 
 pytestmark = pytest.mark.drawing
 
-# The ends of the allowed range and of each layout (narrow below frame.WIDE_MM, wide from it), and
+# The ends of the allowed range and of each source-line limit (3 lines below house.WIDE_MM, 2 from it), and
 # the journal widths between: one and a half columns (120) and two (183, the shipped one).
 WIDTH_RULE = RULES["width_mm"]
-WIDTHS_MM = (WIDTH_RULE.minimum, 120, frame.WIDE_MM, 183, WIDTH_RULE.maximum)
+WIDTHS_MM = (WIDTH_RULE.minimum, 120, house.WIDE_MM, 183, WIDTH_RULE.maximum)
 
 FIGURES = paths.figures_dir()
 

@@ -13,7 +13,7 @@ import pytest
 from pybtex.database import parse_string
 from pypdf import PdfReader
 
-from sovereign_ai import citations, data, frame, manifest, paths, style, text
+from sovereign_ai import citations, data, house, manifest, paths, style, text
 from sovereign_ai.layout_check import words
 
 FIGURES = paths.figures_dir()
@@ -197,7 +197,7 @@ def test_the_source_line_takes_at_most_two_lines_at_183_mm(name):
 @pytest.mark.parametrize("name", PDFS)
 def test_the_source_line_takes_at_most_three_lines_at_89_mm(name, narrow_pdfs):
     assert 1 <= len(source_lines(narrow_pdfs[name])) <= 3
-    assert frame.source_line_limit(89) == 3 and frame.source_line_limit(183) == 2
+    assert house.source_line_limit(89) == 3 and house.source_line_limit(183) == 2
 
 
 @pytest.fixture(scope="module")

@@ -30,10 +30,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, Locator
 from matplotlib.transforms import offset_copy
 
-from sovereign_ai import frame, style, text
+from sovereign_ai import style, text
 
-MARGIN_MM = frame.MARGIN_MM  # round the whole figure
-GAP_MM = frame.GAP_MM  # between the title, the plot, a note and the source line
+MARGIN_MM = 2.5  # round the whole figure
+GAP_MM = 2.5  # between the title, the plot, a note and the source line
+WIDE_MM = 150.0  # from this width a source line may take 2 lines; below it, 3
+TITLE_COLOUR = "#000000"
+SOURCE_COLOUR = "#4D4D4D"  # the source line and notes
 ROW_MM = 5.0  # the least height of a row of a chart whose y axis counts rows
 ROW_GAP_MM = 2.0  # between the row labels of two rows
 PANEL_GAP_MM = 4.0  # between two panels, beyond the room their labels take
@@ -113,7 +116,7 @@ def figure(
     title_lines = (
         text.wrap_mm(title, lang, inner, style.FONT_SIZES.title) if getattr(settings, "show_title", True) else []
     )
-    source_lines = frame.source_lines_shown(sources, lang, width_mm) if getattr(settings, "show_source", True) else []
+    source_lines = source_lines_shown(sources, lang, width_mm) if getattr(settings, "show_source", True) else []
     ratios = [h or ROW_MM for h in heights]
     if detail:  # a column of no width left of the detail: the plot spans it, the detail's labels fill it
         grid = fig.add_gridspec(2, 2, width_ratios=[1e-3, 1], height_ratios=ratios)
@@ -165,7 +168,7 @@ def note(fig: Figure, words, *, columns: int = 1, size: float | None = None, col
     entry's later lines indented) set in `columns` columns, the first entries in the first."""
     house = _frame(fig)
     size = size or style.FONT_SIZES.label
-    colour = colour or (frame.SOURCE_COLOUR if isinstance(words, str) else frame.TITLE_COLOUR)
+    colour = colour or (SOURCE_COLOUR if isinstance(words, str) else TITLE_COLOUR)
     indent_mm = 0.0 if isinstance(words, str) else NOTE_INDENT_MM
     words = [words] if isinstance(words, str) else words
     inner = house.width_mm - 2 * MARGIN_MM
@@ -271,6 +274,34 @@ def wrap(words):
     return words
 
 
+def source_line_limit(width_mm: float) -> int:
+    """How many lines a source line may take: 2 on a wide chart, 3 on a narrow one."""
+    return 2 if width_mm >= WIDE_MM else 3
+
+
+def source_lines_shown(source_line: str, lang: str, width_mm: float) -> list[str]:
+    """The source line as drawn under a chart, wrapped to the width. A line of publishers longer
+    than source_line_limit names fewer of them, then "ほか" / "and others": the caption file
+    lists every source in full."""
+    inner = width_mm - 2 * MARGIN_MM
+    limit = source_line_limit(width_mm)
+    lines = text.wrap_mm(source_line, lang, inner, style.FONT_SIZES.source)
+    if len(lines) <= limit or not hasattr(source_line, "shortened"):
+        return lines
+    for publishers in range(len(source_line.source_ids) - 1, 0, -1):
+        lines = text.wrap_mm(source_line.shortened(publishers), lang, inner, style.FONT_SIZES.source)
+        if len(lines) <= limit:
+            return lines
+    return lines
+
+
+def _spaced(widest: str, size_pt: float, step_mm: float, steps: tuple, last_resort: int) -> tuple[int, float]:
+    """How many steps (a year, a month, a day: step_mm each) a label goes every, the fewest that keep
+    labels as wide as widest 1.5 mm apart; and that label's width in mm."""
+    label_mm = text.text_width_pt(widest, size_pt) * style.MM_PER_PT
+    return next((n for n in steps if n * step_mm >= label_mm + 1.5), last_resort), label_mm
+
+
 def _axis_length_mm(axis) -> float:
     box = axis.axes.bbox
     return (box.width if axis.axis_name == "x" else box.height) / axis.figure.dpi * style.MM_PER_INCH
@@ -342,7 +373,7 @@ class _Years(Locator):
     def tick_values(self, vmin, vmax):
         widest = "2024年" if self.lang == "ja" else "2024"
         step_mm = _axis_length_mm(self.axis) / (vmax - vmin) * 365.25
-        every, _ = frame._spaced(widest, _label_size(self.axis), step_mm, (1, 2, 5), 10)
+        every, _ = _spaced(widest, _label_size(self.axis), step_mm, (1, 2, 5), 10)
         return mdates.YearLocator(every).tick_values(mdates.num2date(vmin), mdates.num2date(vmax))
 
 
@@ -366,7 +397,7 @@ class _MonthsOrDays(Locator):
     def tick_values(self, vmin, vmax):
         by_month, widest, steps, days, last_resort = _month_or_day_steps(self.lang, vmin, vmax)
         step_mm = _axis_length_mm(self.axis) / (vmax - vmin) * days
-        every, _ = frame._spaced(widest, _label_size(self.axis), step_mm, steps, last_resort)
+        every, _ = _spaced(widest, _label_size(self.axis), step_mm, steps, last_resort)
         locator = mdates.MonthLocator if by_month else mdates.DayLocator
         return locator(interval=every).tick_values(mdates.num2date(vmin), mdates.num2date(vmax))
 
@@ -529,7 +560,7 @@ def _laid_out(fig: Figure, house: _Frame) -> bool:
 
 def _put_header_and_footer(fig: Figure, house: _Frame, footer: float) -> None:
     """The title from the top, then the legend, the notes and the source line from the bottom up."""
-    _put(fig, house.title_lines, MARGIN_MM, MARGIN_MM, style.FONT_SIZES.title, frame.TITLE_COLOUR, from_top=True)
+    _put(fig, house.title_lines, MARGIN_MM, MARGIN_MM, style.FONT_SIZES.title, TITLE_COLOUR, from_top=True)
     pad_mm = matplotlib.rcParams["figure.constrained_layout.h_pad"] * style.MM_PER_INCH
     for placed in house.legends:
         placed.set_bbox_to_anchor(
@@ -553,7 +584,7 @@ def _put_header_and_footer(fig: Figure, house: _Frame, footer: float) -> None:
                 )
                 line_top -= len(lines) * _line_mm(size)
         y -= height + GAP_MM
-    _put(fig, house.source_lines, MARGIN_MM, y, style.FONT_SIZES.source, frame.SOURCE_COLOUR)
+    _put(fig, house.source_lines, MARGIN_MM, y, style.FONT_SIZES.source, SOURCE_COLOUR)
 
 
 def _put(fig, lines, x_mm, top_mm, size, colour, *, from_top=False, indent_mm=0.0) -> None:

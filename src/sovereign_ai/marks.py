@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.patches import Patch
 
-from sovereign_ai import data, frame, style, text
+from sovereign_ai import data, house, style, text
 from sovereign_ai.cloud_dependence import HHI_MAX
 from sovereign_ai.palettes import Palette
 
@@ -20,7 +20,7 @@ def hhi_bands(ax, bands: pd.DataFrame, palette: Palette, lang: str) -> list[Patc
         ax.axvspan(start, end, color=colour, linewidth=0)
         handles.append(Patch(color=colour, label=text.label(f"band_{band.band}", lang)))
     ax.set_xlim(0, HHI_MAX)
-    frame.thousands(ax.xaxis)
+    house.thousands(ax.xaxis)
     return handles
 
 
@@ -96,8 +96,6 @@ def numbered_markers(ax, markers: list, size: float = style.FONT_SIZES.source) -
     they need above it, so they never reach the lane above. markers: (Line2D of one marker, number).
     An event on the range's first or last days is kept EDGE_MM clear of the axis line."""
     from matplotlib.transforms import offset_copy
-
-    from sovereign_ai import house
 
     fig = ax.figure
     names = [t.get_text() for t in ax.get_yticklabels()]
