@@ -70,6 +70,7 @@ class _Frame:
     notes: list = field(default_factory=list)  # (columns of entries of lines, size, colour, indent_mm)
     legends: list = field(default_factory=list)
     after_layout: list = field(default_factory=list)  # callables: True when they changed the figure
+    finished: bool = False  # laid out by finish: a second finish only shows and saves
 
 
 _FRAMES: "weakref.WeakKeyDictionary[Figure, _Frame]" = weakref.WeakKeyDictionary()
@@ -441,8 +442,9 @@ def finish(fig: Figure, settings, part: str = "", *, source_data) -> None:
     write its files, its caption file and its source data (<chart>.<lang>.data.csv) as the
     notebook's settings ask (style.save_as_asked), saying what was written. A figure that is
     not a house figure (the report's figures) is shown and written as it is."""
-    if fig in _FRAMES:
+    if fig in _FRAMES and not _FRAMES[fig].finished:
         _lay_out(fig, _FRAMES[fig])
+        _FRAMES[fig].finished = True
     style.show_figure(fig)
     style.report_saved(style.save_as_asked(fig, settings, part, source_data=source_data), fig)
 
