@@ -1,4 +1,4 @@
-"""The house helpers (sovereign_ai.house): the exact width, a height from the content, legends,
+"""The house functions (sovereign_ai.house): the exact width, a height from the content, legends,
 ticks and wordings chosen from the figure as laid out, and the style sheet on its own."""
 
 import io

@@ -1,10 +1,10 @@
 """The notebooks' drawing cells read like a plotting cell of a lecture: open the house figure,
-draw the marks, place the legend, finish. What depends on the width is the house helpers' to
+draw the marks, place the legend, finish. What depends on the width is the house functions' to
 decide (sovereign_ai.house: legend columns, tick spacing, wrapping, the height), not the cell's.
 
 The test counts the lines of the notebooks' code cells (the parameters cell aside, where
 `width_mm` is declared) that still do layout arithmetic, comments left out: a name ending in
-`_mm` (a length in millimetres), the old frame's constants and helpers (`MM_PER_PT`,
+`_mm` (a length in millimetres), the old frame's constants and functions (`MM_PER_PT`,
 `MARGIN_MM`, `GAP_MM`, `wrap_mm`, `legend_rows`, `left_mm`, `line_height`), a figure's size or
 an axes' position read back (`size_mm`, `get_position()`), the word `wide`, and private
 attributes. Every such line counts, with no exception: a plot's height in millimetres given
@@ -12,7 +12,7 @@ to house.figure (`height_mm=55`) counts, and so does `width_mm=settings.width_mm
 through to the report figures' card engine. At most LIMIT lines in all; none with `if wide` or
 `wide else`, and no private attribute (`fig.sovereign_ai_...`, `obj._name`).
 
-On the notebooks as they were before the house helpers (commit 29e671e), the same count is 158
+On the notebooks as they were before the house functions (commit 29e671e), the same count is 158
 lines, 50 of them choosing by `wide`; after them, 6."""
 
 import io
@@ -73,7 +73,7 @@ def test_drawing_cells_hold_at_most_a_few_lines_of_layout_arithmetic():
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
 def test_no_cell_chooses_by_width_or_reads_a_private_attribute(notebook):
     lines = layout_lines(notebook.read_text(encoding="utf-8"))
-    assert [line for _, line in lines if BY_WIDTH.search(line)] == [], "a width-dependent choice is a helper's"
+    assert [line for _, line in lines if BY_WIDTH.search(line)] == [], "the house functions choose by width"
     assert [line for _, line in lines if PRIVATE.search(line)] == [], "a private attribute in a notebook cell"
 
 
