@@ -115,12 +115,12 @@ def test_show_source_off_leaves_the_line_to_the_caption():
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_long_source_line_names_fewer_publishers_never_none(lang):
     """The policy timeline cites 20-odd sources: at 89 mm its line names what fits in 3 lines, then "and others"."""
-    from sovereign_ai.charts import citations, frame
+    from sovereign_ai.charts import citations, house
     from sovereign_ai.charts.style import caption
 
     fig = drawn("policy_timeline", lang, 89)[""]
     line = fig.sovereign_ai_description["source"]
-    printed = frame.source_lines_shown(line, lang, 89)
+    printed = house.source_lines_shown(line, lang, 89)
     assert 1 <= len(printed) <= 3 and all(p in [t.get_text() for t in fig.texts] for p in printed)
     assert text_of(printed).endswith(text.label("made_by", lang)) and text.label("and_others", lang) in text_of(printed)
     assert text_of(printed).startswith("(出所) " if lang == "ja" else "Sources: ")
@@ -145,7 +145,7 @@ def test_show_title_false_leaves_every_charts_title_to_its_caption(notebook):
 @pytest.mark.parametrize(
     ("lang", "width_mm", "start", "end", "labels"),
     [
-        ("en", 183, "2025-02-27", "2025-03-01", ["27 Feb 2025", "28 Feb 2025"]),  # 1 Mar's would leave the page
+        ("en", 183, "2025-02-27", "2025-03-01", ["27 Feb 2025", "28 Feb 2025", "1 Mar 2025"]),  # the layout makes room
         ("ja", 85, "2025-02-01", "2025-03-15", ["2025年2月", "2025年3月"]),
         (
             "en",

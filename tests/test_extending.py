@@ -17,6 +17,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from sovereign_ai.charts import palettes
 from sovereign_ai.checks.layout_check import problems
 from sovereign_ai.engine.build import load_registry
 
@@ -40,6 +41,24 @@ def _write_notebooks(root, notebooks):
         )
         nbformat.write(notebook, root / path)
     notebooks.clear()
+
+
+def _milestone_marks(root, env, palette: str) -> tuple[str, str]:
+    """The marker and colour of the guide's chart, drawn by its notebook's own cells in the given palette."""
+    code = (
+        "import sys; from pathlib import Path; from matplotlib.colors import to_hex;"
+        "from sovereign_ai.engine import notebook_code;"
+        "ran = notebook_code.run(Path(sys.argv[1]), {'lang': 'en', 'palette': sys.argv[2]});"
+        "line = ran.figures[''].axes[0].lines[0];"
+        "print(line.get_marker(), to_hex(line.get_color()))"
+    )
+    notebook = root / "notebooks" / "ismap_milestones.ipynb"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(notebook), palette], env=env, capture_output=True, text=True, cwd=root
+    )
+    assert result.returncode == 0, result.stderr
+    marker, colour = result.stdout.split()[-2:]
+    return marker, colour
 
 
 def test_the_guide_has_every_kind_of_step():
@@ -99,7 +118,12 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
     assert f"10 files written to figures/ (10 changed), {runs - 2} runs up to date" in build_output
     # The change of section 4 re-ran only the new notebook, and its figure shows the new mark.
     assert f"Running 2 of {runs} runs" in builds[1]
-    assert "#d55e00" in (figures / "ismap_milestones.en.svg").read_text(encoding="utf-8").lower()
+    assert (
+        palettes.OKABE_ITO.domestic.lower() in (figures / "ismap_milestones.en.svg").read_text(encoding="utf-8").lower()
+    )
+    # The colour is a palette role: diamonds in Japan's colour, which greyscale prints in its own grey.
+    for palette in (palettes.OKABE_ITO, palettes.GREYSCALE):
+        assert _milestone_marks(repo_copy, env, palette.name) == ("D", palette.domestic.lower()), palette.name
     # The word changed in section 5 re-ran only the run that prints it, the English one.
     assert f"Running 1 of {runs} runs ({runs - 1} up to date)" in builds[2] and "ismap_milestones.en" in builds[2]
     assert (figures / "ismap_milestones.en.caption.txt").read_text(encoding="utf-8").startswith("ISMAP: a timeline")

@@ -20,17 +20,17 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from sovereign_ai import paths
-from sovereign_ai.charts import frame, style
+from sovereign_ai.charts import house, style
 from sovereign_ai.checks.layout_check import problems, words
 from sovereign_ai.engine import manifest
 from sovereign_ai.parameters import RULES
 
 pytestmark = pytest.mark.drawing
 
-# The ends of the allowed range and of each layout (narrow below frame.WIDE_MM, wide from it), and
+# The ends of the allowed range and of each source-line limit (3 lines below house.WIDE_MM, 2 from it), and
 # the journal widths between: one and a half columns (120) and two (183, the shipped one).
 WIDTH_RULE = RULES["width_mm"]
-WIDTHS_MM = (WIDTH_RULE.minimum, 120, frame.WIDE_MM, 183, WIDTH_RULE.maximum)
+WIDTHS_MM = (WIDTH_RULE.minimum, 120, house.WIDE_MM, 183, WIDTH_RULE.maximum)
 
 FIGURES = paths.figures_dir()
 
@@ -261,10 +261,14 @@ def test_the_png_check_sees_a_word_wholly_off_the_page(tmp_path):
 # ---- The check itself --------------------------------------------------------------
 
 
+# The house's fonts and file settings at matplotlib's own text sizes, which the drawing below is laid out for.
+TEST_RC = style.HOUSE_RC | {k: matplotlib.rcParamsDefault[k] for k in style.HOUSE_RC if k.endswith("size")}
+
+
 def _draw(path, broken: bool):
     """Two panels with a title, tick labels and a Japanese line; if broken, two labels
     collide, one leaves the page, two labels run together and one crosses both panels."""
-    with matplotlib.rc_context(style.HOUSE_RC):  # IPAexGothic embedded as TrueType, as the charts are
+    with matplotlib.rc_context(TEST_RC):  # IPAexGothic embedded as TrueType, as the charts are
         fig = Figure(figsize=(4, 2))
         left, right = fig.subplots(1, 2)
         fig.subplots_adjust(left=0.1, right=0.95, bottom=0.2, top=0.8, wspace=0.3)

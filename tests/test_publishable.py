@@ -14,7 +14,7 @@ from pybtex.database import parse_string
 from pypdf import PdfReader
 
 from sovereign_ai import data, paths
-from sovereign_ai.charts import citations, frame, style, text
+from sovereign_ai.charts import citations, house, style, text
 from sovereign_ai.checks.layout_check import words
 from sovereign_ai.engine import manifest
 
@@ -206,7 +206,7 @@ def test_the_source_line_takes_at_most_two_lines_at_183_mm(name):
 @pytest.mark.parametrize("name", PDFS)
 def test_the_source_line_takes_at_most_three_lines_at_89_mm(name, narrow_pdfs):
     assert 1 <= len(source_lines(narrow_pdfs[name])) <= 3
-    assert frame.source_line_limit(89) == 3 and frame.source_line_limit(183) == 2
+    assert house.source_line_limit(89) == 3 and house.source_line_limit(183) == 2
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 READS_LOG_VARIABLE = "SOVEREIGN_AI_READS_LOG"
 MODULE_PREFIX = "module:"  # a package module the run had loaded, e.g. "module:sovereign_ai/charts.py"
+STYLE_SHEET = "sovereign_ai/charts/house.mplstyle"  # read by sovereign_ai.charts.style: recorded as one of its modules
 
 _unrecorded_depth = 0  # > 0 inside not_recorded()
 
@@ -31,6 +32,8 @@ def record_modules() -> None:
         if (name == "sovereign_ai" or name.startswith("sovereign_ai.")) and getattr(module, "__file__", None):
             relative = name.replace(".", "/") + ("/__init__.py" if module.__file__.endswith("__init__.py") else ".py")
             record(MODULE_PREFIX + relative)
+    if "sovereign_ai.charts.style" in sys.modules:
+        record(MODULE_PREFIX + STYLE_SHEET)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 
 from sovereign_ai import data
 from sovereign_ai.analysis.cloud_dependence import HHI_MAX
-from sovereign_ai.charts import frame, style, text
+from sovereign_ai.charts import house, style, text
 from sovereign_ai.charts.palettes import Palette
 
 
@@ -21,7 +21,7 @@ def hhi_bands(ax, bands: pd.DataFrame, palette: Palette, lang: str) -> list[Patc
         ax.axvspan(start, end, color=colour, linewidth=0)
         handles.append(Patch(color=colour, label=text.label(f"band_{band.band}", lang)))
     ax.set_xlim(0, HHI_MAX)
-    frame.thousands(ax.xaxis)
+    house.thousands(ax.xaxis)
     return handles
 
 
@@ -89,6 +89,83 @@ class Callouts:
         return max(self.marker_levels, default=0) * MARKER_STEP_PT + LEADER_PT + self.label_rows[i] * ROW_PT
 
 
+def numbered_markers(ax, markers: list, size: float = style.FONT_SIZES.source) -> None:
+    """Number event markers drawn on lanes (lane i at y = i, named by the y tick labels), as the
+    figure is laid out (house.finish): markers that would overlap stand one above another; each
+    number stands above its lane's markers, spread along the lane so that none overlaps another,
+    and a leader line joins it to its own marker; a lane whose numbers stand high gets the room
+    they need above it, so they never reach the lane above. markers: (Line2D of one marker, number).
+    An event on the range's first or last days is kept EDGE_MM clear of the axis line."""
+    from matplotlib.transforms import offset_copy
+
+    fig = ax.figure
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    xs = [float(ax.convert_xunits(line.get_xdata()[0])) for line, _ in markers]
+    lane_of = [round(float(line.get_ydata()[0])) for line, _ in markers]
+    by_lane = [[i for i, lane in enumerate(lane_of) if lane == k] for k in range(len(names))]
+    labels = [str(label) for _, label in markers]
+    widest_mm = max(line.get_markersize() for line, _ in markers) * style.MM_PER_PT
+    low, high = ax.get_xlim()
+    numbers = [
+        ax.annotate(
+            label,
+            xy=(x, lane),
+            xytext=(0, 0),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=size,
+            arrowprops={
+                "arrowstyle": "-",
+                "linewidth": 0.4,
+                "color": "#6E6E6E",
+                "shrinkA": 0.3,
+                "shrinkB": line.get_markersize() / 2 + 0.3,  # from the marker's edge
+            },
+        )
+        for (line, label), x, lane in zip(markers, xs, lane_of)
+    ]
+    last = []
+
+    def place() -> bool:
+        lane_mm = ax.bbox.width / fig.dpi * style.MM_PER_INCH
+        edge = EDGE_MM * (high - low) / lane_mm
+        start = low - edge if min(xs) < low + edge else low
+        end = high + edge if max(xs) > high - edge else high
+        mm_per_day = lane_mm / (end - start)
+        pitch_mm = house.row_height_mm(ax)
+        layouts, lane_y = [], []
+        for k, members in enumerate(by_lane):
+            at_mm = [(xs[i] - start) * mm_per_day for i in members]
+            layout = callout_layout(at_mm, [labels[i] for i in members], size, lane_mm, widest_mm)
+            layouts.append((members, at_mm, layout))
+            needed = (layout.height_pt + CLEAR_PT) * style.MM_PER_PT / pitch_mm  # up to the lane above
+            lane_y.append(0.0 if k == 0 else lane_y[-1] + max(1.0, needed))
+        for (members, at_mm, layout), y in zip(layouts, lane_y):
+            for j, i in enumerate(members):
+                marker_at = offset_copy(ax.transData, fig=fig, y=layout.marker_offset_pt(j), units="points")
+                markers[i][0].set_transform(marker_at)
+                markers[i][0].set_ydata([y])
+                numbers[i].xy, numbers[i].xycoords = (xs[i], y), marker_at
+                numbers[i].xyann = (
+                    (layout.label_x_mm[j] - at_mm[j]) / style.MM_PER_PT,
+                    layout.label_offset_pt(j) - layout.marker_offset_pt(j),
+                )
+        first = layouts[0][2].height_pt * style.MM_PER_PT / pitch_mm
+        ax.set_yticks(lane_y, names)
+        ax.set_ylim(lane_y[-1] + max(0.4, BELOW_MM / pitch_mm), -max(1.2, first + 0.1))
+        ax.set_xlim(start, end)
+        now = [round(v, 6) for v in (start, end, *lane_y)] + [round(v, 3) for n in numbers for v in n.xyann]
+        changed = now != last
+        last[:] = now
+        return changed
+
+    house.on_layout(fig, place)
+
+
+EDGE_MM = 2.0  # an event on the range's first or last day: half a star and a gap from the axis line
+CLEAR_PT = 5.5  # between a lane's highest number and the lane above: half a star (3.5 pt) and a gap
+BELOW_MM = 3.0  # under the last lane: half a star and a gap
 MARKER_STEP_PT = 7.0  # between markers stacked on one lane: a star (7 pt) clear of the next
 LEADER_PT = 7.0  # from the highest marker up to the first row of numbers: a leader line you can see
 ROW_PT = 7.0  # between rows of numbers (5.5 pt text)

@@ -23,9 +23,14 @@ PT_PER_INCH = 72.0
 MM_PER_PT = MM_PER_INCH / PT_PER_INCH
 LEADING = 1.4  # line height as a multiple of the font size
 
+# The house rcParams, declared once in house.mplstyle beside this module: anyone can use that file
+# with plt.style.use(path) without the package.
+HOUSE_STYLE = Path(__file__).with_name("house.mplstyle")
+HOUSE_RC = dict(matplotlib.rc_params_from_file(HOUSE_STYLE, use_default_template=False))
+
 # IPAexGothic covers Japanese and Latin text; DejaVu Sans (shipped with
 # matplotlib) supplies the few symbols it lacks, such as ➡.
-FONT_FAMILY = ("IPAexGothic", "DejaVu Sans")
+FONT_FAMILY = tuple(HOUSE_RC["font.family"])
 
 FORMATS = ("svg", "pdf", "png")
 WIDTH_MM_RANGE = (60.0, 250.0)
@@ -44,28 +49,17 @@ _METADATA = {
 
 @dataclass(frozen=True)
 class FontSizes:
-    """Font sizes in points: they stay the same at every width so text stays legible."""
+    """Font sizes in points: they stay the same at every width so text stays legible.
+    Those matplotlib has a setting for are read from house.mplstyle."""
 
-    title: float = 9.0
+    title: float = float(HOUSE_RC["figure.titlesize"])
     heading: float = 7.5
-    body: float = 6.5
-    label: float = 6.0
+    body: float = float(HOUSE_RC["xtick.labelsize"])  # ticks and axis labels
+    label: float = float(HOUSE_RC["font.size"])  # words on the marks, legends
     source: float = 5.5
 
 
 FONT_SIZES = FontSizes()
-
-HOUSE_RC = {
-    "font.family": list(FONT_FAMILY),
-    "pdf.fonttype": 42,
-    "ps.fonttype": 42,
-    "svg.fonttype": "path",
-    "svg.hashsalt": "sovereign-ai",
-    "figure.dpi": 100,
-    "savefig.dpi": 300,
-    "savefig.facecolor": "white",
-    "axes.unicode_minus": False,
-}
 
 
 class FontMissingError(RuntimeError):
@@ -73,7 +67,8 @@ class FontMissingError(RuntimeError):
 
 
 def use_house_style() -> None:
-    """Apply the house rcParams (fonts, embedding, stable SVG ids) for this process.
+    """Apply the house rcParams of house.mplstyle (fonts, sizes, axes, embedding, stable SVG ids)
+    for this process.
 
     Refuses when the Japanese font is missing, on every route (the build, papermill,
     JupyterLab), rather than draw Japanese as empty boxes.

@@ -125,10 +125,10 @@ def canonical_json(value) -> str:
 
 @lru_cache(maxsize=1)
 def package_source_sha256() -> str:
-    """One hash over every module of the package (names and contents)."""
+    """One hash over every module of the package and its style sheet (names and contents)."""
     digest = hashlib.sha256()
     package_dir = Path(sovereign_ai.__file__).parent
-    for module in sorted(package_dir.rglob("*.py")):
+    for module in sorted([*package_dir.rglob("*.py"), *package_dir.rglob("*.mplstyle")]):
         digest.update(module.relative_to(package_dir).as_posix().encode() + b"\0")
         digest.update(module.read_bytes() + b"\0")
     return digest.hexdigest()
