@@ -2,6 +2,7 @@
 ticks and wordings chosen from the figure as laid out, and the style sheet on its own."""
 
 import io
+import tomllib
 from unittest import mock
 
 import matplotlib
@@ -13,6 +14,8 @@ from pypdf import PdfReader
 
 from sovereign_ai.charts import house, style, text
 from sovereign_ai.parameters import Settings
+
+from conftest import REPO
 
 
 def settings(width_mm: float = 89.0, lang: str = "en", **more) -> Settings:
@@ -193,4 +196,6 @@ def test_the_style_sheet_works_without_the_package():
         assert matplotlib.rcParams["font.size"] == style.FONT_SIZES.label
         assert matplotlib.rcParams["pdf.fonttype"] == 42 and matplotlib.rcParams["svg.hashsalt"] == "sovereign-ai"
         assert not matplotlib.rcParams["axes.spines.top"] and not matplotlib.rcParams["legend.frameon"]
-    assert "house.mplstyle" in (style.HOUSE_STYLE.parent.parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = project["tool"]["setuptools"]["package-data"]
+    assert style.HOUSE_STYLE.name in package_data[style.__name__.rpartition(".")[0]], "installed with the package"
