@@ -159,7 +159,8 @@ def save_as_asked(fig: Figure, settings, part: str = "", *, source_data) -> list
     """Save fig as a notebook's checked parameters ask: <name>[_<part>].<lang>.<format> in output_dir,
     with its caption file and its source data (<stem>.<lang>.data.csv: one row per mark drawn).
 
-    Writes nothing when output_dir is empty (the notebook only displays).
+    Writes nothing when output_dir is empty (the notebook only displays), nor when the build
+    asked for other charts only (`build --only <name>_<chart>`).
     """
     table = source_data_table(source_data)
     for listener in FIGURE_LISTENERS:
@@ -167,6 +168,8 @@ def save_as_asked(fig: Figure, settings, part: str = "", *, source_data) -> list
     if not settings.output_dir:
         return []
     reads.record_modules()  # the code that drew this figure, for the build's manifest
+    if not reads.saves(part):
+        return []
     stem = f"{settings.name}_{part}" if part else settings.name
     folder = paths.output_folder(settings.output_dir)  # a relative folder is below the repository root
     written = save_figure(fig, folder, f"{stem}.{settings.lang}", settings.formats, settings.dpi)

@@ -137,14 +137,13 @@ def _record_exercises(folder: Path, text: str) -> None:
     recorded = folder / "figures" / manifest.MANIFEST_NAME
     if not recorded.is_file():
         return
-    files = json.loads(recorded.read_text(encoding="utf-8"))["files"]
+    body = manifest.read(recorded.parent)
     sha = manifest.sha256_text(text)
-    for entry in files.values():
-        for run in entry.get("produced_by", []):
-            modules = run.get("inputs", {}).get("package", {}).get("modules_sha256", {})
-            if "sovereign_ai/exercises.py" in modules:
-                modules["sovereign_ai/exercises.py"] = sha
-    recorded.write_text(manifest.render(files), encoding="utf-8")
+    for record in body["runs"].values():
+        modules = record["inputs"].get("package", {}).get("modules_sha256", {})
+        if "sovereign_ai/exercises.py" in modules:
+            modules["sovereign_ai/exercises.py"] = sha
+    recorded.write_text(manifest.render(body), encoding="utf-8")
 
 
 def _leave_out_solutions(copy: Path) -> list[str]:
