@@ -61,8 +61,101 @@ def test_an_override_of_a_parameter_the_runs_set_selects_those_runs():
 
 
 def test_unknown_figure_is_named():
-    with pytest.raises(BuildError, match=r"figure 'four_reason' is not in figures\.yaml; the figures are: "):
+    with pytest.raises(BuildError, match=r"figure 'four_reason' is not in figures\.yaml, nor is it one of their "):
         plan(load_registry(), {}, only=["four_reason"])
+
+
+def test_a_chart_is_named_by_its_file_stem_and_a_mistyped_one_by_the_nearest():
+    planned = plan(load_registry(), {"lang": "en"}, only=["cloud_dependence_concentration", "four_reasons"])
+    assert [(r.run_id, r.charts) for r in planned] == [
+        ("four_reasons.en", ()),
+        ("cloud_dependence.en", ("concentration",)),
+    ]
+    with pytest.raises(BuildError) as refused:
+        plan(load_registry(), {}, only=["cloud_dependence_concentraton"])
+    said = str(refused.value)
+    assert said.startswith(
+        "figure 'cloud_dependence_concentraton' is not in figures.yaml, nor is it one of their charts "
+        "(did you mean 'cloud_dependence_concentration'?); the figures are: ai_compute, basic_plan_policies, "
+    )
+    assert (
+        "; their charts: ai_compute_awards, ai_compute_capacity, ai_compute_fy2026, cloud_dependence_concentration,"
+        in said
+    )
+
+
+def test_a_mistyped_chart_is_refused_before_any_kernel(repo_copy):
+    before = snapshot(repo_copy / "figures")
+    result = call_cli("build", "--only", "cloud_dependence_concentraton", "-p", "lang", "en", root=repo_copy)
+    assert result.returncode == 2
+    assert "did you mean 'cloud_dependence_concentration'?" in result.stderr
+    assert result.stderr.endswith("\nNo notebook was run and nothing was written.\n"), result.stderr
+    assert snapshot(repo_copy / "figures") == before and _no_kernel_started(repo_copy)
+
+
+def test_the_charts_the_build_finds_in_the_notebooks_are_those_in_figures():
+    """--only reads a notebook's chart names from its code (the part names its drawing cells save
+    under): they must be the stems of the files figures/ holds, figure by figure."""
+    from sovereign_ai.engine import manifest
+    from sovereign_ai.engine.build import chart_stems
+
+    from conftest import REPO
+
+    runs = load_registry()
+    recorded = manifest.read(REPO / "figures")
+    in_figures = {
+        name.split(".")[0]
+        for name in recorded["files"]
+        if name.endswith(".data.csv") and name.split(".")[0] not in {r.figure for r in runs}
+    }
+    assert set(chart_stems(runs)) == in_figures
+    assert chart_stems(runs)["cloud_dependence_concentration"] == ("cloud_dependence", "concentration")
+
+
+@pytest.mark.notebooks
+def test_only_a_chart_runs_its_notebook_and_writes_that_charts_files_alone(repo_copy):
+    """`build --only cloud_dependence_concentration -p lang en -p formats pdf`: one run of the cloud
+    notebook, which writes that chart's PDF, caption and source data, says so, and records the run as
+    one that saved that chart only; the files are those of the full build's chart."""
+    from sovereign_ai.engine import manifest
+
+    out = repo_copy / "variants" / "journal"
+    only = ("--only", "cloud_dependence_concentration", "-p", "lang", "en", "-p", "formats", "pdf")
+    result = run_cli("build", *only, "--output-dir", str(out), "-j", "1", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    chart = ["cloud_dependence_concentration.en." + kind for kind in ("caption.txt", "data.csv", "pdf")]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*chart, "MANIFEST.json", "references.bib"])
+    lines = result.stdout.splitlines()
+    assert "  [1/1] cloud_dependence.en (cloud_dependence_concentration) done in" in result.stdout
+    assert [line.split()[0] for line in lines if line.startswith("  /")] == [str(out / name) for name in chart]
+    assert "3 files written to" in lines[-1]
+    for name in chart:  # the chart of the whole notebook's run, as figures/ has it
+        assert (out / name).read_bytes() == (repo_copy / "figures" / name).read_bytes(), name
+    recorded = manifest.read(out)
+    assert {key: record.get("charts") for key, record in recorded["runs"].items()} == {
+        "cloud_dependence.en": ["concentration"]
+    }
+    assert {name: entry["runs"] for name, entry in recorded["files"].items()} == {
+        name: ["cloud_dependence.en"] for name in chart
+    }
+    again = call_cli("build", *only, "--output-dir", str(out), "--dry-run", root=repo_copy)
+    assert "skip cloud_dependence.en (cloud_dependence_concentration) up to date" in again.stdout, again.stdout
+    whole = call_cli(
+        "build",
+        "--only",
+        "cloud_dependence",
+        "-p",
+        "lang",
+        "en",
+        "-p",
+        "formats",
+        "pdf",
+        "--output-dir",
+        str(out),
+        "--dry-run",
+        root=repo_copy,
+    )
+    assert "run  cloud_dependence.en          only its chart cloud_dependence_concentration built" in whole.stdout
 
 
 @pytest.mark.parametrize(

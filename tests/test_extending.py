@@ -130,8 +130,9 @@ def test_following_the_guide_adds_a_table_a_notebook_and_a_figure(repo_copy):
     assert (figures / "ismap_milestones.ja.caption.txt").read_text(encoding="utf-8").startswith("ISMAPの歩み")
     for lang in ("ja", "en"):  # the guide's chart is held to the shipped charts' layout check
         assert problems(figures / f"ismap_milestones.{lang}.pdf") == [], lang
-    manifest = json.loads((figures / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
-    data_read = manifest["ismap_milestones.en.png"]["produced_by"][0]["inputs"]["data_sha256"]
+    manifest = json.loads((figures / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["ismap_milestones.en.png"]["runs"] == ["ismap_milestones.en"]
+    data_read = manifest["runs"]["ismap_milestones.en"]["inputs"]["data_sha256"]
     assert "data/ismap_milestones.csv" in data_read
     with open(repo_copy / "data" / "ismap_milestones.csv", encoding="utf-8") as f:
         cited = {f"data/sources.csv#{row['source_id']}" for row in csv.DictReader(f)}

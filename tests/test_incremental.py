@@ -24,13 +24,14 @@ def _edit(root, table, old, new):
 
 
 def test_manifest_lists_every_file_with_its_sha256_parameters_and_data():
-    files = manifest.read(FIGURES)["files"]
+    recorded = manifest.read(FIGURES)
+    files = recorded["files"]
     on_disk = {p.name for p in FIGURES.iterdir() if p.is_file() and p.name not in ("MANIFEST.json", "references.bib")}
     assert set(files) == on_disk, "every file but the folder's own two (the manifest, references.bib)"
     for name, entry in files.items():
         assert entry["sha256"] == manifest.sha256_file(FIGURES / name), name
-        for producer in entry["produced_by"]:
-            inputs = producer["inputs"]
+        for key in entry["runs"]:
+            inputs = recorded["runs"][key]["inputs"]
             assert inputs["parameters"]["name"] and "output_dir" not in inputs["parameters"]
             assert inputs["data_sha256"], f"{name}: the data it read are recorded"
             for data_file, sha in inputs["data_sha256"].items():
@@ -41,23 +42,39 @@ def test_manifest_lists_every_file_with_its_sha256_parameters_and_data():
             assert "ipaexg.ttf" in inputs["environment"]["fonts_sha256"]
 
 
+def test_manifest_records_each_run_once_and_every_file_names_its_runs():
+    """Each run's inputs are recorded once, under "runs", and each file names the runs that wrote it:
+    the manifest of figures/ (14 runs, nearly 200 files) stays small enough to read and diff."""
+    text = (FIGURES / "MANIFEST.json").read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) <= 200_000, f"{len(text.encode('utf-8')):,} bytes"
+    body = json.loads(text)
+    assert body["format_version"] == manifest.FORMAT_VERSION == 2
+    assert sorted(body["runs"]) == sorted(run.run_id for run in load_registry()), "one record a run, by its id"
+    named = set()
+    for name, entry in body["files"].items():
+        assert set(entry) == {"runs", "sha256"}, name
+        assert entry["runs"] and all(key in body["runs"] for key in entry["runs"]), f"{name}: its runs are recorded"
+        named.update(entry["runs"])
+    assert named == set(body["runs"]), "every run recorded has files"
+    assert all(set(record) == {"inputs"} for record in body["runs"].values()), "every run saved all its charts"
+
+
 def test_manifest_records_only_the_data_each_run_read():
-    files = manifest.read(FIGURES)["files"]
-    figure_1 = set(files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["data_sha256"])
+    recorded = manifest.read(FIGURES)
+    figure_1 = set(recorded["runs"]["four_reasons.ja"]["inputs"]["data_sha256"])
     assert "data/four_reasons_panels.csv" in figure_1
     assert not any("basic_plan" in f or "gov_cloud" in f for f in figure_1)
-    metrics = files["cloud_dependence_metrics.csv"]["produced_by"]
-    assert [p["run"] for p in metrics] == ["cloud_dependence.en", "cloud_dependence.ja"]
+    assert recorded["files"]["four_reasons.ja.pdf"]["runs"] == ["four_reasons.ja"]
+    assert recorded["files"]["cloud_dependence_metrics.csv"]["runs"] == ["cloud_dependence.en", "cloud_dependence.ja"]
 
 
 def test_manifest_records_the_source_rows_a_run_cites_not_the_whole_table():
-    files = manifest.read(FIGURES)["files"]
-    for name, entry in files.items():
-        for producer in entry["produced_by"]:
-            read = producer["inputs"]["data_sha256"]
-            assert "data/sources.csv" not in read, f"{name}: no notebook loads the whole sources table"
-            assert any(f.startswith("data/sources.csv#") for f in read), f"{name}: its source line cites rows"
-    figure_1 = files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["data_sha256"]
+    recorded = manifest.read(FIGURES)
+    for key, record in recorded["runs"].items():
+        read = record["inputs"]["data_sha256"]
+        assert "data/sources.csv" not in read, f"{key}: no notebook loads the whole sources table"
+        assert any(f.startswith("data/sources.csv#") for f in read), f"{key}: its source line cites rows"
+    figure_1 = recorded["runs"]["four_reasons.ja"]["inputs"]["data_sha256"]
     assert [f for f in figure_1 if f.startswith("data/sources.csv")] == ["data/sources.csv#dir_2025_sovereign_ai"]
 
 
@@ -160,7 +177,7 @@ def test_manifest_has_no_timestamps_or_absolute_paths_and_is_sorted():
     text = (FIGURES / "MANIFEST.json").read_text(encoding="utf-8")
     assert "/work/" not in text and "/tmp/" not in text and str(REPO) not in text
     assert not re.search(r"\d\d:\d\d:\d\d", text)
-    assert text == manifest.render(json.loads(text)["files"]), "written in its canonical, sorted form"
+    assert text == manifest.render(json.loads(text)), "written in its canonical, sorted form"
 
 
 def test_a_second_build_starts_no_kernel(repo_copy):
@@ -235,7 +252,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, fixture_project
     from sovereign_ai.engine.build import stale_reasons
 
     figures = fixture_project / "figures"
-    recorded = manifest.read(figures)["files"]
+    recorded = manifest.read(figures)
     runs = load_registry()
     assert len({run.notebook for run in runs}) == 2
     assert not any(stale_reasons(run, recorded, figures) for run in runs), "the session's build is current"
@@ -243,11 +260,12 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, fixture_project
     result = run_cli("build", "--force", "-j", "1", "--output-dir", str(serial))
     assert result.returncode == 0, result.stderr
     files = snapshot(serial)
-    built = manifest.read(serial)["files"]
-    assert sorted(built) == sorted(name for name in files if name != "MANIFEST.json") != []
-    for name in built:
+    built = manifest.read(serial)
+    assert sorted(built["files"]) == sorted(name for name in files if name != "MANIFEST.json") != []
+    for name, entry in built["files"].items():
         assert files[name] == (figures / name).read_bytes(), name
-        assert built[name] == recorded[name], f"{name}: recorded with other inputs"
+        assert entry == recorded["files"][name], name
+    assert built["runs"] == recorded["runs"], "recorded with the same inputs"
 
 
 @pytest.mark.notebooks
@@ -336,8 +354,9 @@ def test_a_run_renamed_in_figures_yaml_keeps_the_files_it_writes_again(fixture_p
     assert {name: after.get(name) for name in before if name != "MANIFEST.json"} == {
         name: data for name, data in before.items() if name != "MANIFEST.json"
     }
-    recorded = manifest.read(fixture_project / "figures")["files"]
-    assert [p["run"] for p in recorded["squares.ja.png"]["produced_by"]] == ["squares"]
+    recorded = manifest.read(fixture_project / "figures")
+    assert recorded["files"]["squares.ja.png"]["runs"] == ["squares"]
+    assert "squares" in recorded["runs"] and "squares.ja" not in recorded["runs"], "the old run's record went too"
     assert run_cli("check", "--quick", root=fixture_project).returncode == 0
 
 
@@ -406,23 +425,21 @@ def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
 def test_only_runs_that_loaded_a_changed_module_are_stale():
     from sovereign_ai.engine.build import stale_reasons
 
-    files = json.loads((FIGURES / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
+    recorded = manifest.read(FIGURES)
     runs = {r.run_id: r for r in load_registry()}
     assert (
-        "sovereign_ai/charts/marks.py"
-        not in files["four_reasons.ja.pdf"]["produced_by"][0]["inputs"]["package"]["modules_sha256"]
+        "sovereign_ai/charts/marks.py" not in recorded["runs"]["four_reasons.ja"]["inputs"]["package"]["modules_sha256"]
     ), "Figure 1 does not load the chart marks"
-    assert "sovereign_ai/engine/site.py" not in json.dumps(files), "no run loads the gallery module"
+    assert "sovereign_ai/engine/site.py" not in json.dumps(recorded), "no run loads the gallery module"
     # pretend marks.py was different when the cloud charts were built
-    for entry in files.values():
-        for producer in entry["produced_by"]:
-            modules = producer["inputs"]["package"]["modules_sha256"]
-            if "sovereign_ai/charts/marks.py" in modules:
-                modules["sovereign_ai/charts/marks.py"] = "0" * 64
-    assert stale_reasons(runs["cloud_dependence.ja"], files, FIGURES) == [
+    for record in recorded["runs"].values():
+        modules = record["inputs"]["package"]["modules_sha256"]
+        if "sovereign_ai/charts/marks.py" in modules:
+            modules["sovereign_ai/charts/marks.py"] = "0" * 64
+    assert stale_reasons(runs["cloud_dependence.ja"], recorded, FIGURES) == [
         "package code changed: sovereign_ai/charts/marks.py"
     ]
-    assert stale_reasons(runs["four_reasons.ja"], files, FIGURES) == []
+    assert stale_reasons(runs["four_reasons.ja"], recorded, FIGURES) == []
 
 
 def test_a_bad_row_that_no_run_reads_yet_stops_even_an_up_to_date_build(repo_copy):
@@ -431,3 +448,71 @@ def test_a_bad_row_that_no_run_reads_yet_stops_even_an_up_to_date_build(repo_cop
     result = call_cli("build", root=repo_copy)
     assert result.returncode == 2, result.stdout
     assert "data/sources.csv, row" in result.stderr and "cells; the header has" in result.stderr
+
+
+def _stage(staging_root, run, parts, marker):
+    """A run's files as its notebook would leave them in its staging folder (no kernel): a PDF, caption
+    and source data for each chart part, and the notebook's metrics table."""
+    folder = staging_root / run.run_id
+    folder.mkdir(parents=True)
+    for part in parts:
+        stem = f"{run.figure}_{part}.en"
+        (folder / f"{stem}.pdf").write_text(f"{marker} {part}", encoding="utf-8")
+        (folder / f"{stem}.caption.txt").write_text(f"{part}\n", encoding="utf-8")
+        (folder / f"{stem}.data.csv").write_text("label,value,unit,date,source_id\nx,1,-,2025,T8-02\n")
+    (folder / f"{run.figure}_metrics.csv").write_text(f"metric,value\n{marker},1\n", encoding="utf-8")
+
+
+def test_a_build_of_one_chart_keeps_the_other_charts_and_the_record_they_were_built_with(tmp_path):
+    """A run that saved one chart (build --only <figure>_<chart>) with other inputs than the run's
+    other files is recorded beside their record, which they keep; the run is stale as a whole, the
+    chart alone is current; a build of the whole run leaves one record again."""
+    from dataclasses import replace
+
+    from sovereign_ai.engine.build import Outcome, _publish, stale_reasons
+
+    out, area, staging = tmp_path / "out", tmp_path / "area", tmp_path / "staging"
+    out.mkdir()
+    area.mkdir()
+    cloud = next(r for r in load_registry() if r.run_id == "cloud_dependence.en")
+    whole = replace(cloud, parameters={"lang": "en", "formats": ["pdf"]})
+    parts = ["roster", "concentration", "market", "deficit", "scenarios"]
+    recorded = manifest.read(out)
+    _stage(staging / "1", whole, parts, "whole")
+    _publish([whole], staging / "1", out, recorded, Outcome(), area)
+    before = snapshot(out)
+    assert list(manifest.read(out)["runs"]) == ["cloud_dependence.en"] and stale_reasons(whole, recorded, out) == []
+
+    narrower = replace(whole, parameters={**whole.parameters, "width_mm": 120.0}, charts=("concentration",))
+    _stage(staging / "2", narrower, ["concentration"], "narrower")
+    outcome = Outcome()
+    _publish([narrower], staging / "2", out, recorded, outcome, area)
+    assert sorted(p.name for p in outcome.written) == [
+        f"cloud_dependence_concentration.en.{k}" for k in ("caption.txt", "data.csv", "pdf")
+    ]
+    after = snapshot(out)
+    assert {n for n in after if after[n] != before.get(n)} == {"MANIFEST.json", "cloud_dependence_concentration.en.pdf"}
+    assert set(after) == set(before), "no file of the other charts, nor the metrics table, is removed"
+    body = json.loads((out / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert body == manifest.read(out) == recorded
+    earlier = next(key for key in body["runs"] if key != "cloud_dependence.en")
+    assert manifest.run_of(earlier) == "cloud_dependence.en" and "charts" not in body["runs"][earlier]
+    assert body["runs"]["cloud_dependence.en"]["charts"] == ["concentration"]
+    assert body["runs"]["cloud_dependence.en"]["inputs"]["parameters"]["width_mm"] == 120.0
+    assert body["runs"][earlier]["inputs"]["parameters"]["width_mm"] == 183.0
+    for name, entry in body["files"].items():
+        chart = name.startswith("cloud_dependence_concentration.")
+        assert entry["runs"] == (["cloud_dependence.en"] if chart else [earlier]), name
+    assert stale_reasons(narrower, recorded, out) == []
+    assert stale_reasons(replace(narrower, charts=()), recorded, out) == [
+        "parameters changed: width_mm",
+        "only its chart cloud_dependence_concentration built",
+    ]
+
+    wider = replace(narrower, charts=())
+    _stage(staging / "3", wider, parts, "wider")
+    _publish([wider], staging / "3", out, recorded, Outcome(), area)
+    body = manifest.read(out)
+    assert list(body["runs"]) == ["cloud_dependence.en"] and "charts" not in body["runs"]["cloud_dependence.en"]
+    assert {key for entry in body["files"].values() for key in entry["runs"]} == {"cloud_dependence.en"}
+    assert stale_reasons(wider, body, out) == []

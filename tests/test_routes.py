@@ -16,7 +16,7 @@ import pytest
 from sovereign_ai.engine import notebook_code
 from sovereign_ai.engine.kernels import KERNEL_NAME
 
-from conftest import FAST, ONE_RUN, REPO, run_cli
+from conftest import FAST, ONE_RUN, REPO, copy_checkout, run_cli, snapshot
 
 BIN = Path(sys.executable).parent
 TEACHING = REPO / "docs" / "teaching.md"
@@ -198,6 +198,42 @@ def test_every_make_target_is_a_thin_call_of_the_sovereign_ai_command():
         if name not in own:
             assert len(lines) == 1 and lines[0].startswith("@$(SAI) "), (name, lines)
     assert {"figures", "test", "lint", "bench", "lab", "handout", "site", "notebooks", "check"} <= set(recipes)
+
+
+LONG_CALL = (
+    'print("Government Cloud providers", "selected", "in", "fiscal", "year", 2025, "and", "their", "systems", '
+    '"counted", sep=" ", end="\\n", flush=True)'
+)
+
+
+def test_format_formats_what_the_lint_finds_first_and_then_the_lint_passes(tmp_path):
+    """`make format` with a line too long in a notebook's code cell: ruff's lint cannot fix it and says
+    so, and ruff's formatter then wraps it, so the lint that follows passes. In a copy: no tracked file
+    of the repository changes."""
+    root = tmp_path / "project"
+    copy_checkout(root, ("notebooks", "pyproject.toml", "figures.yaml"))
+    path = root / "notebooks" / "cloud_dependence.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(
+        c for c in notebook["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
+    )
+    cell["source"] = "".join(cell["source"]).rstrip("\n") + "\n" + LONG_CALL
+    path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert len(LONG_CALL) > 120
+    repository = snapshot(REPO / "notebooks")
+
+    linted = run_cli("lint", root=root)
+    assert linted.returncode == 1 and "E501" in linted.stdout + linted.stderr, "the lint finds the long line"
+    formatted = run_cli("format", root=root)
+    assert "E501" in formatted.stdout + formatted.stderr, "ruff's lint said what it could not fix"
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    source = "".join(
+        next(c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["id"] == cell["id"])["source"]
+    )
+    assert LONG_CALL not in source and '    "Government Cloud providers",\n' in source, "the call is wrapped"
+    linted = run_cli("lint", root=root)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert snapshot(REPO / "notebooks") == repository
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="no make on this machine")

@@ -234,6 +234,25 @@ def test_the_figures_page_shows_every_figure_in_both_languages_with_caption_data
     ]
 
 
+def test_each_chart_of_a_chapter_is_shown_once_with_its_title_as_alt_text(book):
+    """A notebook stores each chart once: an HTML <img> of its PNG with its title as alt text (and the
+    title as text/plain), which the book shows as it is."""
+    site, root = book["site"], book["root"]
+    stored = json.loads((root / "notebooks" / "cloud_dependence.ipynb").read_text(encoding="utf-8"))
+    charts = [
+        output["data"]
+        for cell in stored["cells"]
+        for output in cell.get("outputs", [])
+        if "data:image/png" in "".join(output.get("data", {}).get("text/html", ""))
+    ]
+    assert len(charts) == 5 and all(set(data) == {"text/html", "text/plain"} for data in charts)
+    titles = ["".join(data["text/plain"]) for data in charts]
+    page = (site / "notebooks" / "cloud_dependence.html").read_text(encoding="utf-8")
+    tags = [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in re.findall(r"<img\b[^>]*>", page)]
+    shown = [html.unescape(tag["alt"]) for tag in tags if tag.get("src", "").startswith("data:image/png;base64,")]
+    assert shown == titles, "each chart once, with its title as alt text"
+
+
 def test_the_references_page_lists_references_bib(book):
     text = _text(book["site"] / "references.html")
     assert "Sovereign AI, back in the world's focus, moves toward realisation" in text

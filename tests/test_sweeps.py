@@ -92,7 +92,7 @@ def test_a_stopped_sweep_keeps_its_finished_runs_and_the_next_runs_only_the_rest
         "run_001",
         "run_002",
     ]
-    assert {p["run"] for e in manifest.read(folder)["files"].values() for p in e["produced_by"]} == {
+    assert {key for e in manifest.read(folder)["files"].values() for key in e["runs"]} == {
         "run_001",
         "run_002",
     }

@@ -56,7 +56,12 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="run the notebooks listed in figures.yaml and write the figures")
     build.add_argument(
-        "--only", nargs="+", action="extend", metavar="FIGURE", help="build only these figures (names in figures.yaml)"
+        "--only",
+        nargs="+",
+        action="extend",
+        metavar="NAME",
+        help="build only these figures (names in figures.yaml), or only these charts: the file stem of a chart, "
+        "e.g. cloud_dependence_concentration, runs its notebook and writes that chart's files alone",
     )
     build.add_argument(
         "-p",
@@ -80,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     check = commands.add_parser("check", help="rebuild into a temporary folder and compare with figures/")
-    check.add_argument("--only", nargs="+", action="extend", metavar="FIGURE", help="check only these figures")
+    check.add_argument(
+        "--only", nargs="+", action="extend", metavar="NAME", help="check only these figures, or charts (as build)"
+    )
     check.add_argument("--quick", action="store_true", help="compare recorded inputs only; start no kernel")
     check.add_argument(
         "-j", "--jobs", type=_jobs, metavar="N", help="runs side by side (default: $JOBS, else the number of CPUs)"

@@ -4,6 +4,9 @@ The build sets SOVEREIGN_AI_READS_LOG for each run; the kernel appends one
 line per thing read. The build then records the SHA-256 of exactly those
 inputs in the manifest, so a rebuild re-runs only the runs whose inputs
 changed. Outside the build, recording does nothing.
+
+The build also tells a run which of its charts to save, when not all
+(`build --only <figure>_<chart>`): SOVEREIGN_AI_SAVE_ONLY, their part names.
 """
 
 import os
@@ -11,6 +14,7 @@ import sys
 from contextlib import contextmanager
 
 READS_LOG_VARIABLE = "SOVEREIGN_AI_READS_LOG"
+SAVE_ONLY_VARIABLE = "SOVEREIGN_AI_SAVE_ONLY"  # "roster,market": the parts saved; unset, every chart
 MODULE_PREFIX = "module:"  # a package module the run had loaded, e.g. "module:sovereign_ai/charts.py"
 STYLE_SHEET = "sovereign_ai/charts/house.mplstyle"  # read by sovereign_ai.charts.style: recorded as one of its modules
 
@@ -34,6 +38,12 @@ def record_modules() -> None:
             record(MODULE_PREFIX + relative)
     if "sovereign_ai.charts.style" in sys.modules:
         record(MODULE_PREFIX + STYLE_SHEET)
+
+
+def saves(part: str) -> bool:
+    """Whether the run saves the chart of this part name (every one, unless the build chose some)."""
+    chosen = os.environ.get(SAVE_ONLY_VARIABLE)
+    return not chosen or part in chosen.split(",")
 
 
 @contextmanager

@@ -154,7 +154,8 @@ def save_as_asked(fig: Figure, settings, part: str = "", *, source_data) -> list
     """Save fig as a notebook's checked parameters ask: <name>[_<part>].<lang>.<format> in output_dir,
     with its caption file and its source data (<stem>.<lang>.data.csv: one row per mark drawn).
 
-    Writes nothing when output_dir is empty (the notebook only displays).
+    Writes nothing when output_dir is empty (the notebook only displays), nor when the build
+    asked for other charts only (`build --only <name>_<chart>`).
     """
     table = source_data_table(source_data)
     for listener in FIGURE_LISTENERS:
@@ -162,6 +163,8 @@ def save_as_asked(fig: Figure, settings, part: str = "", *, source_data) -> list
     if not settings.output_dir:
         return []
     reads.record_modules()  # the code that drew this figure, for the build's manifest
+    if not reads.saves(part):
+        return []
     stem = f"{settings.name}_{part}" if part else settings.name
     folder = paths.output_folder(settings.output_dir)  # a relative folder is below the repository root
     written = save_figure(fig, folder, f"{stem}.{settings.lang}", settings.formats, settings.dpi)
@@ -233,11 +236,11 @@ def png_bytes(fig: Figure, dpi: int) -> bytes:
 def show_figure(fig: Figure, dpi: int = 110) -> None:
     """Display the figure in a notebook as a PNG, with its title as alt text.
 
-    The output carries the PNG, and an HTML <img> of the same PNG with an `alt`
-    attribute, which nbconvert's HTML export and screen readers use (nbconvert
-    reads no alt text from an image's metadata). No text/plain repr is sent:
-    reprs such as '<Figure size ...>' vary between versions. Outside a kernel
-    (the benchmark's plain-Python baseline) the PNG is still rendered, so both
+    The output carries the PNG once, in an HTML <img> with an `alt` attribute, which JupyterLab,
+    nbconvert's HTML export, the book and screen readers show (none of them reads alt text from
+    an image/png output or its metadata), and the title alone as text/plain for a reader that
+    shows no HTML. No repr of the figure is sent: '<Figure size ...>' varies between versions.
+    Outside a kernel (the benchmark's plain-Python baseline) the PNG is still rendered, so both
     do the same work, but nothing is shown.
     """
     import html
@@ -252,4 +255,4 @@ def show_figure(fig: Figure, dpi: int = 110) -> None:
     alt = described.get("title") or "figure"
     width_px = round(fig.get_figwidth() * dpi)
     image = f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" width="{width_px}">'
-    display({"image/png": encoded, "text/html": image}, raw=True, metadata={"image/png": {"alt": alt}})
+    display({"text/html": image, "text/plain": alt}, raw=True)

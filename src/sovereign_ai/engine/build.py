@@ -23,6 +23,7 @@ process pool.
 import contextlib
 import copy
 import csv
+import difflib
 import functools
 import io
 import itertools
@@ -35,14 +36,14 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from sovereign_ai import data, labels, paths, reads, safe_io
 from sovereign_ai.charts import citations, text
-from sovereign_ai.engine import kernels, manifest, publish
+from sovereign_ai.engine import kernels, manifest, notebook_code, publish
 from sovereign_ai.engine.kernels import WarmRunner
 from sovereign_ai.engine.workers import WorkerLost, run_each
 from sovereign_ai.parameters import ParameterError, briefly, check_given, check_value, declared_parameters
@@ -87,6 +88,7 @@ class Run:
     parameters: dict = field(default_factory=dict)
     label: str = ""  # a run id other than <figure>.<lang> (sweeps)
     subdir: str = ""  # folder below the output folder (sweeps)
+    charts: tuple[str, ...] = ()  # the charts it saves, by part name (build --only <figure>_<chart>); () all
 
     @property
     def run_id(self) -> str:
@@ -94,6 +96,18 @@ class Run:
             return self.label
         lang = self.parameters.get("lang")
         return f"{self.figure}.{lang}" if lang else self.figure
+
+    @property
+    def shown(self) -> str:
+        """The run as the build's lines name it: its id, and the charts it saves if not all."""
+        stems = ", ".join(f"{self.figure}_{part}" for part in self.charts)
+        return f"{self.run_id} ({stems})" if self.charts else self.run_id
+
+    def of_charts(self, name: str) -> bool:
+        """Whether a file (by its name in the run's folder) is one of the charts the run saves: a figure
+        file, caption or source data of one of them. Every file of the run, when it saves them all."""
+        file = name.rpartition("/")[2]
+        return not self.charts or any(file.startswith(f"{self.figure}_{part}.") for part in self.charts)
 
     def effective_parameters(self) -> dict:
         """Every parameter the notebook runs with (defaults, then the run's own), except output_dir."""
@@ -114,6 +128,10 @@ class Run:
             return f"wrote files not named after the figure {self.figure!r}: {', '.join(strays)}"
         lang = self.effective_parameters().get("lang")
         suffix = f".{lang}" if lang else ""
+        unsaved = [part for part in self.charts if not any(f.startswith(f"{self.figure}_{part}.") for f in files)]
+        if unsaved:
+            stems = ", ".join(f"{self.figure}_{part}" for part in unsaved)
+            return f"saved no chart {stems}: with these parameters the notebook does not draw it"
         missing = [fmt for fmt in self.formats() if not any(f.endswith(f"{suffix}.{fmt}") for f in files)]
         if missing:
             return f"wrote no {', '.join(missing)} file"
@@ -330,13 +348,7 @@ def notebook_parameters(notebook: Path, where: str = "") -> dict:
 def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> list[Run]:
     """The runs to consider, with overrides applied and every parameter checked; no kernel is started."""
     if only:
-        known = {r.figure for r in runs}
-        unknown = [name for name in only if name not in known]
-        if unknown:
-            raise BuildError(
-                f"figure {unknown[0]!r} is not in figures.yaml; the figures are: {', '.join(sorted(known))}"
-            )
-        runs = [r for r in runs if r.figure in only]
+        runs = _selected(runs, only)
     for name in BUILD_SETS:
         if name in overrides:
             raise BuildError(f"parameter {name!r} is set by the build; use --output-dir or figures.yaml instead")
@@ -380,7 +392,7 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
                     f"{run.run_id} ({run.parameters}): parameter {name!r} lists "
                     f"{', '.join(repeated)} more than once; give each value once"
                 )
-        final = Run(run.figure, run.notebook, checked, run.label, run.subdir)
+        final = Run(run.figure, run.notebook, checked, run.label, run.subdir, run.charts)
         # the files a run writes are named by its figure and the language it draws in, given or
         # not: `- {width_mm: 89}` draws in the default language, over the files of `- lang: ja`
         lang = checked.get("lang", declared["lang"].default if "lang" in declared else None)
@@ -394,6 +406,52 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
         owners[stem] = final.parameters
         planned.append(final)
     return planned
+
+
+def _selected(runs: list[Run], only: list[str]) -> list[Run]:
+    """The runs --only names: a figure's runs whole; for a chart's file stem (<figure>_<chart>, as in
+    figures/<figure>_<chart>.<lang>.pdf), its figure's runs, saving that chart alone. A name that is
+    neither is refused, with the nearest names and every one allowed."""
+    figures = list(dict.fromkeys(run.figure for run in runs))
+    whole, parts, charts = set(), {}, None
+    for name in only:
+        if name in figures:
+            whole.add(name)
+            continue
+        if charts is None:  # the notebooks' code is read only for a name that is not a figure's
+            charts = chart_stems(runs)
+        if name not in charts:
+            near = _nearest(name, [*figures, *charts])
+            meant = f" (did you mean {' or '.join(map(repr, near))}?)" if near else ""
+            raise BuildError(
+                f"figure {name!r} is not in figures.yaml, nor is it one of their charts{meant}; the figures are: "
+                f"{', '.join(sorted(figures))}; their charts: {', '.join(sorted(charts)) or 'none'}"
+            )
+        figure, part = charts[name]
+        parts.setdefault(figure, set()).add(part)
+    return [
+        run if run.figure in whole else replace(run, charts=tuple(sorted(parts[run.figure])))
+        for run in runs
+        if run.figure in whole or run.figure in parts
+    ]
+
+
+def _nearest(name: str, allowed: list[str]) -> list[str]:
+    """The allowed names nearest to a mistyped one: the closest, and any as close."""
+    ratio = {a: difflib.SequenceMatcher(None, name, a).ratio() for a in allowed}
+    best = max(ratio.values(), default=0)
+    return sorted(a for a, r in ratio.items() if r >= max(0.6, best - 0.02))
+
+
+def chart_stems(runs: list[Run]) -> dict[str, tuple[str, str]]:
+    """The file stem of each chart the runs' notebooks save apart from their figure's own
+    (<figure>_<chart>): its figure and part name, read from the notebooks' code."""
+    stems = {}
+    for figure, notebook in dict.fromkeys((run.figure, run.notebook) for run in runs):
+        for part in notebook_code.chart_parts(notebook):
+            if part:
+                stems[f"{figure}_{part}"] = (figure, part)
+    return stems
 
 
 def _partial_overrides(runs: list[Run], overrides: dict) -> list[str]:
@@ -426,22 +484,44 @@ def inputs_record(run: Run, data_files, modules=()) -> dict:
     }
 
 
-def _recorded(run: Run, files: dict) -> tuple[dict | None, dict]:
-    """The inputs recorded for a run in a manifest, and the files it produced."""
-    inputs, produced = None, {}
-    for name, entry in files.items():
-        for producer in entry["produced_by"]:
-            if producer["run"] == run.run_id:
-                inputs = producer["inputs"]
-                produced[name] = entry["sha256"]
-    return inputs, produced
+def _recorded(run: Run, recorded: dict) -> tuple[dict[str, dict], dict[str, str]]:
+    """The records a manifest holds of a run's files (of its charts, when it saves some only), by
+    key, and those files with their SHA-256."""
+    records, produced = {}, {}
+    for name, entry in recorded["files"].items():
+        keys = [key for key in entry["runs"] if manifest.run_of(key) == run.run_id]
+        if keys and run.of_charts(name):
+            records.update({key: recorded["runs"][key] for key in keys})
+            produced[name] = entry["sha256"]
+    return records, produced
 
 
-def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
-    """Why a run must execute again; empty when its files in output_dir are current."""
-    recorded, produced = _recorded(run, files)
-    if recorded is None:
+def stale_reasons(run: Run, recorded: dict, output_dir: Path) -> list[str]:
+    """Why a run must execute again; empty when its files in output_dir are current.
+    recorded: the output folder's manifest (manifest.read)."""
+    records, produced = _recorded(run, recorded)
+    if not records:
         return [f"not built yet in {paths.relative(output_dir)}/"]
+    reasons = []
+    for _key, record in sorted(records.items()):
+        for reason in _changed_inputs(run, record["inputs"]):
+            if reason not in reasons:
+                reasons.append(reason)
+    saved = sorted({part for record in records.values() for part in record.get("charts", [])})
+    if not run.charts and saved:
+        stems = ", ".join(f"{run.figure}_{part}" for part in saved)
+        reasons.append(f"only {'its chart' if len(saved) == 1 else 'its charts'} {stems} built")
+    for name, sha in sorted(produced.items()):
+        path = output_dir / name
+        if not path.exists():
+            reasons.append(f"output {name} is missing")
+        elif manifest.sha256_file_cached(path) != sha:
+            reasons.append(f"output {name} was modified")
+    return reasons
+
+
+def _changed_inputs(run: Run, recorded: dict) -> list[str]:
+    """What differs between a run's inputs now and those recorded."""
     current = inputs_record(run, recorded["data_sha256"], recorded["package"].get("modules_sha256", ()))
     reasons = []
     if current["notebook_sha256"] != recorded["notebook_sha256"]:
@@ -466,12 +546,6 @@ def stale_reasons(run: Run, files: dict, output_dir: Path) -> list[str]:
         reasons.append(f"package code changed: {', '.join(changed)}" if changed else "package version changed")
     if current["environment"] != recorded["environment"]:
         reasons.append("environment changed")
-    for name, sha in sorted(produced.items()):
-        path = output_dir / name
-        if not path.exists():
-            reasons.append(f"output {name} is missing")
-        elif manifest.sha256_file_cached(path) != sha:
-            reasons.append(f"output {name} was modified")
     return reasons
 
 
@@ -494,7 +568,7 @@ def _execute(job: dict) -> dict:
             job["executed"],
             job["parameters"],
             cwd=job["cwd"],
-            environment={reads.READS_LOG_VARIABLE: job["reads_log"]},
+            environment=job.get("environment") or {reads.READS_LOG_VARIABLE: job["reads_log"]},
             log=job["kernel_log"],
             label=job["run_id"],
             timeout=CELL_TIMEOUT_S,
@@ -504,7 +578,14 @@ def _execute(job: dict) -> dict:
         reason = getattr(exc, "evalue", None) or str(exc)
         error = f"{getattr(exc, 'ename', type(exc).__name__)}: {reason}"
     kernel_log = Path(_runner.log or job["kernel_log"]).name
-    return {"run_id": job["run_id"], "error": error, "seconds": time.perf_counter() - started, "kernel_log": kernel_log}
+    seconds = time.perf_counter() - started
+    return {
+        "run_id": job["run_id"],
+        "shown": job.get("shown", job["run_id"]),
+        "error": error,
+        "seconds": seconds,
+        "kernel_log": kernel_log,
+    }
 
 
 def default_jobs() -> int:
@@ -595,12 +676,12 @@ def _dry_run(runs: list[Run], output_dir: Path, area: Path, force: bool, only, h
         labels.validate()
     except (data.DataError, labels.CatalogueError) as error:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
-    files, reasons = _reasons(runs, output_dir, force, only)
+    recorded, reasons = _reasons(runs, output_dir, force, only)
     for run in runs:
         why = "; ".join(reasons[run.run_id]) or "up to date"
-        print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.run_id:<28} {why}", file=out)
+        print(f"{'run ' if reasons[run.run_id] else 'skip'} {run.shown:<28} {why}", file=out)
     listing = _listing(output_dir, holds)
-    for name in [] if only else _files_of_runs_gone(files, listing):
+    for name in [] if only else _files_of_runs_gone(recorded, listing):
         if not any(_would_write(run, name) for run in runs):  # a run renamed in figures.yaml keeps its files
             print(f"remove {name}: no run in {listing.source} writes it any more", file=out)
     left = publish.pending(output_dir, area)
@@ -623,18 +704,18 @@ def _would_write(run: Run, name: str) -> bool:
 
 
 def _reasons(runs: list[Run], output_dir: Path, force: bool, only) -> tuple[dict, dict[str, list[str]]]:
-    """The output folder's manifest entries, and why each run must execute (empty: it is current)."""
-    files = _read_manifest(output_dir, force, only)
-    return files, {r.run_id: (["--force"] if force else stale_reasons(r, files, output_dir)) for r in runs}
+    """The output folder's manifest, and why each run must execute (empty: it is current)."""
+    recorded = _read_manifest(output_dir, force, only)
+    return recorded, {r.run_id: (["--force"] if force else stale_reasons(r, recorded, output_dir)) for r in runs}
 
 
 def _read_manifest(output_dir: Path, force: bool, only) -> dict:
-    """The output folder's manifest entries; an unreadable manifest is rebuilt by a full --force build."""
+    """The output folder's manifest; an unreadable manifest is rebuilt by a full --force build."""
     try:
-        return manifest.read(output_dir)["files"]
+        return manifest.read(output_dir)
     except manifest.ManifestError as error:
         if force and not only:
-            return {}  # every run executes and the manifest is written anew
+            return manifest.empty()  # every run executes and the manifest is written anew
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
 
 
@@ -642,11 +723,11 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
     """The build proper, holding the output folder's lock; kept (a list) asks for each run's files to
     be put in place as it finishes, and is given the runs that were."""
     shown = paths.relative(output_dir) + "/"
-    files, reasons = _reasons(runs, output_dir, force, only)
+    recorded, reasons = _reasons(runs, output_dir, force, only)
     todo = [r for r in runs if reasons[r.run_id]]
     outcome = Outcome(skipped=[r.run_id for r in runs if not reasons[r.run_id]])
     listing = _listing(output_dir, holds)
-    gone = [] if only else _files_of_runs_gone(files, listing)
+    gone = [] if only else _files_of_runs_gone(recorded, listing)
     # Every table, even when nothing is stale: a bad row that no run reads yet, such as a new source
     # not cited so far, is named now rather than when a chart first cites it.
     try:
@@ -654,7 +735,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
     except (data.DataError, labels.CatalogueError) as error:
         raise BuildError(f"{error}\nNo notebook was run and {shown} is unchanged.") from None
     if not todo and gone:
-        return _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, out)
+        return _remove_files_of_runs_gone(gone, recorded, output_dir, area, listing, outcome, out)
     if not todo:
         if publish.HOLD_SIGNALS_TO_EXIT:  # decided: nothing to run or write, so nothing left to stop
             for number in (signal.SIGINT, signal.SIGTERM):
@@ -690,7 +771,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
                 workers,
                 staging_root,
                 output_dir,
-                files,
+                recorded,
                 outcome,
                 area,
                 gone,
@@ -703,7 +784,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
             raise BuildFailed(f"The build stopped: {lost}.\n{_kept_said(kept, shown)}") from None
         finally:
             shutil.rmtree(staging_root, ignore_errors=True)
-        return _summary(outcome, output_dir, list_files, started, received, shown, out)
+        return _summary(outcome, output_dir, list_files, started, received, shown, out, todo)
     try:
         results = _run_jobs(job_list, workers, out)
         order = {run.run_id: i for i, run in enumerate(todo)}  # figures.yaml's, not the order they failed in
@@ -712,7 +793,7 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
             lines = [_failure(f, executed / f"{f['run_id']}.ipynb") for f in failures]
             raise BuildFailed("\n".join(lines) + f"\n{shown} is unchanged.")
         try:
-            received = _publish(todo, staging_root, output_dir, files, outcome, area, gone, runs_started_ns)
+            received = _publish(todo, staging_root, output_dir, recorded, outcome, area, gone, runs_started_ns)
         except publish.PublishError as error:
             raise BuildFailed(str(error)) from None
     except WorkerLost as lost:
@@ -720,14 +801,15 @@ def _build_locked(runs, output_dir, area, work, force, only, jobs, list_files, h
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     outcome.executed = [r.run_id for r in todo]
-    return _summary(outcome, output_dir, list_files, started, received, shown, out)
+    return _summary(outcome, output_dir, list_files, started, received, shown, out, todo)
 
 
-def _summary(outcome: Outcome, output_dir: Path, list_files: bool, started: float, received: list, shown: str, out):
+def _summary(outcome, output_dir: Path, list_files: bool, started: float, received: list, shown: str, out, ran=()):
     """What the build wrote, said in its last lines (check says what it compared instead)."""
     if os.path.abspath(output_dir) in _CHECK_FOLDERS and not received:
         return outcome
-    if list_files and output_dir.resolve() != paths.figures_dir().resolve():  # a variant: each file and its size
+    # a variant, or some charts of a figure: each file and its size
+    if list_files and (output_dir.resolve() != paths.figures_dir().resolve() or any(run.charts for run in ran)):
         for path in sorted(outcome.written):
             size = file_size_mm(path)
             print(f"  {path}" + ("  " + text.size_note(*size) if size else ""), file=out)
@@ -753,7 +835,7 @@ def _summary(outcome: Outcome, output_dir: Path, list_files: bool, started: floa
 
 
 def _publish_each(
-    todo, jobs, workers, staging_root, output_dir, files, outcome, area, gone, started_ns, executed, kept, out
+    todo, jobs, workers, staging_root, output_dir, recorded, outcome, area, gone, started_ns, executed, kept, out
 ) -> list[int]:
     """Run the jobs, putting each run's files in place (with the manifest) as soon as it finishes, so
     that a stop keeps every finished run and the next build runs only the rest. A failed run is
@@ -764,7 +846,7 @@ def _publish_each(
     for result in run_each(_execute, jobs, workers):
         done += 1
         if result["error"]:
-            print(f"  [{done}/{len(jobs)}] {result['run_id']:<28} FAILED", file=out, flush=True)
+            print(f"  [{done}/{len(jobs)}] {result['shown']:<28} FAILED", file=out, flush=True)
             failures.append(result)
             continue
         part = Outcome()
@@ -772,7 +854,7 @@ def _publish_each(
         # they are given back once the run is counted as kept, so that the runs still to come can be stopped.
         handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
         try:
-            held = _publish([by_id[result["run_id"]]], staging_root, output_dir, files, part, area, gone, started_ns)
+            held = _publish([by_id[result["run_id"]]], staging_root, output_dir, recorded, part, area, gone, started_ns)
         except publish.PublishError as error:
             raise BuildFailed(f"{error}\n{_kept_said(kept, shown)}") from None
         except BuildFailed as failed:
@@ -785,7 +867,7 @@ def _publish_each(
         outcome.removed += part.removed
         shutil.rmtree(staging_root / result["run_id"], ignore_errors=True)
         # said once its files are in place: a stop from here on keeps them
-        print(f"  [{done}/{len(jobs)}] {result['run_id']:<28} done in {result['seconds']:.1f} s", file=out, flush=True)
+        print(f"  [{done}/{len(jobs)}] {result['shown']:<28} done in {result['seconds']:.1f} s", file=out, flush=True)
         if len(kept) < len(jobs):
             for number, handler in handlers.items():
                 if handler is not None:
@@ -907,8 +989,13 @@ def _failure(result: dict, notebook: Path) -> str:
 def _job(run: Run, staging_root: Path, executed: Path) -> dict:
     reads_log = _ensure(staging_root / ".reads") / f"{run.run_id}.txt"
     staging = staging_root / run.run_id
+    environment = {reads.READS_LOG_VARIABLE: str(reads_log)}
+    if run.charts:  # the notebook runs whole; only these charts are saved
+        environment[reads.SAVE_ONLY_VARIABLE] = ",".join(run.charts)
     return {
         "run_id": run.run_id,
+        "shown": run.shown,
+        "environment": environment,
         "notebook": str(run.notebook),
         "cwd": str(run.notebook.parent),
         "executed": str(_ensure(executed) / f"{run.run_id}.ipynb"),
@@ -925,7 +1012,7 @@ def _run_jobs(jobs: list[dict], workers: int, out) -> list[dict]:
     for result in run_each(_execute, jobs, workers):
         results.append(result)
         status = "FAILED" if result["error"] else f"done in {result['seconds']:.1f} s"
-        print(f"  [{len(results)}/{len(jobs)}] {result['run_id']:<28} {status}", file=out, flush=True)
+        print(f"  [{len(results)}/{len(jobs)}] {result['shown']:<28} {status}", file=out, flush=True)
     return results
 
 
@@ -933,19 +1020,20 @@ def _publish(
     runs: list[Run],
     staging_root: Path,
     output_dir: Path,
-    files: dict,
+    recorded: dict,
     outcome: Outcome,
     area: Path,
     gone=(),
     runs_started_ns: int | None = None,
 ) -> list[int]:
-    """Check every staged file, then put them into output_dir with its updated manifest, all or nothing
-    (publish.commit); returns the signals held back meanwhile."""
+    """Check every staged file, then put them into output_dir with its updated manifest (recorded,
+    updated in place), all or nothing (publish.commit); returns the signals held back meanwhile."""
     chosen: dict[str, tuple[Path, list[Run]]] = {}
     problems = []
     for run in runs:
         staging = staging_root / run.run_id
         staged = sorted(p for p in staging.iterdir() if not p.name.startswith(".")) if staging.exists() else []
+        staged = [p for p in staged if run.of_charts(p.name)]  # saving some charts: theirs, not its metrics table
         problem = run.check_outputs([p.name for p in staged])
         if problem:
             problems.append(f"{run.run_id} {problem}")
@@ -964,26 +1052,29 @@ def _publish(
     if said:  # its manifest could not say which version each file came from
         raise BuildFailed("\n".join(said) + f"\n{paths.relative(output_dir)}/ is unchanged; run the build again.")
 
-    rerun = {r.run_id for r in runs}
     inputs = {}
     for r in runs:
         read = reads_of[r.run_id]
         modules = [e[len(reads.MODULE_PREFIX) :] for e in read if e.startswith(reads.MODULE_PREFIX)]
         inputs[r.run_id] = inputs_record(r, [e for e in read if not e.startswith(reads.MODULE_PREFIX)], modules)
-    # Files the rerun runs made before but not now are removed with their entries, as are the
-    # files of runs figures.yaml no longer lists, unless a run now writes them (a run renamed
-    # in figures.yaml, as from `- lang: ja` to `- {}`, writes the files it wrote before).
+    # Files the rerun runs made before but not now are removed with their entries (of a run that saves
+    # some charts only, the files of those charts), as are the files of runs figures.yaml no longer
+    # lists, unless a run now writes them (a run renamed in figures.yaml, as from `- lang: ja` to
+    # `- {}`, writes the files it wrote before).
+    files = recorded["files"]
     removed = [name for name in gone if name not in chosen and (output_dir / name).exists()]
     for name in gone:
         del files[name]
     for name in list(files):
-        producers = [p for p in files[name]["produced_by"] if p["run"] not in rerun]
-        if producers:
-            files[name]["produced_by"] = producers
+        keys = files[name]["runs"]
+        left = [k for k in keys if not any(manifest.run_of(k) == r.run_id and r.of_charts(name) for r in runs)]
+        if left:
+            files[name]["runs"] = left
         else:
             del files[name]
             if name not in chosen and (output_dir / name).exists():
                 removed.append(name)
+    key_of = {r.run_id: _record(recorded, r, inputs[r.run_id]) for r in runs}
     new, kept = {}, []
     for name, (path, producers) in sorted(chosen.items()):
         target = output_dir / name
@@ -994,17 +1085,51 @@ def _publish(
         else:
             kept.append(name)
         outcome.written.append(target)
-        entry = files.setdefault(name, {"sha256": sha, "produced_by": []})
+        entry = files.setdefault(name, {"sha256": sha, "runs": []})
         entry["sha256"] = sha
-        entry["produced_by"] = sorted(
-            entry["produced_by"] + [{"run": r.run_id, "inputs": inputs[r.run_id]} for r in producers],
-            key=lambda p: p["run"],
-        )
+        entry["runs"] = sorted(set(entry["runs"]) | {key_of[r.run_id] for r in producers})
+    _forget_runs_without_files(recorded)
     outcome.removed = sorted(removed)
     staged = {name: path for name, (path, _) in chosen.items()}
     return publish.commit(
-        output_dir, area, new, removed, manifest.render(files), keep=kept, also=_references(output_dir, files, staged)
+        output_dir,
+        area,
+        new,
+        removed,
+        manifest.render(recorded),
+        keep=kept,
+        also=_references(output_dir, files, staged),
     )
+
+
+def _record(recorded: dict, run: Run, inputs: dict) -> str:
+    """Record a run that just ran in the manifest (recorded, its files' earlier claims of the run
+    already taken off); returns the key its files name. A run that saved some charts only shares the
+    record of its other files when their inputs are the same (adding its charts to the record's, if
+    it lists some); else its record takes the run's key, and one that held it moves aside
+    (manifest.earlier_key): the other files keep the record of the build that wrote them."""
+    records = recorded["runs"]
+    record = {"inputs": inputs} | ({"charts": list(run.charts)} if run.charts else {})
+    held = sorted({k for e in recorded["files"].values() for k in e["runs"] if manifest.run_of(k) == run.run_id})
+    same = next((k for k in held if records[k]["inputs"] == inputs), None)
+    if same is not None:
+        if "charts" in records[same]:
+            records[same]["charts"] = sorted(set(records[same]["charts"]) | set(run.charts))
+        return same
+    if run.run_id in held:
+        aside = manifest.earlier_key(run.run_id, records[run.run_id])
+        records[aside] = records[run.run_id]
+        for entry in recorded["files"].values():
+            entry["runs"] = [aside if k == run.run_id else k for k in entry["runs"]]
+    records[run.run_id] = record
+    return run.run_id
+
+
+def _forget_runs_without_files(recorded: dict) -> None:
+    """Take out of the manifest the records no file names any more."""
+    named = {key for entry in recorded["files"].values() for key in entry["runs"]}
+    for key in [k for k in recorded["runs"] if k not in named]:
+        del recorded["runs"][key]
 
 
 REFERENCES_NAME = "references.bib"  # beside the manifest: every source the folder's charts cite
@@ -1064,31 +1189,32 @@ def _listing(output_dir: Path, holds: Listing | None) -> Listing | None:
     return holds
 
 
-def _files_of_runs_gone(files: dict, listing: Listing | None) -> list[str]:
+def _files_of_runs_gone(recorded: dict, listing: Listing | None) -> list[str]:
     """The files whose every run its list no longer holds (a figure or run taken out of figures.yaml,
     a sweep's grid made smaller): the folder holds exactly what is listed, so a full build removes them."""
     if listing is None:
         return []
     return sorted(
         name
-        for name, entry in files.items()
-        if not (made_by := {p["run"] for p in entry["produced_by"]}) & listing.runs
+        for name, entry in recorded["files"].items()
+        if not (made_by := manifest.run_ids(entry)) & listing.runs
         and (listing.before is None or made_by <= listing.before)
     )
 
 
-def _remove_files_of_runs_gone(gone, files, output_dir, area, listing, outcome, out) -> Outcome:
+def _remove_files_of_runs_gone(gone, recorded, output_dir, area, listing, outcome, out) -> Outcome:
     """Nothing to run, but files of runs the list no longer holds: remove them and their entries."""
     shown = paths.relative(output_dir) + "/"
     for name in gone:
-        del files[name]
+        del recorded["files"][name]
+    _forget_runs_without_files(recorded)
     received = publish.commit(
         output_dir,
         area,
         {},
         [n for n in gone if (output_dir / n).exists()],
-        manifest.render(files),
-        also=_references(output_dir, files),
+        manifest.render(recorded),
+        also=_references(output_dir, recorded["files"]),
     )
     print(
         f"Removed {_counted(len(gone), 'file')} of runs {listing.source} no longer lists from {shown}: "
@@ -1126,12 +1252,13 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
     out = out or sys.stdout  # looked up at the call: a caller may have redirected it
     figures = paths.figures_dir()
     runs = plan(load_registry(), {}, only)
-    files = _read_manifest(figures, False, only)
+    recorded = _read_manifest(figures, False, only)
+    files = recorded["files"]
     work = publish.work_folder(out)
     left = publish.pending(figures, publish.area(work, figures))
     problems = [f"incomplete: {left}"] if left else []
     for run in runs:
-        for reason in stale_reasons(run, files, figures):
+        for reason in stale_reasons(run, recorded, figures):
             problems.append(f"stale: {run.run_id}: {reason}")
     if not only:
         on_disk = (  # no figures/ yet: every run is stale, and says so
@@ -1142,7 +1269,7 @@ def check(only: list[str] | None = None, *, quick: bool = False, jobs: int | Non
         problems += [f"extra: {name} ({STRAY})" for name in sorted(on_disk - set(files))]
         problems += [
             f"extra: {name} (its runs are no longer in figures.yaml)"
-            for name in _files_of_runs_gone(files, _listing(figures, None))
+            for name in _files_of_runs_gone(recorded, _listing(figures, None))
         ]
         problems += [f"missing: {name} (listed in {manifest.MANIFEST_NAME})" for name in sorted(set(files) - on_disk)]
     if quick or not figures.is_dir():  # nothing to compare a rebuild with
@@ -1401,15 +1528,14 @@ def _runs_held(shown: str, output_dir: Path, index: list[dict], planned: list[Ru
     listed = {row.get("run") for row in index if row.get("sweep") == shown}
     if not any(row.get("sweep") for row in index):  # no index, an empty one, or one of an older format
         try:
-            files = manifest.read(output_dir)["files"]
+            records = manifest.read(output_dir)["runs"]
         except manifest.ManifestError:
-            files = {}
+            records = {}
         notebook = planned[0].figure if planned else None
         listed |= {
-            p["run"]
-            for entry in files.values()
-            for p in entry.get("produced_by", [])
-            if LABEL.fullmatch(str(p.get("run"))) and _notebook_of(p) in (None, notebook)
+            manifest.run_of(key)
+            for key, record in records.items()
+            if LABEL.fullmatch(manifest.run_of(key)) and _notebook_of(record) in (None, notebook)
         }
     return frozenset(listed)
 
@@ -1417,9 +1543,9 @@ def _runs_held(shown: str, output_dir: Path, index: list[dict], planned: list[Ru
 LABEL = re.compile(r"run_\d{3,}")  # a sweep's run ids, as load_sweep names them
 
 
-def _notebook_of(produced_by: dict) -> str | None:
-    """The stem of the notebook a manifest entry's run ran, if its inputs record it."""
-    notebook = (produced_by.get("inputs") or {}).get("notebook")
+def _notebook_of(record: dict) -> str | None:
+    """The stem of the notebook a manifest's record of a run ran, if its inputs say."""
+    notebook = (record.get("inputs") or {}).get("notebook")
     name = notebook.get("path") if isinstance(notebook, dict) else notebook
     return Path(name).stem if isinstance(name, str) else None
 
@@ -1427,10 +1553,10 @@ def _notebook_of(produced_by: dict) -> str | None:
 def _announce(shown: str, planned: list[Run], output_dir: Path, force: bool, jobs, yes: bool, out) -> None:
     """Say how many runs the sweep has and about how long they take; refuse a large one without --yes."""
     try:
-        files = {} if force else manifest.read(output_dir)["files"]
+        recorded = manifest.empty() if force else manifest.read(output_dir)
     except manifest.ManifestError:
-        files = {}
-    todo = planned if force else [run for run in planned if stale_reasons(run, files, output_dir)]
+        recorded = manifest.empty()
+    todo = planned if force else [run for run in planned if stale_reasons(run, recorded, output_dir)]
     workers = max(1, min(jobs or default_jobs(), len(todo) or 1))
     seconds = len(todo) * _seconds_per_run(planned) / workers
     said = (
@@ -1471,13 +1597,13 @@ def _duration(seconds: float) -> str:
 
 
 def _write_index(path: Path, planned: list[Run], output_dir: Path, out) -> Path:
-    files = manifest.read(output_dir)["files"]
+    recorded = manifest.read(output_dir)
     index = output_dir / INDEX_NAME
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["run", "sweep", "notebook", "parameters", "files"])
     for run in planned:
-        produced = sorted(n for n, e in files.items() if any(p["run"] == run.run_id for p in e["produced_by"]))
+        produced = manifest.files_of(recorded, run.run_id)
         notebook = paths.relative(run.notebook)
         writer.writerow(
             [run.run_id, paths.relative(path), notebook, manifest.canonical_json(run.parameters), " ".join(produced)]

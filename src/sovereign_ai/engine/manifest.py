@@ -1,13 +1,18 @@
 """The manifest: what produced every file in an output folder, and whether it is still current.
 
-MANIFEST.json lists each output file with its SHA-256, the run that wrote it
-(notebook and exact parameters) and the SHA-256 of everything the run
-depended on: the notebook, every data file and table description it read,
-every package module it had loaded, the pinned environment, and the
-versions of the libraries and fonts that shape the output. It holds no timestamps and no absolute paths, and is
-written sorted, so it diffs cleanly and a rebuild leaves it byte-identical.
-It is also the build's memory: a run whose recorded dependencies still
-match, and whose files are still there unchanged, is skipped.
+MANIFEST.json records each run once, under "runs" (keyed by its run id): the notebook and exact
+parameters it ran with, and the SHA-256 of everything it depended on: the notebook, every data
+file and table description it read, every package module it had loaded, the pinned environment,
+and the versions of the libraries and fonts that shape the output. Under "files" it lists each
+output file with its own SHA-256 and the runs that wrote it ("runs": their keys; a metrics table
+both languages write names two). It holds no timestamps and no absolute paths, and is written
+sorted, so it diffs cleanly and a rebuild leaves it byte-identical.
+It is also the build's memory: a run whose recorded dependencies still match, and whose files
+are still there unchanged, is skipped.
+
+A run built for some of its charts only (`build --only <figure>_<chart>`) says which in its
+record ("charts"). When such a build's inputs differ from those of the run's other files, which
+it leaves as they were, both records are kept: the other files' under "<run id>@<digest>".
 """
 
 import atexit
@@ -24,7 +29,8 @@ from sovereign_ai import paths, safe_io
 from sovereign_ai.engine import notebook_code
 
 MANIFEST_NAME = "MANIFEST.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: every file entry held its runs' inputs in full
+EARLIER = "@"  # a run's key for an earlier record of it that some of its files still hold
 SHAPING_LIBRARIES = ("matplotlib", "matplotlib-fontja", "budoux", "pandas", "numpy", "pillow")
 
 
@@ -194,11 +200,17 @@ class ManifestError(ValueError):
 CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>")  # what git writes where a merge conflicts
 
 
+def empty() -> dict:
+    """A manifest that lists nothing."""
+    return {"format_version": FORMAT_VERSION, "runs": {}, "files": {}}
+
+
 def read(output_dir: Path) -> dict:
-    """The manifest of an output folder, or an empty one; ManifestError when it is unreadable."""
+    """The manifest of an output folder ({"runs": {key: record}, "files": {name: entry}}), or an
+    empty one; ManifestError when it is unreadable. One written in format 1 is read as format 2."""
     path = Path(output_dir) / MANIFEST_NAME
     if not path.exists():
-        return {"format_version": FORMAT_VERSION, "files": {}}
+        return empty()
     shown = paths.relative(path)
     recover = (
         "resolve the conflict by hand, or take either side (git checkout --ours/--theirs) and rebuild "
@@ -217,18 +229,91 @@ def read(output_dir: Path) -> dict:
         raise ManifestError(f"{shown}, line {error.lineno}: not valid JSON ({error.msg}); {recover}") from None
     if not isinstance(body, dict) or not isinstance(body.get("files"), dict):
         raise ManifestError(f"{shown}: expected an object with 'files'; {recover}")
+    if "runs" not in body and all(isinstance(e, dict) and "produced_by" in e for e in body["files"].values()):
+        body = _from_format_1(body["files"])
+    problem = _malformed(body)
+    if problem:
+        raise ManifestError(f"{shown}: {problem}; {recover}")
     return body
 
 
-def render(files: dict) -> str:
-    """The manifest's text: sorted keys, stable indentation, a final newline."""
-    body = {"format_version": FORMAT_VERSION, "files": dict(sorted(files.items()))}
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+def _malformed(body: dict) -> str | None:
+    """What makes a manifest's body unusable, or None."""
+    runs, files = body.get("runs"), body["files"]
+    if not isinstance(runs, dict) or not all(
+        isinstance(r, dict) and isinstance(r.get("inputs"), dict) for r in runs.values()
+    ):
+        return "expected 'runs', each with its 'inputs'"
+    for name, entry in files.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            return f"file {name!r} has no 'sha256'"
+        keys = entry.get("runs")
+        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+            return f"file {name!r} names no run ('runs')"
+        unknown = [k for k in keys if k not in runs]
+        if unknown:
+            return f"file {name!r} names the run {unknown[0]!r}, which 'runs' does not hold"
+    return None
 
 
-def write(output_dir: Path, files: dict) -> Path:
+def _from_format_1(files: dict) -> dict:
+    """A format-1 manifest's files (each with its runs' inputs in full) as format 2."""
+    body = empty()
+    for name, entry in files.items():
+        keys = []
+        for producer in entry.get("produced_by") or []:
+            record = {"inputs": producer.get("inputs")}
+            key = producer.get("run")
+            if not isinstance(key, str):
+                continue
+            if body["runs"].get(key, record) != record:
+                key = earlier_key(key, record)
+            body["runs"][key] = record
+            keys.append(key)
+        body["files"][name] = {"sha256": entry.get("sha256"), "runs": keys}
+    return body
+
+
+def run_of(key: str) -> str:
+    """The run id a key of "runs" records: itself, or the run of an earlier record of it."""
+    return key.partition(EARLIER)[0]
+
+
+def earlier_key(run_id: str, record: dict) -> str:
+    """The key of an earlier record of a run, which some of its files still hold."""
+    return f"{run_id}{EARLIER}{sha256_text(canonical_json(record))[:12]}"
+
+
+def render(body: dict) -> str:
+    """The manifest's text: each run that a file names once, sorted keys, stable indentation, a
+    final newline. body: {"runs": ..., "files": ...} (either may be left out when empty)."""
+    files = body.get("files", {})
+    runs = body.get("runs", {})
+    named = {key for entry in files.values() for key in entry["runs"]}
+    missing = sorted(named - set(runs))
+    if missing:
+        raise ValueError(f"files name runs the manifest does not record: {', '.join(missing)}")
+    text = {
+        "format_version": FORMAT_VERSION,
+        "runs": {key: runs[key] for key in sorted(named)},
+        "files": {name: {"runs": sorted(set(e["runs"])), "sha256": e["sha256"]} for name, e in sorted(files.items())},
+    }
+    return json.dumps(text, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def write(output_dir: Path, body: dict) -> Path:
     """Replace the manifest atomically (a complete, flushed temporary file renamed over it)."""
-    return safe_io.write_bytes(Path(output_dir) / MANIFEST_NAME, render(files).encode("utf-8"))
+    return safe_io.write_bytes(Path(output_dir) / MANIFEST_NAME, render(body).encode("utf-8"))
+
+
+def files_of(body: dict, run_id: str) -> list[str]:
+    """The files a run wrote (by any of its records), sorted."""
+    return sorted(name for name, entry in body["files"].items() if any(run_of(k) == run_id for k in entry["runs"]))
+
+
+def run_ids(entry: dict) -> set[str]:
+    """The runs that wrote a file, by its entry."""
+    return {run_of(key) for key in entry["runs"]}
 
 
 def package_record(modules=()) -> dict:

@@ -1,11 +1,16 @@
-"""A notebook's own code, run in this Python process without a kernel.
+"""A notebook's own code, run in this Python process without a kernel, or read for the charts it saves.
 
 The benchmark's baseline and the layout tests use it: they need exactly what
 the notebooks draw, from the notebooks' own cells, not a copy. Parameters are
-injected after the `parameters` cell as papermill injects them.
+injected after the `parameters` cell as papermill injects them. The build reads
+the part names of the charts a notebook saves (chart_parts) before any kernel starts.
 """
 
+import ast
+import functools
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +43,47 @@ def code_cells(notebook: Path, parameters: dict) -> list[str]:
         if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
             sources.append(translate_parameters("python3", "python", parameters, "Parameters"))
     return sources
+
+
+def chart_parts(notebook: Path) -> list[str]:
+    """The part names of the charts a notebook saves, in its order ("" for a chart saved under the
+    figure's own name): the literal third argument, or `part=`, of every call that hands a chart its
+    `source_data=` (style.save_as_asked and the helpers that call it: `(fig, settings, "roster",
+    source_data=drawn)`). Cells that are not Python (a cell magic) are passed over."""
+    stat = os.stat(notebook)
+    return list(_chart_parts(str(notebook), stat.st_mtime_ns, stat.st_size))
+
+
+_MAGIC = re.compile(r"^\s*[%!]", re.M)
+
+
+@functools.lru_cache(maxsize=32)
+def _chart_parts(notebook: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
+    with open(notebook, encoding="utf-8") as f:
+        cells = json.load(f)["cells"]
+    parts = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(_MAGIC.sub("pass  # ", "".join(cell.get("source", ""))))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not any(k.arg == "source_data" for k in node.keywords):
+                continue
+            given = next((k.value for k in node.keywords if k.arg == "part"), None)
+            if given is None and len(node.args) >= 3:
+                given = node.args[2]
+            if given is None:
+                part = ""
+            elif isinstance(given, ast.Constant) and isinstance(given.value, str):
+                part = given.value
+            else:
+                continue  # a part computed as the notebook runs: not known before
+            if part not in parts:
+                parts.append(part)
+    return tuple(parts)
 
 
 @dataclass

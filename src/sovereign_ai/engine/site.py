@@ -262,10 +262,10 @@ def _write_sources(source: Path) -> list[str]:
     shutil.copytree(
         figures, source / "_extra" / "figures", ignore=shutil.ignore_patterns(".*", f"*{publish.PUBLISH_SUFFIX}")
     )
-    files = manifest.read(figures)["files"]
+    recorded = manifest.read(figures)
     groups = _figure_groups(figures)
     (source / "index.md").write_text(_landing_page(groups, chapters), encoding="utf-8")
-    (source / "figures.md").write_text(_figures_page(figures, groups, files), encoding="utf-8")
+    (source / "figures.md").write_text(_figures_page(figures, groups, recorded), encoding="utf-8")
 
     bib = figures / REFERENCES
     if bib.is_file():
@@ -497,7 +497,7 @@ def _landing_page(groups: dict[str, dict[str, Path]], chapters: list[dict]) -> s
     return "\n".join(lines)
 
 
-def _figures_page(figures: Path, groups: dict[str, dict[str, Path]], files: dict) -> str:
+def _figures_page(figures: Path, groups: dict[str, dict[str, Path]], recorded: dict) -> str:
     keys = _ordered(groups)
     lines = [
         "# Figures\n",
@@ -530,7 +530,7 @@ def _figures_page(figures: Path, groups: dict[str, dict[str, Path]], files: dict
                 f"{_figure_html(key, formats, title)}\n\n"
                 f"{_markdown_text(sources)}\n\n"
                 f'<p class="formats"><code>{html.escape(key)}</code>: {" ".join(links)}</p>\n'
-                + _made_by(files.get(shown.name))
+                + _made_by(recorded, shown.name)
             )
     in_groups = {p.name for formats in groups.values() for p in formats.values()}
     others = [p for p in sorted(figures.iterdir()) if p.is_file() and not p.name.startswith(".")]
@@ -541,15 +541,16 @@ def _figures_page(figures: Path, groups: dict[str, dict[str, Path]], files: dict
     return "\n".join(lines) + "\n"
 
 
-def _made_by(entry: dict | None) -> str:
-    """Which notebook made a figure, a link to its chapter, with the parameters, folded."""
+def _made_by(recorded: dict, name: str) -> str:
+    """Which notebook made a figure (by its file's name), a link to its chapter, with the parameters, folded."""
+    entry = recorded["files"].get(name)
     if not entry:
         return ""
-    producer = entry["produced_by"][0]
-    notebook = Path(producer["inputs"]["notebook"])
+    inputs = recorded["runs"][entry["runs"][0]]["inputs"]
+    notebook = Path(inputs["notebook"])
     rows = "".join(
         f"<tr><td>{html.escape(k)}</td><td>{html.escape(manifest.canonical_json(v))}</td></tr>"
-        for k, v in sorted(producer["inputs"]["parameters"].items())
+        for k, v in sorted(inputs["parameters"].items())
     )
     return (
         f"\nMade by the chapter [](<notebooks/{notebook.stem}.ipynb>).\n\n"
