@@ -158,6 +158,35 @@ def test_only_a_chart_runs_its_notebook_and_writes_that_charts_files_alone(repo_
     assert "run  cloud_dependence.en          only its chart cloud_dependence_concentration built" in whole.stdout
 
 
+@pytest.mark.notebooks
+def test_only_a_chart_in_one_language_and_format_goes_into_figures(repo_copy):
+    """The same command into figures/: -p lang en and -p formats pdf pick from what figures.yaml's
+    runs write (the English run, its PDF), so they make no variant. The run is the English run as
+    figures.yaml has it; only the chart's PDF, caption and source data are put in place, and every
+    other file of figures/ and its manifest entry stays as it was."""
+    from sovereign_ai.engine import manifest
+
+    figures = repo_copy / "figures"
+    before = {p.name: p.read_bytes() for p in figures.iterdir() if p.name != "MANIFEST.json"}
+    recorded_before = manifest.read(figures)
+    (figures / "cloud_dependence_concentration.en.pdf").unlink()
+    only = ("--only", "cloud_dependence_concentration", "-p", "lang", "en", "-p", "formats", "pdf")
+    result = run_cli("build", *only, "-j", "1", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    chart = ["cloud_dependence_concentration.en." + kind for kind in ("caption.txt", "data.csv", "pdf")]
+    assert [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  /")] == [
+        str(figures / name) for name in chart
+    ]
+    assert "  [1/1] cloud_dependence.en (cloud_dependence_concentration, pdf) done in" in result.stdout
+    assert {p.name: p.read_bytes() for p in figures.iterdir() if p.name != "MANIFEST.json"} == before
+    recorded = manifest.read(figures)
+    assert recorded["files"].keys() == recorded_before["files"].keys()
+    for name, entry in recorded["files"].items():
+        assert entry["sha256"] == recorded_before["files"][name]["sha256"], name
+    variant = call_cli("build", *only, "-p", "width_mm", "89", "--dry-run", root=repo_copy)
+    assert variant.returncode == 2 and "-p overrides make variants" in variant.stderr, variant.stderr
+
+
 @pytest.mark.parametrize(
     "args, expected",
     [

@@ -46,7 +46,7 @@ from sovereign_ai.charts import citations, text
 from sovereign_ai.engine import kernels, manifest, notebook_code, publish
 from sovereign_ai.engine.kernels import WarmRunner
 from sovereign_ai.engine.workers import WorkerLost, run_each
-from sovereign_ai.parameters import ParameterError, briefly, check_given, check_value, declared_parameters
+from sovereign_ai.parameters import RULES, ParameterError, briefly, check_given, check_value, declared_parameters
 
 CELL_TIMEOUT_S = 600
 BUILD_SETS = ("name", "output_dir")  # parameters the build gives each run itself
@@ -89,6 +89,7 @@ class Run:
     label: str = ""  # a run id other than <figure>.<lang> (sweeps)
     subdir: str = ""  # folder below the output folder (sweeps)
     charts: tuple[str, ...] = ()  # the charts it saves, by part name (build --only <figure>_<chart>); () all
+    kept_formats: tuple[str, ...] = ()  # the figure formats it puts in place (-p formats pdf into figures/); () all
 
     @property
     def run_id(self) -> str:
@@ -100,13 +101,18 @@ class Run:
     @property
     def shown(self) -> str:
         """The run as the build's lines name it: its id, and the charts it saves if not all."""
-        stems = ", ".join(f"{self.figure}_{part}" for part in self.charts)
-        return f"{self.run_id} ({stems})" if self.charts else self.run_id
+        which = [f"{self.figure}_{part}" for part in self.charts] + [", ".join(self.kept_formats)] * bool(
+            self.kept_formats
+        )
+        return f"{self.run_id} ({', '.join(which)})" if which else self.run_id
 
     def of_charts(self, name: str) -> bool:
         """Whether a file (by its name in the run's folder) is one of the charts the run saves: a figure
         file, caption or source data of one of them. Every file of the run, when it saves them all."""
         file = name.rpartition("/")[2]
+        extension = file.rpartition(".")[2]
+        if self.kept_formats and extension in RULES["formats"].choices and extension not in self.kept_formats:
+            return False
         return not self.charts or any(file.startswith(f"{self.figure}_{part}.") for part in self.charts)
 
     def effective_parameters(self) -> dict:
@@ -132,7 +138,9 @@ class Run:
         if unsaved:
             stems = ", ".join(f"{self.figure}_{part}" for part in unsaved)
             return f"saved no chart {stems}: with these parameters the notebook does not draw it"
-        missing = [fmt for fmt in self.formats() if not any(f.endswith(f"{suffix}.{fmt}") for f in files)]
+        missing = [
+            fmt for fmt in self.kept_formats or self.formats() if not any(f.endswith(f"{suffix}.{fmt}") for f in files)
+        ]
         if missing:
             return f"wrote no {', '.join(missing)} file"
         return None
@@ -392,7 +400,7 @@ def plan(runs: list[Run], overrides: dict, only: list[str] | None = None) -> lis
                     f"{run.run_id} ({run.parameters}): parameter {name!r} lists "
                     f"{', '.join(repeated)} more than once; give each value once"
                 )
-        final = Run(run.figure, run.notebook, checked, run.label, run.subdir, run.charts)
+        final = replace(run, parameters=checked)
         # the files a run writes are named by its figure and the language it draws in, given or
         # not: `- {width_mm: 89}` draws in the default language, over the files of `- lang: ja`
         lang = checked.get("lang", declared["lang"].default if "lang" in declared else None)
@@ -433,6 +441,34 @@ def _selected(runs: list[Run], only: list[str]) -> list[Run]:
         run if run.figure in whole else replace(run, charts=tuple(sorted(parts[run.figure])))
         for run in runs
         if run.figure in whole or run.figure in parts
+    ]
+
+
+def _is_figures(folder: Path) -> bool:
+    return Path(folder).resolve() == paths.figures_dir().resolve()
+
+
+def _formats_picked(registry: list[Run], overrides: dict, only: list[str] | None) -> tuple[str, ...]:
+    """-p formats naming some of the formats every chosen run of figures.yaml writes (-p formats pdf):
+    those formats, which the build puts in place from runs as figures.yaml has them; else ()."""
+    picked = overrides.get("formats")
+    if not isinstance(picked, list) or not picked:
+        return ()
+    chosen = _selected(registry, only) if only else registry
+    if "lang" in overrides:  # -p lang en picks the English runs
+        chosen = [r for r in chosen if r.parameters.get("lang") == overrides["lang"]] or chosen
+    if chosen and all(set(picked) <= set(r.formats()) for r in chosen):
+        return tuple(picked)
+    return ()
+
+
+def _variant_overrides(registry: list[Run], overrides: dict) -> list[str]:
+    """The overrides that make variants: all but those that pick figures.yaml's runs by a value
+    they set themselves (-p lang en picks the English runs)."""
+    return [
+        name
+        for name, value in overrides.items()
+        if not any(name in r.parameters and r.parameters[name] == value for r in registry)
     ]
 
 
@@ -635,8 +671,13 @@ def build(
     started = time.perf_counter()
     output_dir = Path(output_dir) if output_dir else paths.figures_dir()
     shown = paths.relative(output_dir) + "/"
+    registry = runs if runs is not None else load_registry()
+    overrides = dict(overrides or {})
+    kept_formats = _formats_picked(registry, overrides, only) if _is_figures(output_dir) and holds is None else ()
+    if kept_formats:  # the runs write every format as figures.yaml has them; only these are put in place
+        overrides.pop("formats")
     try:
-        runs = plan(runs if runs is not None else load_registry(), overrides or {}, only)
+        runs = [replace(r, kept_formats=kept_formats) for r in plan(registry, overrides, only)]
     except BuildError as error:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
     for note in _partial_overrides(runs, overrides or {}):
@@ -645,7 +686,9 @@ def build(
     problem = (
         None
         if checking
-        else publish.refuse_destination(output_dir, variants=bool(overrides), labelled=any(r.label for r in runs))
+        else publish.refuse_destination(
+            output_dir, variants=bool(_variant_overrides(registry, overrides)), labelled=any(r.label for r in runs)
+        )
     ) or publish.refuse_folder(output_dir, create=not dry_run)
     if problem:
         raise BuildError(f"{problem}\nNo notebook was run and nothing was written.")
@@ -809,7 +852,7 @@ def _summary(outcome, output_dir: Path, list_files: bool, started: float, receiv
     if os.path.abspath(output_dir) in _CHECK_FOLDERS and not received:
         return outcome
     # a variant, or some charts of a figure: each file and its size
-    if list_files and (output_dir.resolve() != paths.figures_dir().resolve() or any(run.charts for run in ran)):
+    if list_files and (not _is_figures(output_dir) or any(run.charts or run.kept_formats for run in ran)):
         for path in sorted(outcome.written):
             size = file_size_mm(path)
             print(f"  {path}" + ("  " + text.size_note(*size) if size else ""), file=out)
