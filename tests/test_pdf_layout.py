@@ -81,8 +81,8 @@ def _current_in_figures() -> frozenset:
     """The runs whose files in figures/ are current: inputs as recorded in the manifest, files intact."""
     from sovereign_ai.engine.build import load_registry, stale_reasons
 
-    files = manifest.read(FIGURES)["files"]
-    return frozenset(run.run_id for run in load_registry() if not stale_reasons(run, files, FIGURES))
+    recorded = manifest.read(FIGURES)
+    return frozenset(run.run_id for run in load_registry() if not stale_reasons(run, recorded, FIGURES))
 
 
 def _saved(folder, width_mm: float, run, fmt: str) -> dict:

@@ -84,12 +84,8 @@ def test_the_copys_notebooks_hold_no_solution_and_every_other_cell_as_stored(cop
 def test_the_copys_manifest_records_the_code_of_the_copys_notebooks(copy):
     """Each run's recorded notebook hash is that of the copy's notebook: the hash leaves the worked
     solutions out, so the manifest the copy ships still tells the truth about its notebooks."""
-    recorded = json.loads((copy / "figures" / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
-    hashes = {
-        run["inputs"]["notebook"]: run["inputs"]["notebook_sha256"]
-        for entry in recorded.values()
-        for run in entry["produced_by"]
-    }
+    runs = json.loads((copy / "figures" / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))["runs"]
+    hashes = {run["inputs"]["notebook"]: run["inputs"]["notebook_sha256"] for run in runs.values()}
     assert len(hashes) == 7
     for notebook, sha in hashes.items():
         assert manifest.notebook_code_sha256(copy / notebook) == sha, notebook

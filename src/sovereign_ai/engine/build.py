@@ -445,7 +445,10 @@ def _selected(runs: list[Run], only: list[str]) -> list[Run]:
 
 
 def _is_figures(folder: Path) -> bool:
-    return Path(folder).resolve() == paths.figures_dir().resolve()
+    try:
+        return Path(folder).resolve() == paths.figures_dir().resolve()
+    except (RuntimeError, OSError):  # a link that loops: refuse_destination says so
+        return False
 
 
 def _formats_picked(registry: list[Run], overrides: dict, only: list[str] | None) -> tuple[str, ...]:
