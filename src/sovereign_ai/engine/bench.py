@@ -136,8 +136,12 @@ def main(argv=None) -> int:
             plain.append(elapsed)
         rows.append((f"(d) the notebooks' code in plain Python, {args.jobs} workers", plain, "no kernels"))
 
+        from sovereign_ai.engine.build import FOLDER_FILES
+
         same = sorted(p.name for p in baseline_out.iterdir()) == sorted(
-            p.name for p in out.iterdir() if p.name != "MANIFEST.json"
+            p.name
+            for p in out.iterdir()
+            if p.name not in FOLDER_FILES  # the folder's own, of no one run
         ) and all((baseline_out / p.name).read_bytes() == p.read_bytes() for p in baseline_out.iterdir())
         if args.suite:
             for case, command in (
