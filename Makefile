@@ -52,10 +52,10 @@ figures: $(STAMP) ## build the figures in figures.yaml into figures/ (only what 
 check: $(STAMP) ## rebuild into a temporary folder and fail if figures/ is not current
 	@$(SAI) check
 
-test: $(STAMP) $(TEST_NEEDS) ## `lint`, `check`, then every test (9x a full build: 15 min, 2 busy cores; JOBS=1: one worker)
+test: $(STAMP) $(TEST_NEEDS) ## `lint`, `check`, then every test (10x a full build: about 7 min on 2 cores; JOBS=1: one worker)
 	@$(SAI) test
 
-test-fast: $(STAMP) $(TEST_NEEDS) ## `lint`, then the tests that start no kernel (1.6x a full build: 3 min, 2 busy cores)
+test-fast: $(STAMP) $(TEST_NEEDS) ## `lint`, then the tests that start no kernel (2.8x a full build: about 2 min on 2 cores)
 	@$(SAI) test-fast
 
 lint: $(STAMP) ## ruff over the package, the tests and the notebooks (no changes)
