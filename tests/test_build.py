@@ -1,5 +1,8 @@
 """The build command: what it refuses before any kernel starts, and what a failure leaves behind."""
 
+import io
+from dataclasses import replace
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -463,3 +466,19 @@ def test_a_png_past_pillows_size_guard_is_listed_with_its_size_quietly(tmp_path)
         width, height = file_size_mm(tmp_path / "big.png")
     assert round(width) == 254 and round(height) == 339
     assert guard == Image.MAX_IMAGE_PIXELS, "Pillow's guard is left as it was"
+
+
+def test_formats_a_run_of_figures_yaml_does_not_write_make_a_variant():
+    """-p formats pdf picks files only from runs that write PDFs as figures.yaml has them: of a run
+    that writes PNGs alone, a PDF is a variant, refused for figures/ before anything runs."""
+    from sovereign_ai.engine.build import build
+
+    registry = [
+        replace(run, parameters=run.parameters | {"formats": ["png"]}) if run.figure == "four_reasons" else run
+        for run in load_registry()
+    ]
+    with pytest.raises(BuildError, match="-p overrides make variants"):
+        build({"formats": ["pdf"]}, ["four_reasons"], runs=registry, dry_run=True, out=io.StringIO())
+    said = io.StringIO()
+    build({"formats": ["png"]}, ["four_reasons"], runs=registry, dry_run=True, out=said)
+    assert said.getvalue().splitlines()[-1].endswith(" of 2 runs would execute into figures/"), said.getvalue()

@@ -451,27 +451,14 @@ def _is_figures(folder: Path) -> bool:
         return False
 
 
-def _formats_picked(registry: list[Run], overrides: dict, only: list[str] | None) -> tuple[str, ...]:
-    """-p formats naming some of the formats every chosen run of figures.yaml writes (-p formats pdf):
-    those formats, which the build puts in place from runs as figures.yaml has them; else ()."""
-    picked = overrides.get("formats")
-    if not isinstance(picked, list) or not picked:
-        return ()
-    chosen = _selected(registry, only) if only else registry
-    if "lang" in overrides:  # -p lang en picks the English runs
-        chosen = [r for r in chosen if r.parameters.get("lang") == overrides["lang"]] or chosen
-    if chosen and all(set(picked) <= set(r.formats()) for r in chosen):
-        return tuple(picked)
-    return ()
-
-
-def _variant_overrides(registry: list[Run], overrides: dict) -> list[str]:
-    """The overrides that make variants: all but those that pick figures.yaml's runs by a value
-    they set themselves (-p lang en picks the English runs)."""
+def _variant_overrides(registry: list[Run], runs: list[Run], overrides: dict) -> list[str]:
+    """The overrides that make variants: all but those that every planned run has in figures.yaml
+    already (-p lang en, which picks the English runs)."""
+    given = {r.run_id: r.parameters for r in registry}
     return [
         name
         for name, value in overrides.items()
-        if not any(name in r.parameters and r.parameters[name] == value for r in registry)
+        if not all(name in given.get(r.run_id, {}) and given[r.run_id][name] == value for r in runs)
     ]
 
 
@@ -676,11 +663,19 @@ def build(
     shown = paths.relative(output_dir) + "/"
     registry = runs if runs is not None else load_registry()
     overrides = dict(overrides or {})
-    kept_formats = _formats_picked(registry, overrides, only) if _is_figures(output_dir) and holds is None else ()
-    if kept_formats:  # the runs write every format as figures.yaml has them; only these are put in place
-        overrides.pop("formats")
     try:
-        runs = [replace(r, kept_formats=kept_formats) for r in plan(registry, overrides, only)]
+        runs = plan(registry, overrides, only)
+        picked, given = overrides.get("formats"), {r.run_id: r for r in registry}
+        if (
+            _is_figures(output_dir)
+            and holds is None
+            and picked
+            and all(r.run_id in given and set(picked) <= set(given[r.run_id].formats()) for r in runs)
+        ):
+            # some of the formats figures.yaml's runs write: they run as figures.yaml has them, and only
+            # these formats are put in place (no variant)
+            del overrides["formats"]
+            runs = [replace(r, kept_formats=tuple(picked)) for r in plan(registry, overrides, only)]
     except BuildError as error:
         raise BuildError(f"{error}\nNo notebook was run and nothing was written.") from None
     for note in _partial_overrides(runs, overrides or {}):
@@ -690,7 +685,9 @@ def build(
         None
         if checking
         else publish.refuse_destination(
-            output_dir, variants=bool(_variant_overrides(registry, overrides)), labelled=any(r.label for r in runs)
+            output_dir,
+            variants=bool(_variant_overrides(registry, runs, overrides)),
+            labelled=any(r.label for r in runs),
         )
     ) or publish.refuse_folder(output_dir, create=not dry_run)
     if problem:
