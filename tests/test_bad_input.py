@@ -350,6 +350,18 @@ def test_a_manifest_with_merge_conflict_markers_says_how_to_recover(repo_copy):
         assert "rebuild with `python -m sovereign_ai build --force`" in result.stderr
 
 
+def test_a_manifest_whose_run_records_lack_an_input_is_named_not_a_traceback(repo_copy):
+    path = repo_copy / "figures" / "MANIFEST.json"
+    body = json.loads(path.read_text(encoding="utf-8"))
+    del body["runs"]["four_reasons.en"]["inputs"]["environment"]  # as a merge resolved by hand may leave it
+    path.write_text(json.dumps(body), encoding="utf-8")
+    for command in (("build", "--dry-run"), ("check", "--quick")):
+        result = refused(
+            repo_copy, *command, expected="run 'four_reasons.en' records no 'environment' among its inputs"
+        )
+        assert "rebuild with `python -m sovereign_ai build --force`" in result.stderr
+
+
 @pytest.mark.notebooks
 def test_a_full_forced_build_rewrites_an_unreadable_manifest(fixture_project):
     (fixture_project / "figures.yaml").write_text(

@@ -482,3 +482,24 @@ def test_formats_a_run_of_figures_yaml_does_not_write_make_a_variant():
     said = io.StringIO()
     build({"formats": ["png"]}, ["four_reasons"], runs=registry, dry_run=True, out=said)
     assert said.getvalue().splitlines()[-1].endswith(" of 2 runs would execute into figures/"), said.getvalue()
+
+
+@pytest.mark.notebooks
+def test_a_run_put_in_place_in_one_format_is_built_whole_by_the_next_build(repo_copy):
+    """-p formats pdf of a run whose other files are not there yet records that only its PDFs are:
+    the next build names that and runs it whole, rather than take the run as complete."""
+    import json
+
+    from sovereign_ai.engine import manifest
+
+    figures = repo_copy / "figures"
+    recorded = manifest.read(figures)
+    for name in [n for n in recorded["files"] if n.startswith("four_reasons.en.") and not n.endswith(".pdf")]:
+        del recorded["files"][name]
+        (figures / name).unlink()
+    (figures / manifest.MANIFEST_NAME).write_text(json.dumps(recorded), encoding="utf-8")
+    only = ("--only", "four_reasons", "-p", "lang", "en", "-p", "formats", "pdf", "--force", "-j", "1")
+    assert run_cli("build", *only, root=repo_copy).returncode == 0
+    assert not (figures / "four_reasons.en.png").exists()
+    after = call_cli("build", "--dry-run", root=repo_copy)
+    assert "run  four_reasons.en              only its pdf files built" in after.stdout.splitlines(), after.stdout

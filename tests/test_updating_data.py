@@ -94,3 +94,6 @@ def test_a_mistyped_number_mark_is_named_not_left_unrewritten(tmp_path):
         "README.md: <!-- number: x_metrics.csv bodies newest --> is not a number mark; "
         "a mark is <!-- number: TABLE METRIC latest|series -->…<!-- /number -->"
     )
+    (tmp_path / "x.en.data.csv").write_text("label,value\nAWS,1\n", encoding="utf-8")
+    with pytest.raises(prose.ProseError, match=r"x\.en\.data\.csv, which is no metrics table"):
+        prose.render("<!-- number: x.en.data.csv bodies latest -->1<!-- /number -->", tmp_path, "README.md")

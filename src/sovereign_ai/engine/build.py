@@ -537,6 +537,9 @@ def stale_reasons(run: Run, recorded: dict, output_dir: Path) -> list[str]:
     if not run.charts and saved:
         stems = ", ".join(f"{run.figure}_{part}" for part in saved)
         reasons.append(f"only {'its chart' if len(saved) == 1 else 'its charts'} {stems} built")
+    kept = sorted({fmt for record in records.values() for fmt in record.get("formats", [])})
+    if not run.kept_formats and kept:
+        reasons.append(f"only its {', '.join(kept)} files built")
     for name, sha in sorted(produced.items()):
         path = output_dir / name
         if not path.exists():
@@ -1152,12 +1155,17 @@ def _record(recorded: dict, run: Run, inputs: dict) -> str:
     it lists some); else its record takes the run's key, and one that held it moves aside
     (manifest.earlier_key): the other files keep the record of the build that wrote them."""
     records = recorded["runs"]
-    record = {"inputs": inputs} | ({"charts": list(run.charts)} if run.charts else {})
+    record = (
+        {"inputs": inputs}
+        | ({"charts": list(run.charts)} if run.charts else {})
+        | ({"formats": list(run.kept_formats)} if run.kept_formats else {})
+    )
     held = sorted({k for e in recorded["files"].values() for k in e["runs"] if manifest.run_of(k) == run.run_id})
     same = next((k for k in held if records[k]["inputs"] == inputs), None)
     if same is not None:
-        if "charts" in records[same]:
-            records[same]["charts"] = sorted(set(records[same]["charts"]) | set(run.charts))
+        for part, of_run in (("charts", run.charts), ("formats", run.kept_formats)):
+            if part in records[same]:  # a record of some of the run's files: now of these too
+                records[same][part] = sorted(set(records[same][part]) | set(of_run))
         return same
     if run.run_id in held:
         aside = manifest.earlier_key(run.run_id, records[run.run_id])

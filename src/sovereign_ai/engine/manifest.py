@@ -11,8 +11,9 @@ It is also the build's memory: a run whose recorded dependencies still match, an
 are still there unchanged, is skipped.
 
 A run built for some of its charts only (`build --only <figure>_<chart>`) says which in its
-record ("charts"). When such a build's inputs differ from those of the run's other files, which
-it leaves as they were, both records are kept: the other files' under "<run id>@<digest>".
+record ("charts"), and one put in place in some formats only (`-p formats pdf`) which
+("formats"). When such a build's inputs differ from those of the run's other files, which it
+leaves as they were, both records are kept: the other files' under "<run id>@<digest>".
 """
 
 import atexit
@@ -237,6 +238,10 @@ def read(output_dir: Path) -> dict:
     return body
 
 
+# What every run's record holds of its inputs (build.inputs_record), and the checks read.
+RECORDED_INPUTS = ("notebook", "notebook_sha256", "parameters", "data_sha256", "package", "environment")
+
+
 def _malformed(body: dict) -> str | None:
     """What makes a manifest's body unusable, or None."""
     runs, files = body.get("runs"), body["files"]
@@ -244,6 +249,15 @@ def _malformed(body: dict) -> str | None:
         isinstance(r, dict) and isinstance(r.get("inputs"), dict) for r in runs.values()
     ):
         return "expected 'runs', each with its 'inputs'"
+    for key, record in runs.items():
+        missing = [field for field in RECORDED_INPUTS if field not in record["inputs"]]
+        if missing:
+            return f"run {key!r} records no {missing[0]!r} among its inputs"
+        for part in ("charts", "formats"):  # a run that saved some of its files: which
+            if part in record and not (
+                isinstance(record[part], list) and all(isinstance(v, str) for v in record[part])
+            ):
+                return f"run {key!r} has {part!r} that is not a list of names"
     for name, entry in files.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
             return f"file {name!r} has no 'sha256'"

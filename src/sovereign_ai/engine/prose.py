@@ -45,8 +45,10 @@ def render(text: str, folder: Path, where: str) -> str:
             try:
                 with (folder / name).open(encoding="utf-8", newline="") as f:
                     tables[name] = list(csv.DictReader(f))
-            except FileNotFoundError:
+            except (OSError, UnicodeDecodeError):
                 raise ProseError(f"{where}: quotes {name}, which {paths.relative(folder)}/ does not hold") from None
+            if tables[name] and not {"metric", "as_of", "value"} <= set(tables[name][0]):
+                raise ProseError(f"{where}: quotes {name}, which is no metrics table (metric, value, as_of)")
         rows = sorted((r for r in tables[name] if r["metric"] == match["metric"]), key=lambda r: r["as_of"])
         if not rows:
             raise ProseError(f"{where}: quotes {match['metric']!r}, which {name} does not hold")
