@@ -419,12 +419,15 @@ def month_axis(axis, lang: str) -> None:
     """A date axis spanning months or days, labelled as often as the labels stay apart
     (2025年3月 / Mar 2025, or 2025年3月1日 / 1 Mar 2025)."""
     by_month = _month_or_day_steps(lang, *axis.get_view_interval())[0]
-    if by_month:
-        form = "%Y年%-m月" if lang == "ja" else "%b %Y"
-    else:
-        form = "%Y年%-m月%-d日" if lang == "ja" else "%-d %b %Y"
     axis.set_major_locator(_MonthsOrDays(lang))
-    axis.set_major_formatter(mdates.DateFormatter(form))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: _month_or_day(mdates.num2date(value), lang, by_month)))
+
+
+def _month_or_day(when, lang: str, by_month: bool) -> str:
+    """2025年3月 / Mar 2025, or 2025年3月1日 / 1 Mar 2025; without strftime's %-m, which Windows lacks."""
+    if lang == "ja":
+        return f"{when.year}年{when.month}月" + ("" if by_month else f"{when.day}日")
+    return ("" if by_month else f"{when.day} ") + f"{when:%b %Y}"
 
 
 def date_axis(axis, lang: str) -> None:

@@ -33,11 +33,7 @@ HOUSE_RC = dict(matplotlib.rc_params_from_file(HOUSE_STYLE, use_default_template
 FONT_FAMILY = tuple(HOUSE_RC["font.family"])
 
 FORMATS = ("svg", "pdf", "png")
-WIDTH_MM_RANGE = (60.0, 250.0)
-DPI_RANGE = (72, 1200)
 
-# Journal column widths, for reference in notebooks and docs.
-COLUMN_WIDTHS_MM = {"single": 89.0, "one-and-a-half": 120.0, "double": 183.0}
 
 # No dates or tool versions in the files, so that rebuilds are byte-identical.
 _METADATA = {
