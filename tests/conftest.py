@@ -61,11 +61,15 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Slow files first: those that draw every chart (one long file), then those with a test that
-    starts a kernel, then the rest, each file keeping its order. pytest-xdist hands out whole files
-    in this order (--no-loadscope-reorder), so quick files fill in at the end while the other worker
-    finishes a slow one, rather than a slow file starting last while the other worker waits."""
+    """Slow files first: those that draw charts, then those with a test that starts a kernel, then
+    the rest, each file keeping its order. pytest-xdist hands out whole groups in this order
+    (--dist loadgroup --no-loadscope-reorder), so quick files fill in at the end while the other
+    worker finishes a slow one, rather than a slow file starting last while the other worker waits.
+
+    A group is a file, except that every test that draws charts joins one group: they run in one
+    process, which draws each chart set once (drawn() keeps it) however many files look at it."""
     rank: dict[str, int] = {}
     for item in items:
         if item.get_closest_marker("drawing"):
@@ -77,6 +81,12 @@ def pytest_collection_modifyitems(config, items):
         file = item.nodeid.split("::")[0]
         rank[file] = min(rank.get(file, 2), slowness)
     items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+    for item in items:
+        group = DRAWING_GROUP if item.get_closest_marker("drawing") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+DRAWING_GROUP = "drawing"
 
 
 # The quickest real build: Figure 1's two runs, PNG only, on one worker (one kernel).
@@ -173,6 +183,16 @@ def repo_copy(tmp_path, monkeypatch, parameters_cache) -> Path:
     copy_checkout(root)
     (root / "build").mkdir()
     shutil.copy2(parameters_cache, root / "build" / parameters_cache.name)
+    monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
+    return root
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    """A temporary copy of the repository without figures/ (13 MB), made the package's root: for
+    tests that read and check the data, and run nothing that writes figures."""
+    root = tmp_path / "repo"
+    copy_checkout(root, tuple(name for name in COPIED if name != "figures"))
     monkeypatch.setenv("SOVEREIGN_AI_ROOT", str(root))
     return root
 
@@ -319,22 +339,29 @@ def run_papermill():
     runner.close()
 
 
-@functools.cache
 def drawn(notebook: str, lang: str = "en", width_mm: float = 183, **parameters) -> dict:
     """The charts a notebook draws with these parameters, from its own code run in this process
-    (no kernel, nothing written), by part name: {"roster": Figure, ...} or {"": Figure}."""
+    (no kernel, nothing written), by part name: {"roster": Figure, ...} or {"": Figure}.
+
+    Drawn once per test process for each set of parameters (about a megabyte a chart): the figures
+    are shared by every test that asks for them, to look at, save or measure, never to change."""
+    frozen = tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in parameters.items()))
+    return dict(_drawn_once(notebook, lang, width_mm, frozen))
+
+
+@functools.cache
+def _drawn_once(notebook: str, lang: str, width_mm: float, parameters: tuple) -> tuple:
     from unittest import mock
 
     from sovereign_ai.charts import style
     from sovereign_ai.engine import notebook_code
 
+    given = {name: list(v) if isinstance(v, tuple) else v for name, v in parameters}
     # Without the PNG each chart shows in a notebook: three quarters of the drawing time, and
     # nothing these tests look at (they measure the figures themselves).
     with contextlib.redirect_stdout(io.StringIO()), mock.patch.object(style, "show_figure", lambda *a, **k: None):
-        ran = notebook_code.run(
-            REPO / "notebooks" / f"{notebook}.ipynb", {"lang": lang, "width_mm": width_mm, **parameters}
-        )
-    return ran.figures
+        ran = notebook_code.run(REPO / "notebooks" / f"{notebook}.ipynb", {"lang": lang, "width_mm": width_mm, **given})
+    return tuple(ran.figures.items())
 
 
 def run_build(*args: str, root: Path | None = None, umask: int = 0o022, env: dict | None = None, popen: bool = False):

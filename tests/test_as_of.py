@@ -40,6 +40,7 @@ def _latest_x(fig) -> float:
     return max(found)
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_as_of_mid_2023_draws_nothing_dated_later_and_its_title_agrees(lang):
     charts = drawn("cloud_dependence", lang, as_of="2023-06-30")
@@ -58,6 +59,7 @@ def test_as_of_mid_2023_draws_nothing_dated_later_and_its_title_agrees(lang):
     assert metrics["providers_selected"] == 4 and "production_systems_total" not in metrics
 
 
+@pytest.mark.drawing
 def test_latest_says_sakuras_deadline_passed_unreported():
     roster = drawn("cloud_dependence", "en")["roster"]
     labels = [t.get_text() for t in roster.legends[0].get_texts()]
@@ -76,6 +78,7 @@ def test_as_of_takes_latest_or_a_date_and_names_both():
         RULES["as_of"].check("as_of", "newest")
 
 
+@pytest.mark.drawing
 def test_the_2025_deficit_is_shown_as_the_bounds_its_source_gives_never_as_a_value():
     from sovereign_ai.engine import notebook_code
 

@@ -476,10 +476,10 @@ def test_a_broken_sweep_file_is_named_with_its_line(repo_copy, text, expected):
         ("cells.ipynb", "cells.ipynb is not a Jupyter notebook papermill can run: it has no list of cells"),
     ],
 )
-def test_params_given_something_that_is_not_a_notebook(repo_copy, target, expected):
-    (repo_copy / "fake.ipynb").write_text("lang = 'en'\n", encoding="utf-8")
-    (repo_copy / "cells.ipynb").write_text('{"nbformat": 4}', encoding="utf-8")
-    refused(repo_copy, "params", str(repo_copy / target), expected=expected)
+def test_params_given_something_that_is_not_a_notebook(data_copy, target, expected):
+    (data_copy / "fake.ipynb").write_text("lang = 'en'\n", encoding="utf-8")
+    (data_copy / "cells.ipynb").write_text('{"nbformat": 4}', encoding="utf-8")
+    refused(data_copy, "params", str(data_copy / target), expected=expected)
 
 
 @pytest.mark.parametrize("command", [("build",), ("validate",), ("check", "--quick")])

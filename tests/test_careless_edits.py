@@ -48,16 +48,16 @@ def _refusal(root) -> str:
         ("compute_support_awards", "sakura_2023_06", "Sakura_2023_06", "repeats row 1 ('sakura_2023_06') in another"),
     ],
 )
-def test_a_row_copied_under_a_key_in_another_width_or_case_is_refused(repo_copy, table, key, copied_as, said):
-    row = _copy_row(repo_copy, table, key, copied_as)
-    message = _refusal(repo_copy)
+def test_a_row_copied_under_a_key_in_another_width_or_case_is_refused(data_copy, table, key, copied_as, said):
+    row = _copy_row(data_copy, table, key, copied_as)
+    message = _refusal(data_copy)
     assert f"data/{table}.csv, row {row} (line {row + 1}), column " in message, message
     assert said in message, message
 
 
-def test_a_second_row_for_the_same_count_is_refused_whatever_its_id(repo_copy):
-    row = _copy_row(repo_copy, "local_gov_delay_surveys", "2025_12", "2025_12b")
-    message = _refusal(repo_copy)
+def test_a_second_row_for_the_same_count_is_refused_whatever_its_id(data_copy):
+    row = _copy_row(data_copy, "local_gov_delay_surveys", "2025_12", "2025_12b")
+    message = _refusal(data_copy)
     assert (
         f"data/local_gov_delay_surveys.csv, row {row} (line {row + 1}), column 'as_of, definition': "
         "as_of '2025-12-31', definition 'specified_migration_support' repeats row 4; expected one row for each"
@@ -90,25 +90,25 @@ def test_every_amount_and_count_declares_plausible_bounds():
         ("local_gov_delay_surveys", 4, "as_of", "2026-03-31", "'2026-03-31' is after its source T9-07 was published"),
     ],
 )
-def test_a_careless_value_is_refused_by_file_row_and_column(repo_copy, table, row, column, value, said):
-    edit_csv_row(repo_copy, table, row, column, value)
-    message = _refusal(repo_copy)
+def test_a_careless_value_is_refused_by_file_row_and_column(data_copy, table, row, column, value, said):
+    edit_csv_row(data_copy, table, row, column, value)
+    message = _refusal(data_copy)
     assert f"data/{table}.csv, row {row} (line {row + 1}), column {column!r}: " in message, message
     assert said in message, message
 
 
-def test_a_projection_keeps_its_future_date_and_an_observation_may_not(repo_copy):
-    rows = _rows(repo_copy, "digital_deficit")
+def test_a_projection_keeps_its_future_date_and_an_observation_may_not(data_copy):
+    rows = _rows(data_copy, "digital_deficit")
     header = rows[0]
     future = next(i for i, r in enumerate(rows) if r[header.index("is_projection")] == "true" and r[0] == "2035")
     data.validate_all()  # as shipped: projections dated 2030 and 2035 by sources of 2024 and 2025
-    edit_csv_row(repo_copy, "digital_deficit", future, "is_projection", "false")
-    message = _refusal(repo_copy)
+    edit_csv_row(data_copy, "digital_deficit", future, "is_projection", "false")
+    message = _refusal(data_copy)
     assert f"data/digital_deficit.csv, row {future} (line {future + 1}), column 'year': '2035' is after" in message
     assert "if it is a projection, mark it so in is_projection" in message, message
 
 
-def test_corrected_survey_values_are_accepted(repo_copy):
+def test_corrected_survey_values_are_accepted(data_copy):
     """Values as the sources give them: published 2025-12-23, 5,009 systems; 171 of 1,788 bodies."""
     for column, value in {
         "published_on": "2025-12-23",
@@ -116,6 +116,6 @@ def test_corrected_survey_values_are_accepted(repo_copy):
         "systems_count": "5009",
         "systems_total": "34592",
     }.items():
-        edit_csv_row(repo_copy, "local_gov_delay_surveys", 3, column, value)
-    edit_csv_row(repo_copy, "local_gov_delay_surveys", 1, "bodies_total", "1788")
+        edit_csv_row(data_copy, "local_gov_delay_surveys", 3, column, value)
+    edit_csv_row(data_copy, "local_gov_delay_surveys", 1, "bodies_total", "1788")
     data.validate_all()

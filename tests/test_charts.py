@@ -28,6 +28,7 @@ def draw(name, lang="en"):
     return drawn("cloud_dependence", lang)[name]
 
 
+@pytest.mark.drawing
 def test_market_shares_are_drawn_as_ranges_not_points():
     fig = draw("market")
     bars = {(round(r.get_x(), 6), round(r.get_width(), 6)) for r in fig.findobj(Rectangle)}
@@ -39,6 +40,7 @@ def test_market_shares_are_drawn_as_ranges_not_points():
     assert "72% (another market definition)" in texts(fig), "the other market is said to be another definition"
 
 
+@pytest.mark.drawing
 def test_projections_are_open_markers_and_observations_filled():
     fig = draw("deficit")
     deficit = data.load_table("digital_deficit")
@@ -57,6 +59,7 @@ def test_projections_are_open_markers_and_observations_filled():
     assert len(drawn_open) == deficit.loc[deficit["is_projection"].astype(bool), "definition_id"].nunique()
 
 
+@pytest.mark.drawing
 def test_concentration_shows_each_count_apart_an_interval_and_a_number():
     text = joined(draw("concentration"))
     assert "9,411–9,416" in text and "9,449" in text
@@ -65,6 +68,7 @@ def test_concentration_shows_each_count_apart_an_interval_and_a_number():
     assert "AWS 1,452 / 1,497 (97.0%)" in text and "AWS 2,729 / 2,808 (97.2%)" in text
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("name", ["roster", "concentration", "market", "deficit", "scenarios"])
 def test_every_chart_names_its_sources(name):
     """Under the chart its publishers, each once, then the credit; in the caption file every source in full."""
@@ -83,11 +87,13 @@ def test_every_chart_names_its_sources(name):
         assert citations.reference(source_id, "en") in full, source_id
 
 
+@pytest.mark.drawing
 def test_roster_title_counts_providers_at_as_of():
     assert "(as of 2024-01-01: 5 providers, 1 of them Japanese)" in joined(draw("roster"))
     assert "(2024-01-01時点で5事業者、うち日本企業1)" in joined(draw("roster", "ja"))
 
 
+@pytest.mark.drawing
 def test_the_roster_legend_shows_only_marks_the_chart_draws():
     legend = draw("roster").legends[0]
     labels = [t.get_text() for t in legend.get_texts()]
@@ -95,12 +101,14 @@ def test_the_roster_legend_shows_only_marks_the_chart_draws():
     assert "selected on a condition" in labels and "foreign company (US)" in labels
 
 
+@pytest.mark.drawing
 def test_a_japanese_chart_has_no_english_notes():
     plot = draw("deficit", "ja").axes[0]
     notes = [t.get_text() for t in plot.texts if "METI" in t.get_text() or "projection" in t.get_text()]
     assert notes == []
 
 
+@pytest.mark.drawing
 def test_show_source_off_leaves_the_line_to_the_caption():
     from sovereign_ai.charts.style import caption
 
@@ -112,6 +120,7 @@ def test_show_source_off_leaves_the_line_to_the_caption():
     assert without.get_figheight() < with_line.get_figheight()
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_long_source_line_names_fewer_publishers_never_none(lang):
     """The policy timeline cites 20-odd sources: at 89 mm its line names what fits in 3 lines, then "and others"."""
@@ -131,6 +140,7 @@ def text_of(lines):
     return "".join(lines) if lines and any("出所" in line for line in lines) else " ".join(lines)
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("notebook", ["cloud_dependence", "local_government", "ai_compute", "policy_timeline"])
 def test_show_title_false_leaves_every_charts_title_to_its_caption(notebook):
     titled, untitled = drawn(notebook, "en"), drawn(notebook, "en", show_title=False)
@@ -142,6 +152,7 @@ def test_show_title_false_leaves_every_charts_title_to_its_caption(notebook):
         assert fig.get_figheight() < titled[part].get_figheight(), "no empty band where the title was"
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize(
     ("lang", "width_mm", "start", "end", "labels"),
     [
@@ -171,6 +182,7 @@ def test_a_policy_timeline_of_any_range_labels_its_dates_on_the_page(lang, width
         assert page.x0 <= box.x0 and box.x1 <= page.x1, f"{label.get_text()} leaves the page"
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_year_labels_stay_apart_at_the_narrowest_width(lang):
     """At 85 mm, yearly labels of the roster ran together ("2020年2021年2022年...")."""
@@ -186,6 +198,7 @@ def test_year_labels_stay_apart_at_the_narrowest_width(lang):
     assert all(left.x1 + 2 < right.x0 for left, right in itertools.pairwise(boxes)), years
 
 
+@pytest.mark.drawing
 def test_numbers_stacked_over_a_crowded_lane_stay_clear_of_the_lane_above(tmp_path):
     """From 2015 to 2030 at 85 mm, the EU's stacked numbers ran into Japan's ('17' over '7')."""
     from sovereign_ai.charts import style
@@ -207,6 +220,7 @@ def test_numbers_stacked_over_a_crowded_lane_stay_clear_of_the_lane_above(tmp_pa
     assert highest < japan_y - half_star, "the EU's numbers end below Japan's markers"
 
 
+@pytest.mark.drawing
 def test_the_deficits_crowded_years_are_read_one_value_a_row():
     """The values of 2023 and 2024 crowd into one cluster in the chart: a panel gives each its row."""
     fig = draw("deficit")
@@ -237,6 +251,7 @@ def test_a_source_without_a_known_headline_is_cited_by_its_publisher_alone(lang)
     assert "「" not in citations.reference("T6-10b", lang) and '"' not in citations.reference("T6-10b", lang)
 
 
+@pytest.mark.drawing
 def test_an_event_on_the_ranges_first_day_is_drawn_clear_of_the_axis_line():
     """From 2025-09-01 to 09-02, the event of 09-01 sat on the y-axis line, its number hidden."""
     import matplotlib.dates as mdates
@@ -249,6 +264,7 @@ def test_an_event_on_the_ranges_first_day_is_drawn_clear_of_the_axis_line():
     assert (event - low) / (ax.get_xlim()[1] - low) * axis_mm >= 1.9, "half a star and a gap from the axis line"
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("width_mm", [85, 89, 120, 183, 250])
 def test_each_number_of_the_timeline_points_to_exactly_one_marker(lang, width_mm):

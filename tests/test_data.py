@@ -88,22 +88,22 @@ def test_columns_are_typed_from_the_schema():
     assert panels["panel_no"].tolist() == [1, 2, 3, 4]
 
 
-def test_a_missing_required_value_names_file_row_and_column(repo_copy):
-    edit_csv_row(repo_copy, "four_reasons_panels", 2, "title_ja", "")
+def test_a_missing_required_value_names_file_row_and_column(data_copy):
+    edit_csv_row(data_copy, "four_reasons_panels", 2, "title_ja", "")
     with pytest.raises(DataError) as error:
         data.load_table("four_reasons_panels")
     assert "data/four_reasons_panels.csv, row 2 (line 3), column 'title_ja': is empty" in str(error.value)
 
 
-def test_a_short_row_names_file_and_row(repo_copy):
-    edit_csv_row(repo_copy, "basic_plan_examples", 5, None, drop_cells=2)
+def test_a_short_row_names_file_and_row(data_copy):
+    edit_csv_row(data_copy, "basic_plan_examples", 5, None, drop_cells=2)
     with pytest.raises(DataError) as error:
         data.load_table("basic_plan_examples")
     assert "data/basic_plan_examples.csv, row 5 (line 6): has 3 cells; the header has 5" in str(error.value)
 
 
-def test_a_value_of_the_wrong_type_names_the_value_and_the_type(repo_copy):
-    edit_csv_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
+def test_a_value_of_the_wrong_type_names_the_value_and_the_type(data_copy):
+    edit_csv_row(data_copy, "basic_plan_policies", 3, "policy_no", "three")
     with pytest.raises(DataError) as error:
         data.load_table("basic_plan_policies")
     message = str(error.value)
@@ -111,8 +111,8 @@ def test_a_value_of_the_wrong_type_names_the_value_and_the_type(repo_copy):
     assert "'three' is not of type integer; expected a whole number" in message
 
 
-def test_a_value_outside_its_enum_lists_the_allowed_values(repo_copy):
-    edit_csv_row(repo_copy, "four_reasons_statements", 1, "role", "situaton")
+def test_a_value_outside_its_enum_lists_the_allowed_values(data_copy):
+    edit_csv_row(data_copy, "four_reasons_statements", 1, "role", "situaton")
     with pytest.raises(DataError) as error:
         data.load_table("four_reasons_statements")
     assert "column 'role': 'situaton' is not allowed; expected one of 'situation', 'consequence', 'response'" in str(
@@ -120,40 +120,40 @@ def test_a_value_outside_its_enum_lists_the_allowed_values(repo_copy):
     )
 
 
-def test_a_dangling_foreign_key_is_named(repo_copy):
-    edit_csv_row(repo_copy, "basic_plan_examples", 1, "source_id", "no_such_source")
+def test_a_dangling_foreign_key_is_named(data_copy):
+    edit_csv_row(data_copy, "basic_plan_examples", 1, "source_id", "no_such_source")
     with pytest.raises(DataError) as error:
         data.validate_all()
     assert "column 'source_id': 'no_such_source' is not a source_id in sources.csv" in str(error.value)
 
 
-def test_a_repeated_key_is_named(repo_copy):
-    edit_csv_row(repo_copy, "four_reasons_panels", 2, "panel_no", "1")
+def test_a_repeated_key_is_named(data_copy):
+    edit_csv_row(data_copy, "four_reasons_panels", 2, "panel_no", "1")
     with pytest.raises(DataError) as error:
         data.load_table("four_reasons_panels")
     assert "row 2 (line 3), column 'panel_no': 1 repeats row 1" in str(error.value)
 
 
-def test_frictionless_rejects_what_the_loader_rejects(repo_copy):
+def test_frictionless_rejects_what_the_loader_rejects(data_copy):
     """The loader and the reference validator agree on a broken table."""
-    edit_csv_row(repo_copy, "basic_plan_policies", 3, "policy_no", "three")
-    report = frictionless_validate(repo_copy / "data", "basic_plan_policies")  # the whole package: the test above
+    edit_csv_row(data_copy, "basic_plan_policies", 3, "policy_no", "three")
+    report = frictionless_validate(data_copy / "data", "basic_plan_policies")  # the whole package: the test above
     assert not report["valid"]
     errors = [e for task in report["tasks"] for e in task["errors"]]
     assert any(e["type"] == "type-error" and e["fieldName"] == "policy_no" and e["rowNumber"] == 4 for e in errors)
 
 
-def test_a_wrong_header_is_named(repo_copy):
-    path = repo_copy / "data" / "sources.csv"
+def test_a_wrong_header_is_named(data_copy):
+    path = data_copy / "data" / "sources.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("source_id,", "source,", 1), encoding="utf-8")
     with pytest.raises(DataError, match=r"data/sources.csv, header: the columns are"):
         data.load_table("sources")
 
 
-def test_a_table_read_again_is_read_as_it_is_now_and_callers_get_their_own_rows(repo_copy):
+def test_a_table_read_again_is_read_as_it_is_now_and_callers_get_their_own_rows(data_copy):
     """Parsing is done once per content of a file: an edit of the same size, at once, is still seen."""
     first = data.validate_table("gov_cloud_systems")
     first[0]["systems_total"] = -5  # a caller's change stays the caller's
     assert data.validate_table("gov_cloud_systems")[0]["systems_total"] == 1497
-    edit_csv_row(repo_copy, "gov_cloud_systems", 1, "systems_total", "1496")  # same size, same second
+    edit_csv_row(data_copy, "gov_cloud_systems", 1, "systems_total", "1496")  # same size, same second
     assert data.validate_table("gov_cloud_systems")[0]["systems_total"] == 1496

@@ -135,12 +135,12 @@ def test_a_translators_mistake_is_said_by_file_line_and_key_without_a_traceback(
     assert dry.stderr.rstrip().endswith("No notebook was run and nothing was written.")
 
 
-def test_a_placeholder_one_language_leaves_out_on_purpose_is_said_so(repo_copy):
-    _edit(repo_copy, labels.SHARED, '  en_leaves_out: "{date}"\n', "")
-    result = call_cli("validate", root=repo_copy)
+def test_a_placeholder_one_language_leaves_out_on_purpose_is_said_so(data_copy):
+    _edit(data_copy, labels.SHARED, '  en_leaves_out: "{date}"\n', "")
+    result = call_cli("validate", root=data_copy)
     assert "'report_figure_source': the en: text has no {date}, which the ja: text has" in result.stderr
-    _edit(repo_copy, labels.SHARED, "より作成{original}", 'より作成{original}"\n  en_leaves_out: "{page}')
-    result = call_cli("validate", root=repo_copy)
+    _edit(data_copy, labels.SHARED, "より作成{original}", 'より作成{original}"\n  en_leaves_out: "{page}')
+    result = call_cli("validate", root=data_copy)
     assert "en_leaves_out: expected the placeholders that the ja: text has and the en: text leaves out" in (
         result.stderr
     )
@@ -172,17 +172,17 @@ def test_a_lookup_is_recorded_by_file_language_and_key(tmp_path, monkeypatch):
     ]
 
 
-def test_a_read_of_words_is_hashed_by_its_words_in_its_language(repo_copy):
+def test_a_read_of_words_is_hashed_by_its_words_in_its_language(data_copy):
     english = "notebooks/cloud_dependence.labels.yaml#en:as_of,roster_title"
     japanese = "notebooks/cloud_dependence.labels.yaml#ja:as_of,roster_title"
     other = "notebooks/cloud_dependence.labels.yaml#en:today"
     before = {entry: data.input_sha256(entry) for entry in (english, japanese, other)}
     assert len(set(before.values())) == 3
-    _edit(repo_copy, CLOUD, ROSTER_EN, ROSTER_EN.replace("over time", "year by year"))
+    _edit(data_copy, CLOUD, ROSTER_EN, ROSTER_EN.replace("over time", "year by year"))
     assert data.input_sha256(english) != before[english]
     assert data.input_sha256(japanese) == before[japanese] and data.input_sha256(other) == before[other]
-    _edit(repo_copy, CLOUD, "roster_title:", "roster_heading:")
+    _edit(data_copy, CLOUD, "roster_title:", "roster_heading:")
     assert data.input_sha256(english) != before[english] and data.input_sha256(other) == before[other]
-    (repo_copy / "notebooks" / CLOUD).unlink()
+    (data_copy / "notebooks" / CLOUD).unlink()
     assert data.input_sha256(english) == "missing"
-    assert paths.labels_dir() == repo_copy / "notebooks", "the catalogues of the root in use"
+    assert paths.labels_dir() == data_copy / "notebooks", "the catalogues of the root in use"

@@ -37,6 +37,7 @@ def test_jurisdictions_and_dates_filter_the_events():
     assert [e["number"] for e in rows] == [1, 2, 3, 4]
 
 
+@pytest.mark.drawing
 def test_a_model_without_a_release_date_is_kept_as_unknown():
     unknown = [m for m in landscape.models() if m["first_release"] is None]
     assert [m["model"] for m in unknown] == ["Sarashina2-8x70B"]
@@ -63,6 +64,7 @@ def test_jurisdiction_rule_matches_the_module():
     assert RULES["jurisdictions"].choices == landscape.JURISDICTIONS
 
 
+@pytest.mark.drawing
 def test_the_models_chart_says_which_date_is_a_commercial_launch_and_speaks_japanese():
     fig = notebook_code.run(REPO / "notebooks" / "sovereign_models.ipynb", {"lang": "ja"}).figures[""]
     ax = fig.axes[0]

@@ -18,11 +18,13 @@ def all_text(fig) -> str:
     return "\n".join(texts(fig))
 
 
+@pytest.mark.drawing
 def test_local_government_draws_its_four_charts():
     assert set(drawn("local_government", "en", 183)) == {"slippage", "reasons", "cost", "clouds"}
     assert set(drawn("ai_compute", "en", 183)) == {"awards", "capacity", "fy2026"}
 
 
+@pytest.mark.drawing
 def test_shares_of_bodies_are_computed_from_counts_and_labelled_so():
     shown = all_text(drawn("local_government", "en", 183)["slippage"])
     for count, share in (("643", 100 * 643 / 1788), ("743", 100 * 743 / 1788), ("935", 100 * 935 / 1788)):
@@ -32,16 +34,19 @@ def test_shares_of_bodies_are_computed_from_counts_and_labelled_so():
     assert "another definition" in legend and "(171 bodies, 9.6% as stated)" in legend, "the 2023 survey kept apart"
 
 
+@pytest.mark.drawing
 def test_slippage_as_of_drops_later_counts():
     shown = all_text(drawn("local_government", "en", 183, as_of="2025-09-30")["slippage"])
     assert "643" in shown and "935" not in shown and "743" not in shown
 
 
+@pytest.mark.drawing
 def test_delayed_systems_share_is_computed():
     title = " ".join(all_text(drawn("local_government", "en", 183)["reasons"]).split())  # lines rejoined
     assert f"{100 * 3770 / 34592:.1f}% (computed)" in title and "3,770 of 34,592" in title
 
 
+@pytest.mark.drawing
 def test_cost_chart_says_the_bases_and_dates_differ():
     shown = " ".join(all_text(drawn("local_government", "en", 183)["cost"]).split())
     assert "Not one scale" in shown and "FY2018" in shown and "dates differ" in shown
@@ -50,6 +55,7 @@ def test_cost_chart_says_the_bases_and_dates_differ():
     assert "約1.6×" in ja and "同じ尺度ではない" in ja
 
 
+@pytest.mark.drawing
 def test_qualifiers_are_kept_as_the_sources_say_them():
     en = all_text(drawn("ai_compute", "en", 183)["awards"])
     for words in ("about 6.8", "about 5.3", "up to about 50.1", "up to 42.1", "up to 72.5"):
@@ -59,6 +65,7 @@ def test_qualifiers_are_kept_as_the_sources_say_them():
         assert words in ja
 
 
+@pytest.mark.drawing
 def test_exaflops_of_different_precisions_are_never_one_line():
     fig = drawn("ai_compute", "en", 183)["capacity"]
     ax = fig.axes[0]
@@ -69,6 +76,7 @@ def test_exaflops_of_different_precisions_are_never_one_line():
     assert "9.22" not in all_text(fig), "half and single precision are never added"
 
 
+@pytest.mark.drawing
 def test_targets_and_projections_are_open_markers_and_the_legend_shows_them():
     fig = drawn("ai_compute", "en", 183)["capacity"]
     open_marks = [
@@ -85,6 +93,7 @@ def test_targets_and_projections_are_open_markers_and_the_legend_shows_them():
     assert entries and all(h.get_markerfacecolor() == "white" for h in entries)
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("notebook", NEW)
 def test_a_japanese_chart_has_japanese_interface_text(notebook):
     for part, fig in drawn(notebook, "ja", 183).items():
@@ -107,6 +116,7 @@ def test_sources_come_from_the_data_not_the_code(notebook):
     assert not re.search(r"\bT\d+-\d+", code), "a source id is written in the notebook's code"
 
 
+@pytest.mark.drawing
 def test_the_slippage_chart_before_the_first_survey_says_there_is_none():
     fig = drawn("local_government", "en", as_of="2020-01-01")["slippage"]
     said = [t.get_text() for t in fig.axes[0].texts]

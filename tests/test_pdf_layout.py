@@ -202,6 +202,27 @@ def test_no_text_is_cut_off_overlaps_or_crosses_panels(pdf_folder, width_mm, nam
     assert found == [], f"{name} at {width_mm} mm:\n" + "\n".join(found)
 
 
+def source_lines(pdf) -> list[str]:
+    """The baselines of a chart's source line as the PDF draws them: from the line that opens with
+    (出所) / Source(s): to the foot of the page, at the source line's size."""
+    found = words(pdf)
+    first = next(
+        w for w in found if w.text.startswith(("(出所)", "Source:", "Sources:")) and w.size == style.FONT_SIZES.source
+    )
+    baselines = {
+        round(w.baseline, 1) for w in found if w.size == style.FONT_SIZES.source and w.baseline <= first.baseline + 0.1
+    }
+    return sorted(baselines, reverse=True)
+
+
+@pytest.mark.parametrize(("width_mm", "name"), _cases())
+def test_the_source_line_takes_at_most_its_limit_of_lines(pdf_folder, width_mm, name):
+    """Three lines below house.WIDE_MM (a single column, 85 to 120 mm), two from it (183 mm, as figures/ has it)."""
+    pdf = _saved(pdf_folder / str(width_mm), width_mm, _run_writing(name), "pdf")[name]
+    assert 1 <= len(source_lines(pdf)) <= house.source_line_limit(width_mm)
+    assert house.source_line_limit(89) == 3 and house.source_line_limit(183) == 2
+
+
 def _run_ids() -> list[str]:
     from sovereign_ai.engine.build import load_registry
 

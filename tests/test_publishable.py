@@ -9,12 +9,11 @@ import csv
 import functools
 import re
 
-import pytest
 from pybtex.database import parse_string
 from pypdf import PdfReader
 
 from sovereign_ai import data, paths
-from sovereign_ai.charts import citations, house, style, text
+from sovereign_ai.charts import citations, style, text
 from sovereign_ai.checks.layout_check import words
 from sovereign_ai.engine import manifest
 
@@ -179,51 +178,6 @@ def test_a_number_in_a_charts_source_data_equals_its_metric():
             assert round(float(row["value"]) / scale, decimals) == float(value), (name, row["metric"])
             compared += 1
     assert compared >= 30
-
-
-# ---- The source line under a chart, read from the PDFs' words --------------------------------------
-
-
-def source_lines(pdf) -> list[str]:
-    """The lines of a chart's source line as the PDF draws them: from the line that opens with
-    (出所) / Source(s): to the foot of the page, at the source line's size."""
-    found = words(pdf)
-    first = next(
-        w for w in found if w.text.startswith(("(出所)", "Source:", "Sources:")) and w.size == style.FONT_SIZES.source
-    )
-    baselines = {
-        round(w.baseline, 1) for w in found if w.size == style.FONT_SIZES.source and w.baseline <= first.baseline + 0.1
-    }
-    return sorted(baselines, reverse=True)
-
-
-@pytest.mark.parametrize("name", PDFS)
-def test_the_source_line_takes_at_most_two_lines_at_183_mm(name):
-    assert 1 <= len(source_lines(FIGURES / name)) <= 2
-
-
-@pytest.mark.drawing
-@pytest.mark.parametrize("name", PDFS)
-def test_the_source_line_takes_at_most_three_lines_at_89_mm(name, narrow_pdfs):
-    assert 1 <= len(source_lines(narrow_pdfs[name])) <= 3
-    assert house.source_line_limit(89) == 3 and house.source_line_limit(183) == 2
-
-
-@pytest.fixture(scope="module")
-def narrow_pdfs(tmp_path_factory):
-    """Every chart at 89 mm, drawn by its notebook's own cells and saved as the build saves it."""
-    from sovereign_ai.engine.build import load_registry
-
-    from conftest import drawn
-
-    folder, saved = tmp_path_factory.mktemp("narrow"), {}
-    for run in load_registry():
-        lang = run.parameters["lang"]
-        for part, fig in drawn(run.notebook.stem, lang, 89).items():
-            stem = f"{run.figure}_{part}" if part else run.figure
-            for path in style.save_figure(fig, folder, f"{stem}.{lang}", ["pdf"], 300):
-                saved[path.name] = path
-    return saved
 
 
 def test_japanese_charts_separate_with_one_mark():

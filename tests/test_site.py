@@ -381,6 +381,7 @@ def _word_in_one_notebook_only(site: Path, notebooks: list[str]) -> tuple[str, s
     raise AssertionError("every notebook's words appear on another page too")
 
 
+@pytest.mark.browser
 @needs_chromium
 def test_chromium_reads_the_book_chapter_after_chapter_searches_unfolds_and_stays_offline(book):
     from playwright.sync_api import sync_playwright

@@ -192,6 +192,7 @@ def days(value: str) -> float:
     return mdates.date2num(dt.date.fromisoformat(value))
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("width_mm", [183, 89])
 def test_the_government_ai_chart_draws_the_steps_at_their_dates(width_mm):
     fig = drawn("sovereign_models", "en", width_mm)["government_ai"]
@@ -209,6 +210,7 @@ def test_the_government_ai_chart_draws_the_steps_at_their_dates(width_mm):
     assert "planned (period as announced)" in shown and "Digital Agency" in shown
 
 
+@pytest.mark.drawing
 def test_the_government_ai_chart_in_japanese():
     shown = texts(drawn("sovereign_models", "ja", 183)["government_ai"])
     for words in ("応募15件から7件", "約18万人・39機関", "2027年度", "2025年12月2日", "2026年3月6日", "デジタル庁"):
@@ -220,6 +222,7 @@ def bar_widths(fig) -> list[float]:
     return [round(p.get_width(), 4) for p in fig.axes[0].patches]
 
 
+@pytest.mark.drawing
 def test_the_fy2026_chart_draws_the_budget_lines_and_the_noetra_decision_in_oku_yen_in_japanese():
     ja = drawn("ai_compute", "ja", 183)["fy2026"]
     assert bar_widths(ja) == [12390, 3873, 3873, 10000]
@@ -234,6 +237,7 @@ def test_the_fy2026_chart_draws_the_budget_lines_and_the_noetra_decision_in_oku_
     assert "774.6" not in shown, "the decision spends the budget line: never added"
 
 
+@pytest.mark.drawing
 @pytest.mark.parametrize("lang, words", [("en", "at least 1.7"), ("ja", "1.7以上")])
 def test_the_capacity_chart_draws_kyushus_fp4_figure_apart_open(lang, words):
     fig = drawn("ai_compute", lang, 183)["capacity"]

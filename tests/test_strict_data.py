@@ -80,20 +80,20 @@ def _frictionless_refuses(root, table: str) -> bool:
 @pytest.mark.parametrize(
     ("table", "row", "column", "value", "said", "schema"), CATALOGUE, ids=[f"{c[0]}.{c[2]}={c[3]!r}" for c in CATALOGUE]
 )
-def test_a_bad_cell_is_refused_by_name(repo_copy, table, row, column, value, said, schema):
-    edit_csv_row(repo_copy, table, row, column, value)
+def test_a_bad_cell_is_refused_by_name(data_copy, table, row, column, value, said, schema):
+    edit_csv_row(data_copy, table, row, column, value)
     with pytest.raises(data.DataError) as refused:
         data.validate_all()
     message = str(refused.value)
     assert f"data/{table}.csv, row {row} (line {row + 1}), column {column!r}" in message, message
     assert said in message, message
     if schema:
-        assert _frictionless_refuses(repo_copy, table), "frictionless accepts what the schema forbids"
+        assert _frictionless_refuses(data_copy, table), "frictionless accepts what the schema forbids"
 
 
-def test_a_key_cell_of_the_wrong_type_is_named_once(repo_copy):
+def test_a_key_cell_of_the_wrong_type_is_named_once(data_copy):
     """2024/10/31 in a key column was refused, then also said to be empty."""
-    edit_csv_row(repo_copy, "gov_cloud_systems", 1, "as_of", "2024/10/31")
+    edit_csv_row(data_copy, "gov_cloud_systems", 1, "as_of", "2024/10/31")
     with pytest.raises(data.DataError) as refused:
         data.validate_all()
     message = str(refused.value)
@@ -101,9 +101,9 @@ def test_a_key_cell_of_the_wrong_type_is_named_once(repo_copy):
     assert "is empty; expected a value (it is part of the key)" not in message, message
 
 
-def test_rows_of_empty_cells_below_a_table_are_blank_lines(repo_copy):
+def test_rows_of_empty_cells_below_a_table_are_blank_lines(data_copy):
     """A spreadsheet saves the rows below a table as ',,,': each got one 'is empty' per column."""
-    path = repo_copy / "data" / "gov_cloud_systems.csv"
+    path = data_copy / "data" / "gov_cloud_systems.csv"
     text = path.read_text(encoding="utf-8")
     commas = "," * (text.splitlines()[0].count(","))
     path.write_text(text + f"{commas}\n{commas}\n", encoding="utf-8")
@@ -116,15 +116,15 @@ def test_rows_of_empty_cells_below_a_table_are_blank_lines(repo_copy):
     assert "is empty" not in message, message
 
 
-def test_booleans_as_excel_writes_them_are_read(repo_copy):
-    edit_csv_row(repo_copy, "market_subjects", 1, "is_domestic", "FALSE")
-    edit_csv_row(repo_copy, "market_subjects", 3, "is_domestic", "True")
+def test_booleans_as_excel_writes_them_are_read(data_copy):
+    edit_csv_row(data_copy, "market_subjects", 1, "is_domestic", "FALSE")
+    edit_csv_row(data_copy, "market_subjects", 3, "is_domestic", "True")
     domestic = data.validate_table("market_subjects")
     assert [row["is_domestic"] for row in domestic[:3]] == [False, False, True]
 
 
-def test_a_quote_never_closed_at_the_end_of_a_row_is_suggested_where_it_starts(repo_copy):
-    path = repo_copy / "data" / "gov_cloud_systems.csv"
+def test_a_quote_never_closed_at_the_end_of_a_row_is_suggested_where_it_starts(data_copy):
+    path = data_copy / "data" / "gov_cloud_systems.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     cells = lines[1].split(",")
     lines[1] = ",".join([*cells[:-1], '"' + cells[-1]])  # a quote opened in row 1's last cell swallows the rest
@@ -144,10 +144,10 @@ def _refused_once_appended(root, table: str, lines: str, said: str) -> None:
         data.validate_all()
 
 
-def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(repo_copy):
+def test_a_provider_in_use_hosts_a_system_where_the_split_is_complete(data_copy):
     row = "2025-03-31,sakura,conditional,true,T1-11\n"
     said = r"sakura is in use on 2025-03-31 .* hosts no system of the full split"
-    _refused_once_appended(repo_copy, "gov_cloud_status", row, said)
+    _refused_once_appended(data_copy, "gov_cloud_status", row, said)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -176,38 +176,38 @@ def test_check_refuses_bad_data_naming_figures_not_its_temporary_folder(repo_cop
     assert "check-" not in result.stderr, "the temporary folder, removed by now, is not named"
 
 
-def test_a_table_replaced_by_a_folder_or_a_missing_descriptor_is_named(repo_copy):
-    table = repo_copy / "data" / "four_reasons_panels.csv"
+def test_a_table_replaced_by_a_folder_or_a_missing_descriptor_is_named(data_copy):
+    table = data_copy / "data" / "four_reasons_panels.csv"
     table.unlink()
     table.mkdir()
-    result = call_cli("validate", root=repo_copy)
+    result = call_cli("validate", root=data_copy)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "data/four_reasons_panels.csv: cannot be read (Is a directory)" in result.stderr
-    (repo_copy / "data" / "datapackage.json").unlink()
-    result = call_cli("validate", root=repo_copy)
+    (data_copy / "data" / "datapackage.json").unlink()
+    result = call_cli("validate", root=data_copy)
     assert result.returncode == 2
     assert "error: data/datapackage.json: file not found; it describes every table" in result.stderr
 
 
-def test_a_repeat_that_cannot_backtrack_is_accepted_and_matched(repo_copy):
+def test_a_repeat_that_cannot_backtrack_is_accepted_and_matched(data_copy):
     import json
 
-    path = repo_copy / "data" / "datapackage.json"
+    path = data_copy / "data" / "datapackage.json"
     package = json.loads(path.read_text(encoding="utf-8"))
     described = next(f for f in _schema_of(package, "gov_cloud_systems")["fields"] if f["name"] == "definition")
     for pattern in ("(?>[a-z]+_?)+", "([a-z]++_?)+"):  # atomic, possessive: what the refusal suggests
         described["constraints"] = {"pattern": pattern}
         path.write_text(json.dumps(package), encoding="utf-8")
         data.validate_all()
-        edit_csv_row(repo_copy, "gov_cloud_systems", 1, "definition", "Production")
+        edit_csv_row(data_copy, "gov_cloud_systems", 1, "definition", "Production")
         with pytest.raises(data.DataError, match="does not match the pattern"):
             data.validate_all()
-        edit_csv_row(repo_copy, "gov_cloud_systems", 1, "definition", "production")
+        edit_csv_row(data_copy, "gov_cloud_systems", 1, "definition", "production")
 
 
-def test_a_blank_line_is_named_as_one(repo_copy):
+def test_a_blank_line_is_named_as_one(data_copy):
     said = r"four_reasons_panels.csv, row 5 \(line 6\): is a blank line; remove it"
-    _refused_once_appended(repo_copy, "four_reasons_panels", "\n", said)
+    _refused_once_appended(data_copy, "four_reasons_panels", "\n", said)
 
 
 def test_a_quote_never_closed_in_a_long_file_is_named_by_its_line(repo_copy):
@@ -239,10 +239,10 @@ def test_a_quote_never_closed_in_a_long_file_is_named_by_its_line(repo_copy):
         ("systems_total", {"constraint": {"minimum": 0}}, "'constraint' is not a key the loader reads"),
     ],
 )
-def test_a_descriptor_the_loader_cannot_read_is_refused_by_table_and_field(repo_copy, field, edit, said):
+def test_a_descriptor_the_loader_cannot_read_is_refused_by_table_and_field(data_copy, field, edit, said):
     import json
 
-    path = repo_copy / "data" / "datapackage.json"
+    path = data_copy / "data" / "datapackage.json"
     package = json.loads(path.read_text(encoding="utf-8"))
     described = next(f for f in _schema_of(package, "gov_cloud_systems")["fields"] if f["name"] == field)
     described.update(edit)
@@ -252,22 +252,22 @@ def test_a_descriptor_the_loader_cannot_read_is_refused_by_table_and_field(repo_
     assert f"data/datapackage.json, table 'gov_cloud_systems', field '{field}': " + said in str(refused.value)
 
 
-def test_a_header_only_table_is_refused(repo_copy):
-    path = repo_copy / "data" / "gov_cloud_systems.csv"
+def test_a_header_only_table_is_refused(data_copy):
+    path = data_copy / "data" / "gov_cloud_systems.csv"
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     with pytest.raises(data.DataError, match=r"data/gov_cloud_systems\.csv: has 0 rows; expected at least 1"):
         data.validate_all()
 
 
-def test_a_csv_that_excel_saved_with_a_byte_order_mark_is_read_as_excel_wrote_it(repo_copy):
-    path = repo_copy / "data" / "jurisdictions.csv"
+def test_a_csv_that_excel_saved_with_a_byte_order_mark_is_read_as_excel_wrote_it(data_copy):
+    path = data_copy / "data" / "jurisdictions.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     data.validate_all()
     assert data.load_table("jurisdictions")["jurisdiction_id"].iloc[0] == "JP"
 
 
-def test_a_csv_that_is_not_utf8_says_how_to_save_it(repo_copy):
-    path = repo_copy / "data" / "jurisdictions.csv"
+def test_a_csv_that_is_not_utf8_says_how_to_save_it(data_copy):
+    path = data_copy / "data" / "jurisdictions.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("shift_jis"))
     with pytest.raises(data.DataError) as refused:
         data.validate_all()
@@ -275,8 +275,8 @@ def test_a_csv_that_is_not_utf8_says_how_to_save_it(repo_copy):
     assert "CSV UTF-8 (comma delimited)" in str(refused.value)
 
 
-def test_an_empty_csv_is_named(repo_copy):
-    (repo_copy / "data" / "jurisdictions.csv").write_bytes(b"")
+def test_an_empty_csv_is_named(data_copy):
+    (data_copy / "data" / "jurisdictions.csv").write_bytes(b"")
     with pytest.raises(data.DataError, match=r"data/jurisdictions\.csv: the file is empty; expected the header"):
         data.validate_all()
 
@@ -445,14 +445,14 @@ def _schema_of(package: dict, table: str) -> dict:
         ),
     ],
 )
-def test_a_rule_or_key_naming_nothing_is_refused_where_it_is_declared(repo_copy, edit, said):
+def test_a_rule_or_key_naming_nothing_is_refused_where_it_is_declared(data_copy, edit, said):
     import json
 
-    path = repo_copy / "data" / "datapackage.json"
+    path = data_copy / "data" / "datapackage.json"
     package = json.loads(path.read_text(encoding="utf-8"))
     edit(package)
     path.write_text(json.dumps(package), encoding="utf-8")
-    result = call_cli("validate", root=repo_copy)
+    result = call_cli("validate", root=data_copy)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert said in result.stderr
 
@@ -470,39 +470,39 @@ def test_a_rule_or_key_naming_nothing_is_refused_where_it_is_declared(repo_copy,
         (lambda t: t.replace('"encoding": "utf-8"', '"encoding": 5', 1), "encoding 5: the loader reads UTF-8"),
     ],
 )
-def test_a_descriptor_json_the_loader_would_misread_is_refused(repo_copy, edit, said):
-    path = repo_copy / "data" / "datapackage.json"
+def test_a_descriptor_json_the_loader_would_misread_is_refused(data_copy, edit, said):
+    path = data_copy / "data" / "datapackage.json"
     text = path.read_text(encoding="utf-8")
     edited = edit(text)
     assert edited != text, "the edit applies to the shipped descriptor"
     path.write_text(edited, encoding="utf-8")
-    result = call_cli("validate", root=repo_copy)
+    result = call_cli("validate", root=data_copy)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert said in result.stderr
 
 
-def test_a_descriptor_saved_with_a_byte_order_mark_is_read(repo_copy):
-    path = repo_copy / "data" / "datapackage.json"
+def test_a_descriptor_saved_with_a_byte_order_mark_is_read(data_copy):
+    path = data_copy / "data" / "datapackage.json"
     path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
     data.validate_all()
 
 
-def test_an_empty_cell_of_a_key_is_refused(repo_copy):
+def test_an_empty_cell_of_a_key_is_refused(data_copy):
     import json
 
-    path = repo_copy / "data" / "datapackage.json"
+    path = data_copy / "data" / "datapackage.json"
     package = json.loads(path.read_text(encoding="utf-8"))
     band = next(f for f in _schema_of(package, "concentration_bands")["fields"] if f["name"] == "band")
     band["constraints"].pop("required", None)  # the key says it is required, whatever the field says
     path.write_text(json.dumps(package), encoding="utf-8")
-    edit_csv_row(repo_copy, "concentration_bands", 1, "band", "")
+    edit_csv_row(data_copy, "concentration_bands", 1, "band", "")
     with pytest.raises(data.DataError, match=r"row 1 \(line 2\), column 'band': is empty; expected a value \(it is"):
         data.validate_all()
 
 
-def test_a_table_linked_from_outside_data_is_refused(repo_copy, tmp_path):
+def test_a_table_linked_from_outside_data_is_refused(data_copy, tmp_path):
     outside = tmp_path / "jurisdictions.csv"
-    table = repo_copy / "data" / "jurisdictions.csv"
+    table = data_copy / "data" / "jurisdictions.csv"
     outside.write_bytes(table.read_bytes())
     table.unlink()
     table.symlink_to(outside)

@@ -148,10 +148,11 @@ def jobs_from_environment() -> int | None:
 
 
 def pytest_workers() -> tuple[str, ...]:
-    """pytest on $JOBS workers, else on every core (pytest-xdist), a file to a worker: nbval runs a
-    stored notebook's cells in order."""
+    """pytest on $JOBS workers, else on every core (pytest-xdist), a group of tests to a worker:
+    a file (nbval runs a stored notebook's cells in order), or tests/conftest.py's group of the
+    tests that draw charts."""
     workers = jobs_from_environment() or os.cpu_count() or 1
-    return ("-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder")
+    return ("-n", str(workers), "--dist", "loadgroup", "--no-loadscope-reorder")
 
 
 TOOLS_VENV = ".venv-tools"  # cffconvert's own environment: its dependencies clash with the main one's
@@ -242,7 +243,7 @@ def _tools(command: str, *extra: str) -> int:
             )
             return 2
         os.environ["SOVEREIGN_AI_TEST_FAST"] = "1"  # tests/conftest.py: a test that starts a kernel fails
-        fast = ("pytest", "tests", "-m", "not notebooks and not drawing", *workers)
+        fast = ("pytest", "tests", "-m", "not notebooks and not drawing and not browser", *workers)
         return _ensure_cffconvert() or _tools("lint") or _run(*fast)
     if command == "bench":
         return _run("sovereign_ai.engine.bench", *extra)

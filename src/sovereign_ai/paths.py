@@ -5,6 +5,7 @@ papermill runs kernels in the caller's folder and nbval in the notebook's.
 Set SOVEREIGN_AI_ROOT to work on another copy of the repository (the tests do).
 """
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -15,7 +16,13 @@ _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 def repo_root() -> Path:
     """The repository root: $SOVEREIGN_AI_ROOT if set, else the checkout holding this package."""
     override = os.environ.get("SOVEREIGN_AI_ROOT")
-    return Path(override).resolve() if override else _PACKAGE_ROOT
+    return _resolved(override, os.getcwd() if not os.path.isabs(override) else "") if override else _PACKAGE_ROOT
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(folder: str, _from_folder: str) -> Path:
+    """A root folder resolved once (links followed): a command asks for the root hundreds of times."""
+    return Path(folder).resolve()
 
 
 # The repository's tracked folders: never an output folder, nor inside one (nor is figures/,
@@ -158,12 +165,19 @@ def parts_below(root: Path, path: Path) -> list[str]:
 
 def relative(path: Path) -> str:
     """A path as the user should read it: relative to the repository when inside it."""
+    given = os.fspath(path)
+    return _relative(given, "" if os.path.isabs(given) else os.getcwd(), repo_root())
+
+
+@functools.lru_cache(maxsize=256)
+def _relative(given: str, _from_folder: str, root: Path) -> str:
+    """relative, resolved once per path (links followed): planning a sweep names each run's folder."""
     try:
-        path = Path(path).resolve()
+        path = Path(given).resolve()
     except (RuntimeError, OSError):  # a symbolic link loop: shown as given, made absolute
-        path = Path(os.path.abspath(path))
+        path = Path(os.path.abspath(given))
     try:
-        return str(path.relative_to(repo_root()))
+        return str(path.relative_to(root))
     except ValueError:
         return str(path)
 

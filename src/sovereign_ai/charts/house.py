@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, Locator
 from matplotlib.transforms import offset_copy
@@ -74,6 +74,20 @@ class _Frame:
 
 
 _FRAMES: "weakref.WeakKeyDictionary[Figure, _Frame]" = weakref.WeakKeyDictionary()
+
+
+class _LayoutCanvas(FigureCanvasAgg):
+    """The canvas of a figure while finish tries heights: one renderer for every try. Agg's canvas
+    makes a new renderer whenever the figure's size changes, and matplotlib keeps text measurements
+    per renderer, so each try measured every word again; the measurements depend on the resolution
+    alone. Nothing is rendered to pixels here (draw_without_rendering)."""
+
+    def get_renderer(self):
+        key = self.figure.dpi
+        if getattr(self, "_layout_key", None) != key:
+            width, height = self.figure.bbox.size
+            self.renderer, self._layout_key = RendererAgg(width, height, key), key
+        return self.renderer
 
 
 def _frame(fig: Figure) -> _Frame:
@@ -499,6 +513,7 @@ def _lay_out(fig: Figure, house: _Frame) -> None:
     engine = fig.get_layout_engine()
     shown_dpi = fig.dpi
     fig.set_dpi(LAYOUT_DPI)
+    _LayoutCanvas(fig)
     ratios = list(house.gridspec.get_height_ratios())
     renderer = fig.canvas.get_renderer()
     legends_mm = math.fsum(placed.get_window_extent(renderer).height for placed in house.legends) / fig.dpi
@@ -531,6 +546,7 @@ def _lay_out(fig: Figure, house: _Frame) -> None:
             break
         ratios, height = wanted, round(height + difference, 2)
     fig.set_layout_engine("none")
+    FigureCanvasAgg(fig)  # renderers of the figure's own size again, for its files
     fig.set_dpi(shown_dpi)
     _round_positions(fig, height)
     _put_header_and_footer(fig, house, footer)

@@ -33,6 +33,8 @@ as in matplotlib's figure coordinates (times 72 / dpi).
 """
 
 import argparse
+import functools
+import os
 import sys
 from dataclasses import dataclass
 from itertools import combinations
@@ -211,7 +213,15 @@ def _words_of(glyphs: list[tuple[int, LTChar]], page: int) -> list[Word]:
 
 
 def read(pdf_path) -> list[Page]:
-    """Every page of a PDF with its words and its panels (the axes' clip boxes)."""
+    """Every page of a PDF with its words and its panels (the axes' clip boxes). A file read
+    before, and not changed since, is not read again (the layout tests ask for the same file
+    several times)."""
+    stat = os.stat(pdf_path)
+    return list(_read(str(pdf_path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=512)
+def _read(pdf_path: str, _mtime_ns: int, _size: int) -> tuple[Page, ...]:
     pages = []
     with open(pdf_path, "rb") as f:
         document = PDFDocument(PDFParser(f))
@@ -222,7 +232,7 @@ def read(pdf_path) -> list[Page]:
             x0, y0, x1, y1 = pdf_page.mediabox
             box = Box(x0, y0, x1, y1)
             pages.append(Page(number, box, _words_of(device.glyphs, number), _panels(device.clips, box)))
-    return pages
+    return tuple(pages)
 
 
 def words(pdf_path) -> list[Word]:
