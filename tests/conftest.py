@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -61,16 +62,14 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Slow files first: those that draw charts, then those with a test that starts a kernel, then
-    the rest, each file keeping its order. pytest-xdist hands out whole groups in this order
-    (--dist loadgroup --no-loadscope-reorder), so quick files fill in at the end while the other
-    worker finishes a slow one, rather than a slow file starting last while the other worker waits.
-
-    A group is a file, except that every test that draws charts joins one group: they run in one
-    process, which draws each chart set once (drawn() keeps it) however many files look at it."""
+    the rest, longer files first, each file keeping its order. pytest-xdist hands out whole files in
+    this order (--dist loadfile --no-loadscope-reorder; pytest_xdist_make_scheduler below), so quick
+    files fill in at the end while the other worker finishes a slow one, rather than a slow file
+    starting last while the other worker waits."""
     rank: dict[str, int] = {}
+    size: dict[str, int] = {}
     for item in items:
         if item.get_closest_marker("drawing"):
             slowness = 0
@@ -78,15 +77,40 @@ def pytest_collection_modifyitems(config, items):
             slowness = 1  # nbval's stored notebooks start a kernel too
         else:
             slowness = 2
-        file = item.nodeid.split("::")[0]
+        file = _file_of(item)
         rank[file] = min(rank.get(file, 2), slowness)
-    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
-    for item in items:
-        group = DRAWING_GROUP if item.get_closest_marker("drawing") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+        size[file] = size.get(file, 0) + 1
+    # within a rank, files of more tests first: a long file started last keeps the other worker waiting
+    items.sort(key=lambda item: (rank[_file_of(item)], -size[_file_of(item)]))
 
 
-DRAWING_GROUP = "drawing"
+def _file_of(item) -> str:
+    return item.nodeid.split("::")[0]
+
+
+# The test files that look at the notebooks' charts through drawn(): one worker runs them all, so
+# that each chart set is drawn once per run (drawn() keeps it) however many files look at it.
+DRAWING_FILES = frozenset(
+    f"tests/{path.name}"
+    for path in Path(__file__).parent.glob("test_*.py")
+    if re.search(r"\bdrawn\(", path.read_text(encoding="utf-8"))
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile (as `sovereign-ai test` runs pytest-xdist): a file to a worker, as xdist's own
+    scheduler does, except that DRAWING_FILES go to one worker together. (xdist's loadgroup, which
+    would do this by marks, does not group on pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndDrawings(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::")[0]
+            return "drawing" if file in DRAWING_FILES else file
+
+    return FilesAndDrawings(config, log)
 
 
 # The quickest real build: Figure 1's two runs, PNG only, on one worker (one kernel).
@@ -293,6 +317,17 @@ def edit_csv_row(root: Path, table: str, row: int, column: str | None, value: st
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below folder with its bytes, to show a folder did not change."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def untouched(folder: Path) -> dict[str, tuple]:
+    """Every file and folder below folder with its inode, size and modification time: a file written
+    in place, replaced, added or removed changes it. Cheaper than snapshot's bytes, for a refusal
+    that must write nothing."""
+    return {
+        str(p.relative_to(folder)): (s.st_ino, s.st_size, s.st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        for s in [p.lstat()]
+    }
 
 
 def stored_exercises(name: str) -> list[tuple[dict, list[dict]]]:

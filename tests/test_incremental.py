@@ -405,6 +405,7 @@ def test_a_sweep_runs_a_grid_into_its_own_folder_with_an_index(fixture_project):
     assert not list((folder / "run_001").glob("*.png")) and len(list((folder / "run_001").glob("*.svg"))) == len(pngs)
 
 
+@pytest.mark.drawing
 def test_the_benchmark_baseline_writes_the_same_files_as_the_build(tmp_path):
     """The baseline (make bench) is only a fair comparison if it makes the very same files."""
     from sovereign_ai.engine.baseline import draw_run

@@ -148,11 +148,10 @@ def jobs_from_environment() -> int | None:
 
 
 def pytest_workers() -> tuple[str, ...]:
-    """pytest on $JOBS workers, else on every core (pytest-xdist), a group of tests to a worker:
-    a file (nbval runs a stored notebook's cells in order), or tests/conftest.py's group of the
-    tests that draw charts."""
+    """pytest on $JOBS workers, else on every core (pytest-xdist), a file to a worker: nbval runs a
+    stored notebook's cells in order (tests/conftest.py gives the files that draw charts one worker)."""
     workers = jobs_from_environment() or os.cpu_count() or 1
-    return ("-n", str(workers), "--dist", "loadgroup", "--no-loadscope-reorder")
+    return ("-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder")
 
 
 TOOLS_VENV = ".venv-tools"  # cffconvert's own environment: its dependencies clash with the main one's
