@@ -116,3 +116,22 @@ def test_every_figure_has_a_caption_with_its_title_its_references_and_who_made_i
     assert references.startswith("出所:\n" if lang == "ja" else "Sources:\n")
     assert all(line.count("http") <= 1 for line in references.split("\n")), "one reference a line"
     assert credit.endswith("。" if lang == "ja" else ".")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_report_figure_too_narrow_for_its_source_line_prints_it_without_the_titles(lang):
+    """Figure 2's English line took four lines at 85 mm: the short form keeps the author, the
+    publisher, the report's figure and page and the original's publisher and pages, within three lines."""
+    from sovereign_ai import data
+    from sovereign_ai.charts import house, report_figures, style
+    from sovereign_ai.charts.diagrams import MARGIN_MM, Paragraph
+
+    full = report_figures.source_line("basic_plan_policies", lang)
+    short = report_figures.source_line("basic_plan_policies", lang, short=True)
+    record = report_figures.figure_record("basic_plan_policies")
+    original = data.source(record["original_source_id"])
+    assert short.source_ids == full.source_ids and len(short) < len(full)
+    assert record[f"figure_label_{lang}"] in short and original[f"publisher_{lang}"] in short
+    assert record["original_pages"] in short and original["title" if lang == "ja" else "title_en"] not in short
+    lines = Paragraph(short, style.FONT_SIZES.source).lines(85 - 2 * MARGIN_MM, lang)
+    assert len(lines) <= house.source_line_limit(85)

@@ -3,8 +3,8 @@
 from matplotlib.figure import Figure
 
 from sovereign_ai import data
-from sovereign_ai.charts import citations, style, text
-from sovereign_ai.charts.diagrams import Boxed, Card, FlowArrow, Paragraph, card_grid, draw_card_figure
+from sovereign_ai.charts import citations, house, style, text
+from sovereign_ai.charts.diagrams import MARGIN_MM, Boxed, Card, FlowArrow, Paragraph, card_grid, draw_card_figure
 from sovereign_ai.charts.palettes import get_palette
 
 REPORT_FIGURES = ("four_reasons", "basic_plan_policies")
@@ -29,22 +29,24 @@ def _short_title(source: dict, lang: str) -> str:
     return source["title_en"].split(":")[0]
 
 
-def source_line(figure_id: str, lang: str) -> citations.SourceLine:
-    """The line under the figure, built from sources.csv and report_figures.csv."""
+def source_line(figure_id: str, lang: str, *, short: bool = False) -> citations.SourceLine:
+    """The line under the figure, built from sources.csv and report_figures.csv; short: without
+    the titles, for a figure too narrow for the full line (the caption file keeps it)."""
     text.check_language(lang)
+    form = "_short" if short else ""
     fig = figure_record(figure_id)
     report = data.source(fig["source_id"])
     original = data.source(fig["original_source_id"]) if fig["original_source_id"] else None
     ids = [fig["source_id"]] + ([fig["original_source_id"]] if original else [])
     title = "title" if lang == "ja" else "title_en"
     cited = (
-        text.label("report_figure_original", lang).format(
+        text.label(f"report_figure_original{form}", lang).format(
             publisher=original[f"publisher_{lang}"], title=original[title], pages=fig["original_pages"]
         )
         if original
         else ""
     )
-    line = text.label("report_figure_source", lang).format(  # the English line leaves the date to the caption
+    line = text.label(f"report_figure_source{form}", lang).format(  # the English line leaves the date to the caption
         author=report["author" if lang == "ja" else "author_en"],
         title=_short_title(report, lang),
         publisher=report[f"publisher_{lang}"],
@@ -179,10 +181,14 @@ def draw_report_figure(
     Without the title or the source line on the figure, both still go to the caption file."""
     title = figure_title(figure_id, lang)  # an unknown figure_id is refused here, naming the known ones
     source = source_line(figure_id, lang)
+    printed = source
+    inner_mm = width_mm - 2 * MARGIN_MM
+    if len(Paragraph(source, style.FONT_SIZES.source).lines(inner_mm, lang)) > house.source_line_limit(width_mm):
+        printed = source_line(figure_id, lang, short=True)
     fig = draw_card_figure(
         title if show_title else "",
         _CARDS[figure_id](lang),
-        source if show_source else "",
+        printed if show_source else "",
         lang=lang,
         width_mm=width_mm,
         palette=get_palette(palette),
