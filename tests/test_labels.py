@@ -139,7 +139,12 @@ def test_a_placeholder_one_language_leaves_out_on_purpose_is_said_so(data_copy):
     _edit(data_copy, labels.SHARED, '  en_leaves_out: "{date}"\n', "")
     result = call_cli("validate", root=data_copy)
     assert "'report_figure_source': the en: text has no {date}, which the ja: text has" in result.stderr
-    _edit(data_copy, labels.SHARED, "より作成{original}", 'より作成{original}"\n  en_leaves_out: "{page}')
+    _edit(
+        data_copy,
+        labels.SHARED,
+        "({date}) {figure} ({page}頁) より作成{original}",
+        '({date}) {figure} ({page}頁) より作成{original}"\n  en_leaves_out: "{page}',
+    )
     result = call_cli("validate", root=data_copy)
     assert "en_leaves_out: expected the placeholders that the ja: text has and the en: text leaves out" in (
         result.stderr
