@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
         "test", help="lint, check that figures/ is current, then the whole test suite ($JOBS workers, else one per CPU)"
     )
     commands.add_parser(
-        "test-fast", help="lint, then the tests that start no kernel and draw no chart set (about 2.8x a full build)"
+        "test-fast", help="lint, then the tests that start no kernel and draw no chart set (about 1.3x a full build)"
     )
     bench = commands.add_parser("bench", help="time full, no-op and one-table rebuilds against the plain baseline")
     bench.add_argument("--suite", action="store_true", help="also time make test and make test-fast (minutes more)")
