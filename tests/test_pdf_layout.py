@@ -1,7 +1,8 @@
 """Every chart's PDF, read as a reader sees it, in both languages at the widths of WIDTHS_MM (the
 ends of the allowed range and of each layout, and the journal widths between):
 no word leaves the page, no two words overlap or run together, no word crosses from one
-panel into another (sovereign_ai.checks.layout_check). `python -m sovereign_ai.checks.layout_check FILE.pdf`
+panel into another (sovereign_ai.checks.layout_check), and the source line takes no more lines than
+the width allows (house.source_line_limit). `python -m sovereign_ai.checks.layout_check FILE.pdf`
 prints the offending words of one file. And every chart's PNG, drawn at the lowest dpi allowed
 with a blank margin round the page: nothing, text or mark, reaches the page's outermost pixels
 or lies beyond them.
@@ -202,7 +203,7 @@ def test_no_text_is_cut_off_overlaps_or_crosses_panels(pdf_folder, width_mm, nam
     assert found == [], f"{name} at {width_mm} mm:\n" + "\n".join(found)
 
 
-def source_lines(pdf) -> list[str]:
+def source_lines(pdf) -> list[float]:
     """The baselines of a chart's source line as the PDF draws them: from the line that opens with
     (出所) / Source(s): to the foot of the page, at the source line's size."""
     found = words(pdf)
